@@ -1,0 +1,1 @@
+"""Jobs: `nightly` (the whole flow), `master` (the staff sheet)."""

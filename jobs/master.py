@@ -1,0 +1,68 @@
+"""The staff master sheet, wholly owned by the service: one row per student, and the
+companies that more than one student holds. It carries no contact persons' phone
+numbers or e-mails: staff need the standing, not the details."""
+from __future__ import annotations
+
+import pandas as pd
+
+from sheetsync.engine.leads import IN_DIALOGUE, contacted, processed, quality_mask
+
+HEADERS = {
+    "sv": {"students": ["Student", "Blad", "Status", "Leads", "Kvalitetsleads", "Mål", "Varma",
+                        "Kontaktade", "Bearbetade", "I dialog", "Möten", "Erbjudanden", "LIA",
+                        "Försenade uppföljningar", "Flaggor", "Senaste aktivitet", "Risk",
+                        "Meddelande"],
+           "companies": ["Företag", "Nyckel", "Antal studenter", "Över taket", "Lägen"],
+           "tabs": ("Studenter", "Företag")},
+    "en": {"students": ["Student", "Sheet", "Status", "Leads", "Quality leads", "Target", "Warm",
+                        "Contacted", "Processed", "In dialogue", "Meetings", "Offers", "LIA",
+                        "Overdue follow-ups", "Flags", "Last activity", "Risk", "Message"],
+           "companies": ["Company", "Key", "Students", "Over cap", "Stages"],
+           "tabs": ("Students", "Companies")},
+}
+
+
+def risk_level(has_lia: bool, leads: pd.DataFrame, codes: set[str]) -> str:
+    if has_lia:
+        return "-"
+    if "PR02" in codes and not leads["stage"].isin(IN_DIALOGUE).any():
+        return "high"
+    if "PR02" in codes or "PR01" in codes:
+        return "medium"
+    return "low"
+
+
+def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str],
+                 *, target: int, cap: int, language: str) -> dict[str, list[list]]:
+    H = HEADERS[language]
+    students_tab, companies_tab = H["tabs"]
+    rows = [H["students"]]
+    by_student = dict(tuple(cohort.groupby("student"))) if len(cohort) else {}
+    for o in outcomes:
+        leads = by_student.get(o.id, cohort.iloc[0:0])
+        mine = found[found["student"] == o.id]
+        codes = set(mine["code"])
+        has_lia = bool((leads["stage"] == "yes").any())
+        last = leads["last_contact"].max() if len(leads) else pd.NaT
+        rows.append([o.name, links.get(o.id, ""), o.status, len(leads),
+                     int(quality_mask(leads).sum()), target,
+                     int((leads["temperature"] == "warm").sum()), int(contacted(leads).sum()),
+                     int(processed(leads).sum()), int(leads["stage"].isin(IN_DIALOGUE).sum()),
+                     int(leads["stage"].isin(("meeting", "offer")).sum()),
+                     int((leads["stage"] == "offer").sum()), "✔" if has_lia else "",
+                     int((mine["code"] == "FU01").sum()), int(mine["row"].notna().sum()),
+                     "" if pd.isna(last) else last.strftime("%Y-%m-%d"),
+                     risk_level(has_lia, leads, codes), o.message])
+    companies = [H["companies"]]
+    if len(cohort):
+        held = cohort[cohort["company_key"].notna()]
+        groups = held.groupby("company_key")
+        summary = pd.DataFrame({"name": groups["company"].first(),
+                                "students": groups["student"].nunique(),
+                                "stages": groups["stage"].agg(lambda s: ", ".join(sorted(set(s))))})
+        summary = summary[summary["students"] > 1].sort_values(["students", "name"],
+                                                                ascending=[False, True])
+        for key, r in summary.iterrows():
+            companies.append([r["name"], key, int(r["students"]),
+                              "✔" if r["students"] > cap else "", r["stages"]])
+    return {students_tab: rows, companies_tab: companies}

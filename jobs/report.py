@@ -1,0 +1,63 @@
+"""The run report: per student what was read, flagged and written, and every error."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class StudentOutcome:
+    id: str
+    name: str
+    status: str = "ok"               # ok / skipped (nothing to understand) / failed
+    tab: str | None = None
+    leads: int = 0
+    flags: int = 0
+    cells_written: int = 0
+    message: str = ""                # why skipped or failed, naming sheet and cell
+    unparsed: list[str] = field(default_factory=list)    # "D7 phone 'ring växeln'"
+    unmapped_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    run_id: int | None
+    judged_on: str
+    started: str
+    finished: str = ""
+    dry_run: bool = False
+    students: list[StudentOutcome] = field(default_factory=list)
+    api_calls: dict[str, int] = field(default_factory=dict)
+    master: str | None = None
+    master_error: str | None = None
+    plans: list[str] = field(default_factory=list)       # dry run: each plan, described
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.students if s.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0 and not self.master_error
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["counts"] = {s: self.count(s) for s in ("ok", "skipped", "failed")}
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+    def table(self) -> str:
+        """One screen for a person: a line per student, then the totals."""
+        lines = [f"{'student':<24} {'status':<8} {'leads':>5} {'flags':>5} {'written':>7}  note"]
+        for s in self.students:
+            lines.append(f"{s.name[:24]:<24} {s.status:<8} {s.leads:>5} {s.flags:>5} "
+                         f"{s.cells_written:>7}  {s.message}")
+        lines.append(f"students: {self.count('ok')} ok, {self.count('skipped')} skipped, "
+                     f"{self.count('failed')} failed; judged as of {self.judged_on}"
+                     + (" (dry run: nothing written)" if self.dry_run else ""))
+        if self.master:
+            lines.append(f"master: {self.master}")
+        if self.master_error:
+            lines.append(f"master FAILED: {self.master_error}")
+        return "\n".join(lines)

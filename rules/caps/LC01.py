@@ -1,0 +1,57 @@
+import pandas as pd
+
+from rules.caps.lottery import extend_order
+from sheetsync.engine.findings import findings
+from sheetsync.engine.leads import contacted
+from sheetsync.engine.registry import Rule
+
+
+class LeadCap(Rule):
+    """A company held by more students than the cap (D1: at most 3, lots drawn).
+
+    Students already in contact with the company (an attempt, a dialogue, an outcome)
+    keep it first, when `protect_contacted` is on; the remaining places go by a seeded
+    lottery, made once and kept on later nights. A holder whose lead ended with No frees
+    their place for the next in the drawn order. A student who lost is told to pick
+    another lead, never who holds it.
+
+    **Anti-pattern**
+        five students hold "Volvo AB", none has called yet.
+
+    **Best practice**
+        three keep it by lot; the other two see LC01 and choose other companies.
+    """
+    code, name, severity = "LC01", "caps.over_cap", "warning"
+    config = {"cap": 3, "protect_contacted": True, "seed": "sheetsync"}
+    message = {"sv": "{company}: fler än {cap} studenter har företaget och lotten föll inte på dig"
+                     " – välj ett annat lead",
+               "en": "{company}: more than {cap} students hold this company and the draw did not"
+                     " pick you – choose another lead"}
+
+    def evaluate(self, frame, ctx):
+        cap = ctx.settings["cap"]
+        active = frame[frame["company_key"].notna() & (frame["stage"] != "no")]
+        holders = active.groupby("company_key")["student"].nunique()
+        over = holders[holders > cap].index
+        if not len(over):
+            return findings(frame.iloc[0:0], self.code, self.severity)
+        sub = active[active["company_key"].isin(over)]
+        sub = sub.assign(in_contact=contacted(sub))
+        per = sub.groupby(["company_key", "student"])["in_contact"].any()
+        losers = []
+        for key, students in per.groupby(level=0):
+            students = students.droplevel(0)
+            keep = set(students[students].index) if ctx.settings["protect_contacted"] else set()
+            others = sorted(set(students.index) - keep)
+            order, new = extend_order(ctx.draws.get(key, []), others, ctx.settings["seed"], key)
+            if new:
+                ctx.new_draws[key] = new
+            places = max(cap - len(keep), 0)
+            ranked = [s for s in order if s in others]
+            losers += [(key, s) for s in ranked[places:]]
+        if not losers:
+            return findings(frame.iloc[0:0], self.code, self.severity)
+        lost = pd.MultiIndex.from_tuples(losers, names=["company_key", "student"])
+        rows = sub[pd.MultiIndex.from_frame(sub[["company_key", "student"]]).isin(lost)]
+        return findings(rows, self.code, self.severity,
+                        [{"company": c, "cap": cap} for c in rows["company"]])

@@ -1,0 +1,34 @@
+from sheetsync.engine.findings import findings
+from sheetsync.engine.registry import Rule
+
+
+class MalformedContact(Rule):
+    """A phone number that is not a number, or an e-mail address that is malformed.
+
+    **Anti-pattern**
+        | Företag  | Telefon     | E-post         |
+        | Volvo AB | ring växeln | anna(at)volvo  |
+
+    **Best practice**
+        | Företag  | Telefon       | E-post        |
+        | Volvo AB | 031-66 00 00  | anna@volvo.se |
+    """
+    code, name, severity = "CL03", "cleanup.malformed_contact", "warning"
+    message = {"sv": "kontrollera {field}: {value!r}", "en": "check {field}: {value!r}"}
+    _label = {"sv": {"phone": "telefonnumret", "email": "e-postadressen"},
+              "en": {"phone": "the phone number", "email": "the e-mail address"}}
+
+    def evaluate(self, frame, ctx):
+        bad_phone = frame["phone_raw"].notna() & ~frame["phone_ok"].astype(bool)
+        bad_email = frame["email_raw"].notna() & ~frame["email_ok"].astype(bool)
+        phone = frame[bad_phone]
+        email = frame[bad_email & ~bad_phone]
+        return findings(
+            frame.loc[list(phone.index) + list(email.index)], self.code, self.severity,
+            [{"field": "phone", "value": v} for v in phone["phone_raw"]]
+            + [{"field": "email", "value": v} for v in email["email_raw"]])
+
+    @classmethod
+    def text(cls, language, params):
+        label = cls._label[language].get(params.get("field"), params.get("field", ""))
+        return cls.message[language].format(field=label, value=params.get("value", ""))

@@ -1,0 +1,31 @@
+import re
+
+from sheetsync.engine.findings import findings
+from sheetsync.engine.registry import Rule
+
+# whole words, on lower-cased text; '??' anywhere
+_WORDS = ("tror", "kanske", "verkar", "typ", "antagligen", "troligen", "eventuellt",
+          "maybe", "i think", "probably", "perhaps", "seems", "guess", "måske", "tror jeg",
+          "nok", "vet inte", "ingen aning", "möjligen")
+SPECULATION = re.compile(r"\?\?|\b(?:" + "|".join(re.escape(w) for w in _WORDS) + r")\b",
+                         re.IGNORECASE)
+
+
+class SpeculativeNote(Rule):
+    """A note that is speculation or filler rather than fact (D2: keep the CRM crisp).
+
+    **Anti-pattern**
+        | Företag  | Kommentar                   |
+        | Volvo AB | tror de kanske anställer??  |
+
+    **Best practice**
+        | Företag  | Kommentar                                   |
+        | Volvo AB | Tar emot 2 LIA-studenter HT, enligt Anna B. |
+    """
+    code, name, severity = "CL05", "cleanup.speculative_note", "info"
+    message = {"sv": "kommentaren låter som spekulation: behåll bara fakta",
+               "en": "the note reads as speculation: keep only facts"}
+
+    def evaluate(self, frame, ctx):
+        notes = frame["notes"].fillna("").astype(str)
+        return findings(frame[notes.str.contains(SPECULATION)], self.code, self.severity)

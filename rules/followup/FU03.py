@@ -1,0 +1,23 @@
+from sheetsync.engine.findings import findings
+from sheetsync.engine.leads import IN_DIALOGUE
+from sheetsync.engine.registry import Rule
+
+
+class DialogueWithoutFollowUp(Rule):
+    """A conversation with no follow-up agreed (D7: after each conversation agree when
+    and how to follow up; never leave it to the company).
+
+    **Anti-pattern**
+        | Företag  | Status                | Följ upp |
+        | Volvo AB | pratat, återkommer    |          |
+
+    **Best practice**
+        | Företag  | Status                | Följ upp   |
+        | Volvo AB | pratat, återkommer    | 2026-05-22 |
+    """
+    code, name, severity = "FU03", "followup.no_date", "warning"
+    message = {"sv": "i dialog men ingen uppföljning bokad", "en": "in dialogue but no follow-up agreed"}
+
+    def evaluate(self, frame, ctx):
+        rows = frame[frame["stage"].isin(IN_DIALOGUE) & frame["follow_up"].isna()]
+        return findings(rows, self.code, self.severity)

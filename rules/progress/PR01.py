@@ -1,0 +1,29 @@
+from sheetsync.engine.findings import student_findings
+from sheetsync.engine.leads import quality_mask
+from sheetsync.engine.registry import Rule
+
+
+class TooFewQualityLeads(Rule):
+    """Fewer quality companies than the target (D4: at least 50 by the end of April).
+
+    A quality lead has a company, a contact path and a category (configurable).
+
+    **Anti-pattern**
+        30 companies on 25 April, 10 of them without any contact path.
+
+    **Best practice**
+        50 or more companies, each with someone to reach and its kind of company noted.
+    """
+    code, name, severity = "PR01", "progress.quality_leads", "warning"
+    config = {"require_category": True}
+    message = {"sv": "{count} kvalitetsleads av målet {target} (senast {date})",
+               "en": "{count} quality leads of the target {target} (by {date})"}
+
+    def evaluate(self, frame, ctx):
+        target = ctx.calendar.quality_target
+        counts = (frame.assign(q=quality_mask(frame, ctx.settings["require_category"]))
+                  .groupby("student")["q"].sum())
+        short = counts[counts < target]
+        date = ctx.calendar.research_deadline.isoformat()
+        return student_findings(short.index, self.code, self.severity,
+                                [{"count": int(c), "target": target, "date": date} for c in short])

@@ -1,0 +1,38 @@
+"""The one interface both backends implement: roster, read, write, master."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from sheetsync.config import Student
+from sheetsync.workbook import Workbook
+from sheetsync.writeback.plan import WritePlan
+
+
+class Backend(ABC):
+    kind: str = ""
+
+    @abstractmethod
+    def roster(self) -> list[Student]:
+        """The students to process, in a stable order."""
+
+    @abstractmethod
+    def read(self, student: Student) -> Workbook:
+        """Every tab of the student's workbook, in one read."""
+
+    @abstractmethod
+    def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
+        """Apply the plan (owned cells only); return the number of cells written.
+        `read` is the snapshot the plan was made from, for the edit-in-between check."""
+
+    @abstractmethod
+    def write_master(self, tabs: dict[str, list[list]]) -> str:
+        """Replace the master's owned tabs; return where it is (path or URL)."""
+
+    @abstractmethod
+    def link(self, student: Student) -> str:
+        """Where staff open the student's sheet (a path or a URL)."""
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """API calls made so far, by kind (reads, writes, structural, drive)."""
+        return {}

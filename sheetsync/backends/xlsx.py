@@ -1,0 +1,151 @@
+"""The local backend: a folder of .xlsx workbooks, one per student (openpyxl).
+
+Needs no account, which makes it the embedded default and the demo's backend.
+Before a workbook is saved, the previous file is copied to a timestamped backup under
+the state folder, because openpyxl drops content it does not model (images, charts).
+Saves go to a temporary file first and then replace the workbook in one step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook as XlWorkbook
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from sheetsync.backends.base import Backend
+from sheetsync.config import Config, Student
+from sheetsync.errors import BackendError, SheetChangedError, SheetNotFound
+from sheetsync.workbook import Tab, Workbook, cell_text
+from sheetsync.writeback.plan import WritePlan
+
+_BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
+
+
+def set_raw(cell, value) -> None:
+    """Store a value as typed: text beginning with '=' stays text, never a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+class XlsxBackend(Backend):
+    kind = "xlsx"
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.folder = config.resolve(config.backend["folder"])
+        self.master_path = config.resolve(config.master["path"])
+        self.backup_dir = config.state_path.parent / "backups"
+        self._calls = {"reads": 0, "writes": 0}
+
+    @property
+    def calls(self) -> dict[str, int]:
+        return dict(self._calls)
+
+    def roster(self) -> list[Student]:
+        if self.config.students:
+            return list(self.config.students)
+        if not self.folder.is_dir():
+            raise BackendError(f"student folder not found: {self.folder}")
+        return [Student(id=p.stem, name=p.stem, file=p.name)
+                for p in sorted(self.folder.glob("*.xlsx"))
+                if not p.name.startswith("~$") and p.resolve() != self.master_path.resolve()]
+
+    def path(self, student: Student) -> Path:
+        return self.folder / (student.file or f"{student.id}.xlsx")
+
+    def link(self, student: Student) -> str:
+        return str(self.path(student))
+
+    @staticmethod
+    def _version(path: Path) -> str:
+        st = path.stat()
+        return f"{st.st_mtime_ns}:{st.st_size}"
+
+    def read(self, student: Student) -> Workbook:
+        path = self.path(student)
+        if not path.is_file():
+            raise SheetNotFound("workbook not found", student=student.id, sheet=str(path))
+        self._calls["reads"] += 1
+        try:
+            version = self._version(path)
+            book = load_workbook(path, read_only=True, data_only=True)
+        except _BAD_FILE as e:
+            raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
+                               student=student.id, sheet=str(path)) from None
+        try:
+            tabs = {}
+            for ws in book.worksheets:
+                rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                tabs[ws.title] = Tab(ws.title, _trim(rows))
+        finally:
+            book.close()
+        return Workbook(title=path.stem, tabs=tabs, version=version, location=str(path))
+
+    def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
+        if not plan:
+            return 0
+        path = self.path(student)
+        if read.version and self._version(path) != read.version:
+            raise SheetChangedError("the workbook changed after it was read", student=student.id,
+                                    sheet=str(path))
+        try:
+            book = load_workbook(path)        # formulas kept as formulas, not cached values
+        except _BAD_FILE as e:
+            raise BackendError(f"cannot open the workbook to write ({e})", student=student.id,
+                               sheet=str(path)) from None
+        for title in plan.new_tabs:
+            if title not in book.sheetnames:
+                book.create_sheet(title)
+        for w in plan.writes:
+            set_raw(book[w.tab].cell(row=w.row, column=w.col), w.value)
+        self._backup(path)
+        self._save(book, path)
+        self._calls["writes"] += 1
+        return len(plan.writes)
+
+    def write_master(self, tabs: dict[str, list[list]]) -> str:
+        book = XlWorkbook()
+        book.remove(book.active)
+        for title, rows in tabs.items():
+            ws = book.create_sheet(title[:31])
+            for r, row in enumerate(rows, 1):
+                for c, value in enumerate(row, 1):
+                    if value not in (None, ""):
+                        set_raw(ws.cell(row=r, column=c), value)
+            if rows:
+                ws.freeze_panes = "A2"
+        self.master_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.master_path.exists():
+            self._backup(self.master_path)
+        self._save(book, self.master_path)
+        return str(self.master_path)
+
+    def _backup(self, path: Path) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        target = self.backup_dir / path.stem / f"{path.stem}-{stamp}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+    @staticmethod
+    def _save(book, path: Path) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        book.save(tmp)
+        os.replace(tmp, path)
+
+
+def _trim(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing empty cells and rows, as Google's values replies do."""
+    out = []
+    for row in rows:
+        while row and row[-1] == "":
+            row = row[:-1]
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out

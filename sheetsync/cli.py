@@ -1,0 +1,102 @@
+"""The `sheetsync` command: demo, run, rules.
+
+Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
+configuration error, printed as one line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from sheetsync.config import load_config
+from sheetsync.errors import SheetsyncError
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"sheetsync: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="sheetsync")
+def main():
+    """sheetsync: every student's sheet as their LIA CRM, checked every night."""
+
+
+@main.command()
+@click.option("--dir", "folder", default="sheetsync-demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where to put the demo cohort.")
+@click.option("--students", default=30, show_default=True, type=click.IntRange(1, 2000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
+def demo(folder: Path, students: int, seed: int, now):
+    """Generate a demo cohort of local workbooks and run the nightly job on it."""
+    from jobs.nightly import run_nightly
+    from sheetsync.demo import demo_date, generate_cohort, write_demo
+    judged = now or demo_date(dt.date.today())
+    cohort = generate_cohort(students, seed, judged)
+    config_path = write_demo(folder, cohort)
+    click.echo(f"Generated {students} student CRMs in {folder / 'students'} (seed {seed}).")
+    report = run_nightly(load_config(config_path), now=judged)
+    click.echo(report.table())
+    click.echo(f"\nOpen a student workbook to see the 'sheetsync' columns and tab; staff read "
+               f"the master.\nRun it again: sheetsync run --config {config_path} --now {judged}")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
+              help="The sheetsync.toml to run.")
+@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD): "
+              "'what will be overdue next Monday?'.")
+@click.option("--dry-run", is_flag=True, help="Read and plan; print each plan; write nothing.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path),
+              help="Also write the run report as JSON here, for monitoring.")
+def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
+    """Run the nightly job once (the form for cron)."""
+    from jobs.nightly import run_nightly
+    try:
+        config = load_config(config_path)
+        report = run_nightly(config, now=now, dry_run=dry_run)
+    except SheetsyncError as e:
+        _fail(str(e))
+    if dry_run:
+        for plan in report.plans:
+            click.echo(plan)
+    click.echo(report.table())
+    if json_path:
+        json_path.write_text(report.to_json(), encoding="utf-8")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("code", required=False)
+def rules(code: str | None):
+    """List every rule with its code, description, example and settings."""
+    from sheetsync.engine.registry import registry
+    known = registry()
+    if code and code.upper() not in known:
+        _fail(f"unknown rule {code!r} (known: {', '.join(known)})")
+    for c, rule in known.items():
+        if code and c != code.upper():
+            continue
+        settings = ", ".join(f"{k} = {v!r}" for k, v in rule.config.items()) or "(none)"
+        click.echo(f"{c}  {rule.name}  [{rule.severity}]")
+        click.echo("    " + rule.describe().replace("\n", "\n    "))
+        click.echo(f"    settings under [rules.{c}]: enabled = True, {settings}\n")
+
+
+if __name__ == "__main__":
+    main()

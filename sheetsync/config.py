@@ -1,0 +1,186 @@
+"""`sheetsync.toml`: loading and validation.
+
+The file is checked against a schema before anything runs: an unknown key, a wrong
+type, or a missing file is one ConfigError line naming the key and the file.
+Relative paths are resolved against the config file's folder.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sheetsync.errors import ConfigError
+
+LANGUAGES = ("sv", "en")
+
+# table -> key -> (type, default). A type tuple of strings means "one of".
+_SCHEMA: dict[str, dict[str, tuple]] = {
+    "cohort": {"name": (str, "cohort"), "language": (LANGUAGES, "sv"),
+               "timezone": (str, "Europe/Stockholm")},
+    "calendar": {"year": (int, None), "research_deadline": (str, "04-30"),
+                 "soft_deadline": (str, "06-30"), "hard_deadline": (str, "09-30"),
+                 "placement_start": (str, "10-01"), "quality_target": (int, 50)},
+    "backend": {"kind": (("xlsx", "google"), "xlsx"), "folder": (str, "students"),
+                "credentials": (str, "credentials.json")},
+    "master": {"path": (str, "master.xlsx"), "sheet": (str, None),
+               "include_contact_details": (bool, False)},
+    "state": {"path": (str, ".sheetsync/state.db")},
+    "schedule": {"time": (str, "02:30")},
+    "cleanup": {"in_place": (bool, False)},
+}
+_STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
+                 "columns": dict}
+
+
+@dataclass
+class Student:
+    id: str
+    name: str
+    sheet: str | None = None         # Google spreadsheet id or URL
+    file: str | None = None          # xlsx path, relative to the folder
+    tab: str | None = None           # the CRM tab, when the content guess is not wanted
+    columns: dict[str, str] = field(default_factory=dict)   # header -> field override
+
+
+@dataclass
+class Config:
+    path: Path
+    cohort: dict
+    calendar: dict
+    backend: dict
+    master: dict
+    state: dict
+    schedule: dict
+    cleanup: dict
+    students: list[Student]
+    rules: dict[str, dict]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, relative: str) -> Path:
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else (self.root / p)
+
+    @property
+    def language(self) -> str:
+        return self.cohort["language"]
+
+    def cohort_year(self, now: dt.date) -> int:
+        return self.calendar["year"] or now.year
+
+    def deadline(self, name: str, now: dt.date) -> dt.date:
+        """A calendar date (`soft_deadline`...) in the cohort year."""
+        month, day = (int(x) for x in self.calendar[name].split("-"))
+        return dt.date(self.cohort_year(now), month, day)
+
+    @property
+    def state_path(self) -> Path:
+        return self.resolve(self.state["path"])
+
+
+def _check_type(file: Path, key: str, value, expected) -> None:
+    if isinstance(expected, tuple):
+        if value not in expected:
+            raise ConfigError(f"{file}: {key} must be one of {', '.join(map(repr, expected))},"
+                              f" not {value!r}")
+        return
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if not ok:
+        raise ConfigError(f"{file}: {key} must be {expected.__name__}, not {type(value).__name__}"
+                          f" ({value!r})")
+
+
+def _table(file: Path, data: dict, name: str) -> dict:
+    raw = data.get(name, {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: [{name}] must be a table")
+    schema = _SCHEMA[name]
+    for key, value in raw.items():
+        if key not in schema:
+            raise ConfigError(f"{file}: unknown key '{name}.{key}' (known: {', '.join(schema)})")
+        _check_type(file, f"{name}.{key}", value, schema[key][0])
+    return {key: raw.get(key, default) for key, (_, default) in schema.items()}
+
+
+def _date_key(file: Path, calendar: dict) -> None:
+    for key in ("research_deadline", "soft_deadline", "hard_deadline", "placement_start"):
+        try:
+            month, day = (int(x) for x in calendar[key].split("-"))
+            dt.date(2000, month, day)
+        except ValueError:
+            raise ConfigError(f"{file}: calendar.{key} must be MM-DD, not {calendar[key]!r}") from None
+
+
+def _students(file: Path, raw) -> list[Student]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{file}: students must be an array of tables ([[students]])")
+    students, seen = [], set()
+    for i, entry in enumerate(raw):
+        where = f"students[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{file}: {where} must be a table")
+        for key, value in entry.items():
+            if key not in _STUDENT_KEYS:
+                raise ConfigError(f"{file}: unknown key '{where}.{key}'"
+                                  f" (known: {', '.join(_STUDENT_KEYS)})")
+            _check_type(file, f"{where}.{key}", value, _STUDENT_KEYS[key])
+        if "id" not in entry:
+            raise ConfigError(f"{file}: {where} has no 'id'")
+        if entry["id"] in seen:
+            raise ConfigError(f"{file}: {where}: student id {entry['id']!r} appears twice")
+        seen.add(entry["id"])
+        students.append(Student(id=entry["id"], name=entry.get("name", entry["id"]),
+                                sheet=entry.get("sheet"), file=entry.get("file"),
+                                tab=entry.get("tab"), columns=entry.get("columns", {})))
+    return students
+
+
+def _rules(file: Path, raw) -> dict[str, dict]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: [rules] must be a table of [rules.CODE] tables")
+    from sheetsync.engine.registry import registry   # late: rules import the engine
+    known = registry()
+    out = {}
+    for code, settings in raw.items():
+        if code not in known:
+            raise ConfigError(f"{file}: unknown rule 'rules.{code}' (known: {', '.join(known)})")
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{file}: [rules.{code}] must be a table")
+        allowed = {"enabled": True, **known[code].config}
+        for key, value in settings.items():
+            if key not in allowed:
+                raise ConfigError(f"{file}: unknown key 'rules.{code}.{key}'"
+                                  f" (known: {', '.join(allowed)})")
+            _check_type(file, f"rules.{code}.{key}", value, type(allowed[key]))
+        out[code] = settings
+    return out
+
+
+def load_config(path) -> Config:
+    """Read and validate a sheetsync.toml; raise ConfigError with one clear line."""
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError(f"{file}: config file not found")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{file}: not valid TOML: {e}") from None
+    known = set(_SCHEMA) | {"students", "rules"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{file}: unknown key '{key}' (known: {', '.join(sorted(known))})")
+    tables = {name: _table(file, data, name) for name in _SCHEMA}
+    _date_key(file, tables["calendar"])
+    cfg = Config(path=file.resolve(), students=_students(file, data.get("students", [])),
+                 rules=_rules(file, data.get("rules", {})), **tables)
+    if cfg.backend["kind"] == "google":
+        if not cfg.students:
+            raise ConfigError(f"{file}: the google backend needs [[students]] with a 'sheet' each")
+        for s in cfg.students:
+            if not s.sheet:
+                raise ConfigError(f"{file}: student {s.id!r} has no 'sheet' (URL or id)")
+    return cfg

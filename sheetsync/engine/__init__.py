@@ -1,0 +1,1 @@
+"""The rule engine: a registry of rules, the context they judge by, their findings."""

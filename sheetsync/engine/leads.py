@@ -1,0 +1,65 @@
+"""Each lead's state (D6) and next step (D5-D7), vectorised over the cohort frame."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sheetsync.i18n import t
+
+ANSWERED = ("in_dialogue", "meeting", "offer", "yes", "no")
+IN_DIALOGUE = ("in_dialogue", "meeting", "offer")
+
+
+def processed(frame: pd.DataFrame, max_attempts: int = 3) -> pd.Series:
+    """D6: a Yes, a No, or `max_attempts` attempts that never got an answer."""
+    no_answer = frame["stage"].isin(("new", "attempted")) & (frame["attempts"] >= max_attempts)
+    return frame["stage"].isin(("yes", "no")) | no_answer
+
+
+def contacted(frame: pd.DataFrame) -> pd.Series:
+    return (frame["attempts"] > 0) | frame["stage"].isin(ANSWERED)
+
+
+def state_labels(frame: pd.DataFrame, language: str) -> pd.Series:
+    """'LIA' / 'bearbetad' / 'öppen' per lead, in the student's language."""
+    done = processed(frame)
+    labels = np.where(frame["stage"] == "yes", t("state.lia", language),
+                      np.where(done, t("state.processed", language), t("state.open", language)))
+    return pd.Series(labels, index=frame.index)
+
+
+def next_steps(frame: pd.DataFrame, now, language: str) -> pd.Series:
+    """The next thing to do with each lead, with a date when one is agreed."""
+    today = pd.Timestamp(now)
+    done = processed(frame)
+    stage, tries, follow = frame["stage"], frame["attempts"], frame["follow_up"]
+    fmt = follow.dt.strftime("%Y-%m-%d").fillna("")
+    conditions = [
+        stage == "yes",
+        stage == "no",
+        done,
+        stage.isin(IN_DIALOGUE) & follow.notna() & (follow < today),
+        stage.isin(IN_DIALOGUE) & follow.notna(),
+        stage.isin(IN_DIALOGUE),
+        follow.notna() & (follow >= today),
+        tries > 0,
+    ]
+    choices = [
+        "", "",
+        t("next.new_contact", language),
+        t("next.overdue", language) + " " + fmt,
+        t("next.follow_up", language) + " " + fmt,
+        t("next.agree_follow_up", language),
+        t("next.follow_up", language) + " " + fmt,
+        t("next.try_again", language),
+    ]
+    return pd.Series(np.select(conditions, choices, default=t("next.call_first", language)),
+                     index=frame.index)
+
+
+def quality_mask(frame: pd.DataFrame, require_category: bool = True) -> pd.Series:
+    """A quality lead: a company, a contact path and (by default) a category."""
+    path = (frame["contact_name"].notna() | frame["phone"].notna() | frame["email"].notna()
+            | frame["linkedin"].notna())
+    mask = frame["company"].notna() & path
+    return mask & frame["category"].notna() if require_category else mask

@@ -1,0 +1,60 @@
+"""Rules register themselves by code; the registry refuses a duplicate code.
+
+A rule is a class in `rules/<family>/<CODE>.py`. Its docstring is its documentation:
+the first line describes it, then **Anti-pattern** (rows that trigger it) and
+**Best practice** (the fixed rows). `sheetsync rules` prints them.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import pandas as pd
+
+from sheetsync.errors import SheetsyncError
+
+CODE_RE = re.compile(r"^(CL|DD|LC|FU|PR)\d\d$")
+_RULES: dict[str, type["Rule"]] = {}
+
+
+class Rule:
+    code: str = ""
+    name: str = ""
+    severity: str = "warning"
+    config: dict = {}                       # setting -> default; types checked in config
+    message: dict[str, str] = {}            # language -> text with {params}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not CODE_RE.match(cls.code):
+            raise SheetsyncError(f"rule {cls.__name__}: code {cls.code!r} is not two capitals "
+                                 "of CL/DD/LC/FU/PR and two digits")
+        if cls.code in _RULES and _RULES[cls.code] is not cls:
+            raise SheetsyncError(f"rule code {cls.code} is defined twice")
+        if set(cls.message) != {"sv", "en"}:
+            raise SheetsyncError(f"rule {cls.code}: message needs 'sv' and 'en'")
+        _RULES[cls.code] = cls
+
+    def evaluate(self, frame: pd.DataFrame, ctx) -> pd.DataFrame:
+        raise NotImplementedError
+
+    @classmethod
+    def describe(cls) -> str:
+        return (cls.__doc__ or "").strip()
+
+    @classmethod
+    def text(cls, language: str, params: dict) -> str:
+        try:
+            return cls.message[language].format(**params)
+        except (KeyError, IndexError):
+            return cls.message[language]
+
+
+def registry() -> dict[str, type[Rule]]:
+    """Every rule in the `rules` package, by code, sorted."""
+    if not _RULES:
+        import rules
+        for mod in pkgutil.walk_packages(rules.__path__, prefix="rules."):
+            importlib.import_module(mod.name)
+    return dict(sorted(_RULES.items()))

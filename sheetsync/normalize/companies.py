@@ -1,0 +1,62 @@
+"""Company names to a key for matching, and contact details to comparable forms.
+
+The key folds case, accents and punctuation and drops legal forms wherever they
+stand, so 'AB Volvo', 'Volvo AB' and 'volvo ab (publ)' share the key 'volvo' while
+'Volvo Cars' keeps its own: different firms stay different.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from sheetsync.normalize.text import fold
+
+LEGAL_FORMS = frozenset({
+    "ab", "aktiebolag", "hb", "handelsbolag", "kb", "kommanditbolag", "publ", "ek for",
+    "ekonomisk forening", "aps", "a s", "as", "asa", "oy", "oyj", "ltd", "limited", "inc",
+    "incorporated", "llc", "gmbh", "ag", "bv", "nv", "sa", "plc", "corp", "corporation",
+    "co", "i s", "k s", "p s", "enskild firma", "ef"})
+_MULTI = sorted((f for f in LEGAL_FORMS if " " in f), key=len, reverse=True)
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL_FIND = re.compile(r"[^\s<>,;:()\[\]]+@[^\s<>,;:()\[\]]+")
+
+
+@lru_cache(maxsize=65536)
+def company_key(name: str) -> str:
+    """'Volvo AB (publ)' -> 'volvo'; '' when nothing is left."""
+    key = f" {fold(name)} "
+    for form in _MULTI:
+        key = key.replace(f" {form} ", " ")
+    words = [w for w in key.split() if w not in LEGAL_FORMS]
+    return " ".join(words) or fold(name)
+
+
+def parse_email(text: str) -> tuple[str | None, bool]:
+    """(first e-mail address lower-cased or None, whether the cell looked valid)."""
+    text = str(text).strip()
+    if not text:
+        return None, True
+    found = _EMAIL_FIND.findall(text.replace("mailto:", ""))
+    if found:
+        email = found[0].strip(".").lower()
+        return email, bool(_EMAIL.match(email))
+    return None, False
+
+
+def domain_of(url: str) -> str | None:
+    """'https://www.volvo.se/jobb' -> 'volvo.se'."""
+    text = str(url).strip().lower()
+    if not text or " " in text or "." not in text:
+        return None
+    if "://" not in text:
+        text = "http://" + text
+    host = urlparse(text).hostname or ""
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def linkedin_url(text: str) -> str | None:
+    text = str(text).strip()
+    return text if "linkedin.com/" in text.lower() else None

@@ -1,0 +1,224 @@
+"""A grid of cells -> the canonical leads frame, plus a report of how it was read.
+
+Pure: no I/O, no clock. Each distinct value of a column is parsed once (the parsers
+are cached), so a cohort of 100,000 rows costs little more than its distinct values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheetsync.a1 import cell
+from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
+from sheetsync.normalize.dates import parse_date
+from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, is_owned_header, map_header
+from sheetsync.normalize.phones import has_digits, parse_phone
+from sheetsync.normalize.statuses import (
+    attempts_in, channel_of, count_of, stage_of, temperature_of, work_mode_of)
+from sheetsync.normalize.text import fold
+from sheetsync.workbook import cell_text
+
+TEXT_FIELDS = ("company", "org_number", "website", "category", "size", "city", "contact_name",
+               "contact_role", "source", "status_raw", "next_step", "notes", "position", "link")
+DATE_FIELDS = ("last_contact", "follow_up", "applied_on")
+CANONICAL = ("company", "company_key", "org_number", "website", "category", "size", "city",
+             "work_mode", "contact_name", "contact_role", "phone", "email", "linkedin", "source",
+             "temperature", "channel", "status_raw", "stage", "attempts", "last_contact",
+             "follow_up", "next_step", "notes", "position", "applied_on", "link",
+             "student", "tab", "row")
+# kept beside the canonical fields so rules can point at what the student typed
+EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok")
+SAME_AS_ABOVE = frozenset({"↳", "〃", '"', "''", "ditto", "-\"-", "dito", "samma", "d:o", "do"})
+
+
+@dataclass
+class Column:
+    index: int                 # 0-based column in the grid
+    header: str
+    field: str | None
+    confidence: float
+    note: str = ""             # why a header was left unmapped
+
+
+@dataclass
+class Problem:
+    cell: str                  # A1 address in the student's tab
+    field: str
+    value: str
+    kind: str                  # "date", "phone", "email", "status", "header", "row"
+
+
+@dataclass
+class Normalized:
+    frame: pd.DataFrame
+    mapping: dict[str, str | None]
+    header_row: int | None
+    columns: list[Column] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def unmapped(self) -> list[str]:
+        return [c.header for c in self.columns if c.field is None]
+
+
+def map_columns(header: list, overrides: dict[str, str] | None = None) -> list[Column]:
+    """Each header cell -> Column; of two columns for one field the better one wins."""
+    overrides = {fold(k): v for k, v in (overrides or {}).items()}
+    columns: list[Column] = []
+    for i, raw in enumerate(header):
+        text = cell_text(raw).strip()
+        if not text or is_owned_header(text):
+            continue
+        if fold(text) in overrides:
+            target = overrides[fold(text)]
+            columns.append(Column(i, text, target or None, 1.0, "" if target else "ignored by config"))
+            continue
+        fld, conf = map_header(text)
+        columns.append(Column(i, text, fld, conf))
+    best: dict[str, Column] = {}
+    for col in columns:
+        if col.field in (None, ATTEMPT_COLUMN):
+            continue
+        keep = best.get(col.field)
+        if keep is None or col.confidence > keep.confidence:
+            if keep is not None:
+                keep.field, keep.note = None, f"also looks like {col.field}; column {col.header!r} kept"
+            best[col.field] = col
+        else:
+            col.note = f"also looks like {col.field}; column {keep.header!r} kept"
+            col.field = None
+    return columns
+
+
+def _is_blank_row(row: list, skip: set[int]) -> bool:
+    return all(cell_text(v).strip() == "" for i, v in enumerate(row) if i not in skip)
+
+
+def _column(rows: list[list], index: int) -> list[str]:
+    return [cell_text(r[index]).strip() if index < len(r) else "" for r in rows]
+
+
+def normalize(rows: list[list], *, year: int | None = None, overrides: dict | None = None,
+              student: str | None = None, tab: str | None = None) -> Normalized:
+    """Read one tab's grid. Never raises on odd input: what it cannot read is reported."""
+    year = year or dt.date.today().year
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (rows or [])]
+    h = find_header_row(rows)
+    if h is None:
+        return Normalized(_empty_frame(), {}, None,
+                          problems=[Problem("A1", "", "", "no_header")])
+    header = rows[h]
+    columns = map_columns(header, overrides)
+    owned = {i for i, v in enumerate(header) if is_owned_header(cell_text(v))}
+    header_folded = [fold(cell_text(v)) for v in header]
+    problems: list[Problem] = []
+    data, sheet_rows = [], []
+    for offset, row in enumerate(rows[h + 1:], start=h + 2):
+        if _is_blank_row(row, owned):
+            continue
+        if [fold(cell_text(v)) for v in row[:len(header)]] == header_folded[:len(row)]:
+            problems.append(Problem(cell(offset, 1), "", "", "repeated_header"))
+            continue
+        data.append(row)
+        sheet_rows.append(offset)
+    out: dict[str, list] = {"row": sheet_rows}
+    by_field = {c.field: c for c in columns if c.field and c.field != ATTEMPT_COLUMN}
+    n = len(data)
+
+    def raw(fld: str) -> list[str]:
+        return _column(data, by_field[fld].index) if fld in by_field else [""] * n
+
+    def report(fld: str, values: list[str], ok: list[bool], kind: str) -> None:
+        col = by_field[fld].index + 1
+        for r, v, good in zip(sheet_rows, values, ok):
+            if not good:
+                problems.append(Problem(cell(r, col), fld, v, kind))
+
+    for fld in TEXT_FIELDS:
+        out[fld] = [v or None for v in raw(fld)]
+    out["company"] = _fill_same_as_above(out["company"])
+    out["company_key"] = [company_key(c) if c else None for c in out["company"]]
+    for fld in DATE_FIELDS:
+        values = raw(fld)
+        parsed = [parse_date(v, year) for v in values]
+        if fld in by_field:
+            report(fld, values, [not v or p is not None for v, p in zip(values, parsed)], "date")
+        out[fld] = parsed
+    phone_raw = raw("phone")
+    out["phone_raw"] = [v or None for v in phone_raw]
+    out["phone"] = [parse_phone(v) if v else None for v in phone_raw]
+    out["phone_ok"] = [not v or p is not None for v, p in zip(phone_raw, out["phone"])]
+    if "phone" in by_field:
+        report("phone", phone_raw, [ok or not has_digits(v) for v, ok in
+                                    zip(phone_raw, out["phone_ok"])], "phone")
+    email_raw = raw("email")
+    emails = [parse_email(v) for v in email_raw]
+    out["email_raw"] = [v or None for v in email_raw]
+    out["email"] = [e for e, _ in emails]
+    out["email_ok"] = [ok for _, ok in emails]
+    if "email" in by_field:
+        report("email", email_raw, out["email_ok"], "email")
+    out["linkedin"] = [linkedin_url(v) for v in raw("linkedin")]
+    out["website_domain"] = [domain_of(v) if v else None for v in raw("website")]
+    out["temperature"] = [temperature_of(v) for v in raw("temperature")]
+    out["channel"] = [channel_of(v) for v in raw("channel")]
+    out["work_mode"] = [work_mode_of(v) for v in raw("work_mode")]
+    _stages_and_attempts(out, data, columns, by_field, year, n)
+    if "status_raw" in by_field:
+        report("status_raw", raw("status_raw"), [s != "unknown" for s in out["stage"]], "status")
+    out["student"] = [student] * n
+    out["tab"] = [tab] * n
+    frame = pd.DataFrame(out, columns=list(CANONICAL) + list(EXTRA))
+    for fld in DATE_FIELDS:
+        frame[fld] = pd.to_datetime(frame[fld])
+    frame["attempts"] = frame["attempts"].astype("int64")
+    mapping = {c.header: c.field for c in columns}
+    return Normalized(frame, mapping, h, columns, problems)
+
+
+def _stages_and_attempts(out: dict, data: list, columns: list[Column], by_field: dict,
+                         year: int, n: int) -> None:
+    """stage from the status text; attempts from the best evidence the sheet gives."""
+    status = [v or "" for v in (_column(data, by_field["status_raw"].index)
+                                if "status_raw" in by_field else [""] * n)]
+    counts = (_column(data, by_field["attempts"].index) if "attempts" in by_field else [""] * n)
+    attempt_cols = [c.index for c in columns if c.field == ATTEMPT_COLUMN]
+    stages, attempts = [], []
+    for i in range(n):
+        filled = [_column([data[i]], c)[0] for c in attempt_cols]
+        filled = [v for v in filled if v]
+        found = [count_of(counts[i]), attempts_in(status[i]), len(filled) or None]
+        tries = max((x for x in found if x is not None), default=0)
+        stage = stage_of(status[i]) if "status_raw" in by_field else ("attempted" if tries else "new")
+        if stage == "new" and tries:
+            stage = "attempted"
+        if stage == "attempted" and not tries:
+            tries = 1
+        if filled and out["last_contact"][i] is None:     # latest date typed in an attempt cell
+            dates = [d for d in (parse_date(v, year) for v in filled) if d]
+            out["last_contact"][i] = max(dates) if dates else None
+        stages.append(stage)
+        attempts.append(tries)
+    out["stage"], out["attempts"] = stages, attempts
+
+
+def _fill_same_as_above(companies: list) -> list:
+    """'↳' or '〃' in the company column means the company of the row above."""
+    filled, last = [], None
+    for c in companies:
+        if c is not None and fold(c) in SAME_AS_ABOVE | {""} and c.strip() in SAME_AS_ABOVE:
+            c = last
+        filled.append(c)
+        last = c if c else last
+    return filled
+
+
+def _empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: [] for c in list(CANONICAL) + list(EXTRA)})
+    for fld in DATE_FIELDS:
+        frame[fld] = pd.to_datetime(frame[fld])
+    frame["attempts"] = frame["attempts"].astype("int64")
+    frame["row"] = frame["row"].astype("int64")
+    return frame

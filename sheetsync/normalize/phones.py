@@ -1,0 +1,36 @@
+"""Phone numbers to E.164 with Sweden as the default region (Google's libphonenumber).
+
+'070-123 45 67 (mobil)', '+46 70 123 45 67', '0046701234567', '08-123 456 78' all
+parse; a cell holding two numbers gives the first; a cell with digits that are not a
+valid number gives None and is reported.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+DEFAULT_REGION = "SE"
+
+
+@lru_cache(maxsize=65536)
+def parse_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
+    """First valid phone number in the text, in E.164, or None."""
+    text = str(text).strip()
+    if not text:
+        return None
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    try:   # the matcher wants separators; a bare '701234567' from a number cell needs parse
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def has_digits(text: str) -> bool:
+    return any(ch.isdigit() for ch in str(text))

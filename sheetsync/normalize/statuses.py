@@ -1,0 +1,130 @@
+"""Free-text statuses (sv/en/da) to a lead stage, and attempt counts from phrases.
+
+Stages, from DESIGN.md: new, attempted, in_dialogue, meeting, offer, yes, no, unknown.
+Phrases are matched as whole words on folded text; the first family that matches
+wins, in an order chosen so that "inte intresserade" is a no before "intresserad"
+is a dialogue, and "ej kontaktad" is new before "kontaktad" is an attempt.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from sheetsync.normalize.text import fold
+
+STAGES = ("new", "attempted", "in_dialogue", "meeting", "offer", "yes", "no", "unknown")
+ANSWERED = frozenset({"in_dialogue", "meeting", "offer", "yes", "no"})
+
+_FAMILIES: list[tuple[str, tuple[str, ...]]] = [
+    ("new", ("ej kontaktad", "inte kontaktad", "ej kontaktat", "not contacted",
+             "ikke kontaktet", "ej ringt", "inte ringt", "att kontakta", "to contact")),
+    ("attempted", ("no answer", "no reply", "no response", "inget svar", "ej svar",
+                   "intet svar", "svarar inte", "not answered", "no show")),
+    ("yes", ("lia klar", "lia klart", "fatt lia", "fick lia", "lia sakrad", "tackat ja",
+             "accepted", "signed", "lia secured", "secured", "avtal klart", "klar for lia",
+             "antagen", "praktik aftalt", "aftale pa plads")),
+    ("no", ("nej", "no", "nope", "avslag", "afslag", "rejected", "declined", "tackat nej",
+            "inte intresserade", "inte intresserad", "ej intresserad", "ej intresserade",
+            "ej aktuellt", "inte aktuellt", "ingen lia", "not interested", "fullt", "full",
+            "ghosted", "ingen plats", "tar inte emot", "nej tack", "ikke interesseret",
+            "nej desvaerre", "no thanks", "not possible", "gar inte", "dead", "lost")),
+    ("offer", ("erbjudande", "erbjuden", "offer", "tilbud", "fatt erbjudande", "offered")),
+    ("meeting", ("intervju", "interview", "mote", "meeting", "arbetsprov", "work test",
+                 "case", "mode", "samtale", "samtal bokat", "interview booked", "intervjue",
+                 "tech test", "kodtest", "intervju bokad")),
+    ("yes", ("ja", "yes", "japp", "klart", "done deal")),
+    ("in_dialogue", ("dialog", "dialogue", "pratat", "talat med", "intresserad",
+                     "intresserade", "interested", "aterkommer", "ska aterkomma",
+                     "in contact", "connected", "replied", "svarat", "svarade", "positiv",
+                     "positive", "ring tillbaka", "call back", "skickat cv", "sent cv",
+                     "vill ha cv", "snakket", "interesseret", "vender tilbage",
+                     "kontakt etablerad", "i kontakt", "har svarat", "pagaende", "ongoing",
+                     "follow up", "folj upp")),
+    ("attempted", ("inget svar", "no answer", "no reply", "no response", "ringt", "ringde",
+                   "mejlat", "mailat", "mejlade", "mailade", "skickat mejl", "skickat mail",
+                   "sokt", "kontaktad", "kontaktat", "contacted", "attempted", "voicemail",
+                   "rostbrevlada", "rostmeddelande", "vantar pa svar", "vantar", "waiting",
+                   "applied", "ansokt", "intet svar", "ringet", "skrevet", "sendt",
+                   "linkedin", "meddelande", "skickat", "sent", "called", "emailed",
+                   "messaged", "inget svar an", "svarar inte", "ej svar", "obesvarad")),
+    ("new", ("ny", "new", "saved", "sparad", "lead", "ide", "todo", "to do", "ej paborjad",
+             "watching", "bevakar", "planerad", "planned", "research", "ikke startet")),
+]
+_COMPILED = [(stage, re.compile(r"\b(" + "|".join(re.escape(fold(p)) for p in phrases) + r")\b"))
+             for stage, phrases in _FAMILIES]
+_COUNT = re.compile(r"(?:(\d+)\s*(?:ggr|gang|ganger|gange|times|x|forsok|forsog|attempts|samtal)\b)"
+                    r"|(?:\bx\s*(\d+)\b)")
+
+
+@lru_cache(maxsize=65536)
+def stage_of(status: str) -> str:
+    """'Ja!' -> 'yes'; 'inget svar x2' -> 'attempted'; '' -> 'new'; 'blå' -> 'unknown'."""
+    key = fold(status)
+    if not key:
+        return "new"
+    for stage, pattern in _COMPILED:
+        if pattern.search(key):
+            return stage
+    return "unknown"
+
+
+@lru_cache(maxsize=65536)
+def attempts_in(text: str) -> int | None:
+    """'ringt 3 ggr' -> 3; 'inget svar x2' -> 2; None when the text names no count."""
+    m = _COUNT.search(fold(text))
+    if not m:
+        return None
+    n = int(m[1] or m[2])
+    return n if 0 <= n <= 50 else None
+
+
+@lru_cache(maxsize=4096)
+def count_of(value: str) -> int | None:
+    """An attempts column cell: '3', '3.0', 'III', '2 ggr' -> int; '' -> None."""
+    text = str(value).strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        return int(float(text))
+    if re.fullmatch(r"[iIxX|]+", text):
+        return len(text)
+    return attempts_in(text)
+
+
+def temperature_of(text: str) -> str | None:
+    key = fold(text)
+    if not key:
+        return None
+    if re.search(r"\b(varm|warm|hot|het|varmt|ja|yes)\b", key):
+        return "warm"
+    if re.search(r"\b(kall|cold|kallt|kold|nej|no)\b", key):
+        return "cold"
+    return None
+
+
+def channel_of(text: str) -> str | None:
+    key = fold(text)
+    if not key:
+        return None
+    if re.search(r"\blinked ?in\b", key):
+        return "linkedin"
+    if re.search(r"\b(mejl|mail|e ?post|email|e mail|mejlat|mailat)\b", key):
+        return "email"
+    if re.search(r"\b(telefon|tel|phone|ring|ringt|samtal|call|sms|mobil|opkald)\b", key):
+        return "phone"
+    if re.search(r"\b(besok|mote|visit|event|massa|fair|in person)\b", key):
+        return "in_person"
+    return "other"
+
+
+def work_mode_of(text: str) -> str | None:
+    key = fold(text)
+    if not key:
+        return None
+    if "hybrid" in key:
+        return "hybrid"
+    if re.search(r"\b(distans|remote|hemifran|fjern)\b", key):
+        return "remote"
+    if re.search(r"\b(pa plats|onsite|on site|kontor|office|plats)\b", key):
+        return "onsite"
+    return None

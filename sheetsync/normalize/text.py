@@ -1,0 +1,19 @@
+"""Folding text for matching: case, accents and punctuation do not matter."""
+import re
+import unicodedata
+from functools import lru_cache
+
+_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ð": "d", "þ": "th", "ł": "l"})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """'Företag / Bolag' -> 'foretag bolag'; 'Opfølgning' -> 'opfolgning'."""
+    text = unicodedata.normalize("NFKD", str(text).lower().translate(_EXTRA))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -1,0 +1,76 @@
+"""The state store: an embedded SQLite file (WAL mode, one transaction per change).
+
+Holds the runs, the cap lottery's draws (made once, kept), and every write to a
+student's own cells with its old value (for `sheetsync undo`).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
+    judged_on TEXT NOT NULL, dry_run INTEGER NOT NULL, report TEXT);
+CREATE TABLE IF NOT EXISTS draws (
+    company_key TEXT NOT NULL, round INTEGER NOT NULL, seed TEXT NOT NULL,
+    candidates TEXT NOT NULL, draw_order TEXT NOT NULL, run_id INTEGER,
+    PRIMARY KEY (company_key, round));
+CREATE TABLE IF NOT EXISTS cell_writes (
+    run_id INTEGER NOT NULL, student TEXT NOT NULL, tab TEXT NOT NULL, cell TEXT NOT NULL,
+    old_value TEXT, new_value TEXT);
+"""
+
+
+class StateStore:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def start_run(self, started: str, judged_on: str, dry_run: bool) -> int:
+        with self.db:
+            cur = self.db.execute("INSERT INTO runs (started, judged_on, dry_run) VALUES (?,?,?)",
+                                  (started, judged_on, int(dry_run)))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, finished: str, report: dict) -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET finished=?, report=? WHERE id=?",
+                            (finished, json.dumps(report, default=str), run_id))
+
+    def runs(self, limit: int = 50) -> list[dict]:
+        rows = self.db.execute("SELECT id, started, finished, judged_on, dry_run, report FROM runs"
+                               " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [{"id": r[0], "started": r[1], "finished": r[2], "judged_on": r[3],
+                 "dry_run": bool(r[4]), "report": json.loads(r[5]) if r[5] else None} for r in rows]
+
+    def draws(self) -> dict[str, list[str]]:
+        """company key -> the full drawn order, rounds concatenated."""
+        out: dict[str, list[str]] = {}
+        for key, order in self.db.execute(
+                "SELECT company_key, draw_order FROM draws ORDER BY company_key, round"):
+            out.setdefault(key, []).extend(json.loads(order))
+        return out
+
+    def save_draws(self, new: dict[str, dict], run_id: int | None) -> None:
+        stored = self.draws()
+        with self.db:
+            for key, d in new.items():
+                self.db.execute(
+                    "INSERT INTO draws (company_key, round, seed, candidates, draw_order, run_id)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (key, len(stored.get(key, [])), d["seed"], json.dumps(d["candidates"]),
+                     json.dumps(d["order"]), run_id))
+
+    def log_cell_writes(self, run_id: int, student: str, rows: list[tuple[str, str, str, str]]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO cell_writes (run_id, student, tab, cell, old_value, new_value)"
+                " VALUES (?,?,?,?,?,?)", [(run_id, student, *r) for r in rows])

@@ -1,0 +1,52 @@
+"""The snapshot of one spreadsheet as read: its tabs as grids of displayed values.
+
+Both backends produce the same snapshot, so everything after the read is backend-free.
+Cells hold what the student sees, as text ('' for empty), which is what the
+normaliser parses and what the write planner compares against.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Tab:
+    title: str
+    rows: list[list[str]]
+    sheet_id: int | None = None      # Google's numeric sheetId; None for xlsx
+
+    def value(self, row: int, col: int) -> str:
+        """Cell text at 1-based (row, col); '' outside the grid."""
+        if 1 <= row <= len(self.rows):
+            r = self.rows[row - 1]
+            if 1 <= col <= len(r):
+                return r[col - 1]
+        return ""
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Workbook:
+    title: str
+    tabs: dict[str, Tab] = field(default_factory=dict)
+    version: str | None = None       # Drive version / file mtime at read time
+    location: str = ""               # path or spreadsheet id, for messages
+
+    def tab(self, title: str) -> Tab | None:
+        return self.tabs.get(title)
+
+
+def cell_text(value) -> str:
+    """A cell value of any type as the text a student would see."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        # a datetime at midnight is a date typed without a time
+        return text[:10] if text.endswith("T00:00:00") else text.replace("T", " ")
+    return str(value)

@@ -1,0 +1,1 @@
+"""Write-back: what the service puts in a student's sheet, and only in cells it owns."""

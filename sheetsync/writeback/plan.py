@@ -1,0 +1,69 @@
+"""A write plan: the minimal set of owned cells whose text must change.
+
+Built by comparing what should be there with what was read, so a run that changes
+nothing plans nothing, and the backend then makes no write call at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sheetsync.a1 import cell
+from sheetsync.workbook import Tab, cell_text
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    tab: str
+    row: int          # 1-based
+    col: int          # 1-based
+    value: object     # str, int or float; written RAW
+
+    @property
+    def a1(self) -> str:
+        return cell(self.row, self.col)
+
+
+@dataclass
+class WritePlan:
+    student: str
+    writes: list[CellWrite] = field(default_factory=list)
+    new_tabs: list[str] = field(default_factory=list)      # owned tabs to create first
+
+    def __bool__(self) -> bool:
+        return bool(self.writes or self.new_tabs)
+
+    def by_tab(self) -> dict[str, list[CellWrite]]:
+        out: dict[str, list[CellWrite]] = {}
+        for w in self.writes:
+            out.setdefault(w.tab, []).append(w)
+        return out
+
+    def describe(self) -> str:
+        lines = [f"{self.student}: {len(self.writes)} cell(s)"
+                 + (f", new tab(s) {', '.join(self.new_tabs)}" if self.new_tabs else "")]
+        for w in self.writes[:200]:
+            lines.append(f"  {w.tab}!{w.a1} = {cell_text(w.value)!r}")
+        if len(self.writes) > 200:
+            lines.append(f"  ... {len(self.writes) - 200} more")
+        return "\n".join(lines)
+
+
+def diff_cells(tab_title: str, current: Tab | None, desired: dict[tuple[int, int], object]) -> list[CellWrite]:
+    """Writes for every desired cell whose text differs from what the tab holds."""
+    out = []
+    for (r, c), value in sorted(desired.items()):
+        have = current.value(r, c) if current else ""
+        if have != cell_text(value):
+            out.append(CellWrite(tab_title, r, c, value))
+    return out
+
+
+def grid_cells(rows: list[list], current: Tab | None) -> dict[tuple[int, int], object]:
+    """A whole owned tab: the desired grid, plus blanks over anything left from before."""
+    desired = {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1)}
+    if current:
+        for r, row in enumerate(current.rows, 1):
+            for c, v in enumerate(row, 1):
+                if v != "" and (r, c) not in desired:
+                    desired[(r, c)] = ""
+    return desired

@@ -1,0 +1,29 @@
+"""Planning one student's write: owned columns on the CRM tab and the summary tab."""
+from __future__ import annotations
+
+from sheetsync.writeback.owned import KINDS, owned_columns
+from sheetsync.writeback.plan import WritePlan, diff_cells, grid_cells
+from sheetsync.workbook import Workbook
+
+SUMMARY_TAB = "sheetsync"
+
+
+def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int,
+                 per_row: dict[str, dict[int, str]], summary: list[list], language: str) -> WritePlan:
+    """`per_row`: kind ('flags', 'state', 'next') -> sheet row -> text."""
+    tab = workbook.tabs[crm_tab]
+    cols, headers = owned_columns(tab, header_row, language)
+    desired: dict[tuple[int, int], object] = {}
+    last_row = max([len(tab.rows)] + [r for rows in per_row.values() for r in rows])
+    for kind in KINDS:
+        c = cols[kind]
+        desired[(header_row + 1, c)] = headers[kind]
+        values = per_row.get(kind, {})
+        for r in range(header_row + 2, last_row + 1):
+            desired[(r, c)] = values.get(r, "")
+    plan = WritePlan(student, diff_cells(crm_tab, tab, desired))
+    current = workbook.tab(SUMMARY_TAB)
+    if current is None:
+        plan.new_tabs.append(SUMMARY_TAB)
+    plan.writes += diff_cells(SUMMARY_TAB, current, grid_cells(summary, current))
+    return plan

@@ -1,0 +1,94 @@
+"""Value families, as tables of real spellings -> what they must become."""
+import datetime as dt
+
+import pytest
+
+from sheetsync.normalize.companies import company_key, domain_of, parse_email
+from sheetsync.normalize.dates import parse_date
+from sheetsync.normalize.headers import ATTEMPT_COLUMN, map_header
+from sheetsync.normalize.phones import parse_phone
+from sheetsync.normalize.statuses import attempts_in, stage_of
+
+D = dt.date
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-05-03", D(2026, 5, 3)), ("3/5", D(2026, 5, 3)), ("03.05.2026", D(2026, 5, 3)),
+    ("3 maj", D(2026, 5, 3)), ("maj 3", D(2026, 5, 3)), ("3. maj 2026", D(2026, 5, 3)),
+    ("May 3, 2026", D(2026, 5, 3)), ("3 May", D(2026, 5, 3)), ("46145", D(2026, 5, 3)),
+    (46145, D(2026, 5, 3)), ("1/31/24", D(2024, 1, 31)), ("2026-05-03 14:30", D(2026, 5, 3)),
+    ("3/5/26", D(2026, 5, 3)), ("30 april", D(2026, 4, 30)), ("17 okt", D(2026, 10, 17)),
+    (dt.datetime(2026, 5, 3, 9), D(2026, 5, 3)), ("", None), ("idag", None), ("32/13", None),
+    ("2026-02-30", None), ("ring på måndag", None), (3, None),
+])
+def test_dates(text, expected):
+    assert parse_date(text, 2026) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("070-123 45 67", "+46701234567"), ("070-123 45 67 (mobil)", "+46701234567"),
+    ("+46 70 123 45 67", "+46701234567"), ("0046701234567", "+46701234567"),
+    ("0701234567", "+46701234567"), ("701234567", "+46701234567"),
+    ("08-123 456 78", "+46812345678"), ("070 123 45 67, 08-555 123 45", "+46701234567"),
+    ("+45 32 12 34 56", "+4532123456"), ("ring växeln", None), ("12345", None), ("", None),
+])
+def test_phones(text, expected):
+    assert parse_phone(text) == expected
+
+
+@pytest.mark.parametrize("name, key", [
+    ("AB Volvo", "volvo"), ("Volvo AB", "volvo"), ("volvo ab (publ)", "volvo"),
+    ("Volvo Cars", "volvo cars"), ("Novo Nordisk A/S", "novo nordisk"), ("Kodia ApS", "kodia"),
+    ("Nokia Oyj", "nokia"), ("Equinor ASA", "equinor"), ("Spotify Technology S.A.", "spotify technology s a"),
+    ("Ericsson Aktiebolag", "ericsson"), ("Bröderna Ek HB", "broderna ek"), ("ÅF Pöyry", "af poyry"),
+])
+def test_company_keys(name, key):
+    assert company_key(name) == key
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("Ja!", "yes"), ("ja", "yes"), ("LIA klar", "yes"), ("Yes", "yes"), ("nej tack", "no"),
+    ("Nej", "no"), ("inte intresserade", "no"), ("afslag", "no"), ("ghosted", "no"),
+    ("declined", "no"), ("inget svar x2", "attempted"), ("ringt 2 ggr", "attempted"),
+    ("mejlat", "attempted"), ("väntar på svar", "attempted"), ("no answer", "attempted"),
+    ("intervju bokad", "meeting"), ("Interview booked", "meeting"), ("erbjudande", "offer"),
+    ("tilbud", "offer"), ("pratat, återkommer", "in_dialogue"), ("intresserade", "in_dialogue"),
+    ("ej kontaktad", "new"), ("", "new"), ("Watching", "new"), ("blå?", "unknown"),
+])
+def test_stages(text, stage):
+    assert stage_of(text) == stage
+
+
+@pytest.mark.parametrize("text, n", [
+    ("ringt 3 ggr", 3), ("inget svar x2", 2), ("x3", 3), ("called 2 times", 2),
+    ("mejlat", None), ("ringt 3 gånger", 3),
+])
+def test_attempt_phrases(text, n):
+    assert attempts_in(text) == n
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Företag", "company"), ("Foretag", "company"), ("Bolag", "company"),
+    ("Arbetsgivare", "company"), ("Virksomhed", "company"), ("COMPANY", "company"),
+    ("Kontaktperson", "contact_name"), ("Kontaktperson/roll", "contact_name"),
+    ("Telefon", "phone"), ("Tel", "phone"), ("Mobil", "phone"), ("Tfn", "phone"),
+    ("Telefonnr", "phone"), ("E-post", "email"), ("Epost", "email"), ("Mejl", "email"),
+    ("Status", "status_raw"), ("Läge", "status_raw"), ("Svar", "status_raw"),
+    ("Kommentar", "notes"), ("Anteckningar", "notes"), ("Övrigt", "notes"), ("Noter", "notes"),
+    ("Senast kontaktad", "last_contact"), ("Datum", "last_contact"),
+    ("Uppföljning", "follow_up"), ("Följ upp", "follow_up"), ("Nästa kontakt", "follow_up"),
+    ("Opfølgning", "follow_up"), ("Antal försök", "attempts"), ("Försök 2", ATTEMPT_COLUMN),
+    ("Källa", "source"), ("Varm/Kall", "temperature"), ("Upplägg", "work_mode"),
+    ("Bransch", "category"), ("Typ", "category"), ("Ort", "city"), ("Tjänst", "position"),
+    ("Ansökt", "applied_on"), ("Länk", "link"), ("Telefonnummer", "phone"),
+    ("Kontakperson", "contact_name"), ("sheetsync flaggor", None), ("Prioritet", None),
+])
+def test_headers(header, field):
+    assert map_header(header)[0] == field
+
+
+def test_emails_and_domains():
+    assert parse_email("Anna <anna@volvo.se>") == ("anna@volvo.se", True)
+    assert parse_email("anna(at)volvo") == (None, False)
+    assert parse_email("anna@volvo")[1] is False
+    assert domain_of("https://www.volvo.se/jobb") == "volvo.se"

@@ -1,0 +1,33 @@
+"""The command line as a newcomer meets it."""
+from click.testing import CliRunner
+
+from sheetsync.cli import main
+
+
+def test_demo_builds_a_cohort_runs_it_and_can_run_again(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["demo", "--dir", str(tmp_path / "d"), "--students", "4",
+                                  "--seed", "3", "--now", "2026-05-12"])
+    assert result.exit_code == 0, result.output
+    assert "4 ok, 0 skipped, 0 failed" in result.output
+    assert len(list((tmp_path / "d" / "students").glob("*.xlsx"))) == 4
+    again = runner.invoke(main, ["run", "--config", str(tmp_path / "d" / "sheetsync.toml"),
+                                 "--now", "2026-05-12", "--json", str(tmp_path / "r.json")])
+    assert again.exit_code == 0, again.output
+    assert '"ok": 4' in (tmp_path / "r.json").read_text()
+
+
+def test_run_with_a_bad_config_is_one_clear_line(tmp_path):
+    bad = tmp_path / "sheetsync.toml"
+    bad.write_text('[cohort]\nname = "X"\nlanguge = "sv"\n')
+    result = CliRunner().invoke(main, ["run", "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "unknown key 'cohort.languge'" in result.output and str(bad) in result.output
+
+
+def test_rules_lists_every_rule_with_example():
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0
+    for code in ("CL01", "DD01", "LC01", "FU01", "PR01"):
+        assert code in result.output
+    assert "Anti-pattern" in result.output
