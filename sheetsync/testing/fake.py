@@ -1,0 +1,362 @@
+"""FakeGoogle: an in-memory Sheets v4 + Drive v3 + OAuth2 token endpoint behind `responses`.
+
+While active, every `requests` call to Google's hosts is answered here, so real gspread
+and google-auth code runs unchanged. Reply shapes follow Google's recorded responses
+(see shared/GOOGLE_API.md). It can be told to enforce Google's per-minute quotas, to add
+latency, and to fail on purpose:
+
+    with FakeGoogle() as google:
+        sid = google.create_spreadsheet("Anna CRM", {"CRM": [["Företag"], ["Volvo AB"]]})
+        google.credentials_file(tmp_path / "credentials.json")
+        google.fail(503, times=2, path=sid)          # the next two calls on it get 503
+        ... run code that uses gspread ...
+        assert google.get_values(sid, "CRM") == [["Företag"], ["Volvo AB"]]
+"""
+from __future__ import annotations
+
+import collections
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import requests
+import responses
+
+from sheetsync.testing import drive_api, sheets_api
+from sheetsync.testing.auth import TOKEN_URI, TokenError, new_token, service_account_info, verify_assertion
+from sheetsync.testing.sheets_api import ApiError
+from sheetsync.testing.store import Spreadsheet, raw_cell, user_entered_cell
+
+SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
+DRIVE = "https://www.googleapis.com/drive/v3/files"
+DEFAULT_EMAIL = "sheetsync@sheetsync-fake.iam.gserviceaccount.com"
+
+
+@dataclass
+class Call:
+    method: str
+    path: str            # decoded path, e.g. /v4/spreadsheets/ID/values/'CRM'!A1
+    status: int
+    kind: str            # read, write, drive, token
+    query: str = ""
+
+
+@dataclass
+class _Fault:
+    status: int | str    # an HTTP status, or "reset" / "timeout" to raise from requests
+    times: int
+    method: str | None
+    path: str | None
+    kind: str | None
+
+
+class FakeGoogle:
+    def __init__(self, *, quotas: bool = False, reads_per_minute_user: int = 60,
+                 writes_per_minute_user: int = 60, per_minute_project: int = 300,
+                 latency: float = 0.0, clock=time.monotonic, sleep=time.sleep):
+        self.books: dict[str, Spreadsheet] = {}
+        self.requests: list[Call] = []
+        self.quotas = quotas
+        self.limits = {"read": reads_per_minute_user, "write": writes_per_minute_user}
+        self.project_limit = per_minute_project
+        self.latency, self.clock, self.sleep = latency, clock, sleep
+        self._windows: dict[tuple, collections.deque] = collections.defaultdict(collections.deque)
+        self._faults: list[_Fault] = []
+        self._tokens: dict[str, str] = {}
+        self._emails: set[str] = set()
+        self._revoked: set[str] = set()
+        self._token_failures = 0
+        self._lock = threading.RLock()
+        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+
+    # ---- the context manager -------------------------------------------------------------
+    def __enter__(self) -> "FakeGoogle":
+        self._mock.start()
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            for base in (SHEETS, DRIVE, "https://www.googleapis.com/upload/drive/v3/files"):
+                self._mock.add_callback(method, re.compile(re.escape(base) + r".*"),
+                                        callback=self._handle)
+        self._mock.add_callback("POST", TOKEN_URI, callback=self._token)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._mock.stop()
+        self._mock.reset()
+
+    # ---- what tests and users of the fake call ---------------------------------------------
+    def create_spreadsheet(self, title: str, tabs: dict[str, list[list]] | None = None, *,
+                           shared: bool = True, owner: str = "student@school.example",
+                           rows: int = 1000, cols: int = 26) -> str:
+        """A spreadsheet as a person made it; values typed as text, numbers and dates."""
+        sid = secrets.token_urlsafe(33)[:44].replace("-", "x").replace("_", "y")
+        book = Spreadsheet(sid, title, [], owner=owner, shared_with_service=shared)
+        for title_, grid in (tabs or {"Sheet1": []}).items():
+            sheet = book.add_sheet(title_, max(rows, len(grid)),
+                                   max(cols, max((len(r) for r in grid), default=0)))
+            self._fill(sheet, grid, user_entered=False)
+        self.books[sid] = book
+        return sid
+
+    def get_values(self, spreadsheet_id: str, tab: str) -> list[list[str]]:
+        """What a person sees in the tab: displayed text, trailing blanks trimmed."""
+        reply = sheets_api.read_values(self.books[spreadsheet_id], _quote(tab))
+        return reply.get("values", [])
+
+    def set_values(self, spreadsheet_id: str, tab: str, rows: list[list], *,
+                   user_entered: bool = False) -> None:
+        """A person's edit: the tab now holds exactly `rows`."""
+        book = self.books[spreadsheet_id]
+        sheet = book.sheet(tab) or book.add_sheet(tab)
+        sheet.cells.clear()
+        sheet.rows = max(sheet.rows, len(rows))
+        sheet.cols = max(sheet.cols, max((len(r) for r in rows), default=0))
+        self._fill(sheet, rows, user_entered)
+        book.touch()
+
+    def insert_rows(self, spreadsheet_id: str, tab: str, before_row: int, rows: list[list]) -> None:
+        """A person inserts rows above `before_row` (1-based); everything below moves down."""
+        sheet = self.books[spreadsheet_id].sheet(tab)
+        n = len(rows)
+        moved = {}
+        for (r, c), cell in sheet.cells.items():
+            moved[(r + n if r >= before_row - 1 else r, c)] = cell
+        sheet.cells = moved
+        sheet.rows += n
+        for i, row in enumerate(rows):
+            for c, v in enumerate(row):
+                cell = raw_cell(v)
+                if cell:
+                    sheet.cells[(before_row - 1 + i, c)] = cell
+        self.books[spreadsheet_id].touch()
+
+    def is_formula(self, spreadsheet_id: str, tab: str, row: int, col: int) -> bool:
+        cell = self.books[spreadsheet_id].sheet(tab).cells.get((row - 1, col - 1))
+        return bool(cell and cell.kind == "formula")
+
+    def credentials_file(self, path, email: str = DEFAULT_EMAIL) -> Path:
+        """Write a service-account JSON that google-auth accepts and this fake answers."""
+        path = Path(path)
+        path.write_text(json.dumps(service_account_info(email), indent=2), encoding="utf-8")
+        self._emails.add(email)
+        return path
+
+    def revoke(self, email: str = DEFAULT_EMAIL) -> None:
+        self._revoked.add(email)
+
+    def unshare(self, spreadsheet_id: str) -> None:
+        self.books[spreadsheet_id].shared_with_service = False
+
+    def delete(self, spreadsheet_id: str) -> None:
+        self.books.pop(spreadsheet_id, None)
+
+    def fail(self, status: int | str, *, times: int = 1, method: str | None = None,
+             path: str | None = None, kind: str | None = None) -> None:
+        """The next `times` matching calls fail with `status` (or 'reset' / 'timeout')."""
+        self._faults.append(_Fault(status, times, method, path, kind))
+
+    def fail_token(self, times: int = 1) -> None:
+        self._token_failures += times
+
+    def calls(self, kind: str | None = None, path: str | None = None) -> list[Call]:
+        return [c for c in self.requests if (kind is None or c.kind == kind)
+                and (path is None or path in c.path)]
+
+    # ---- internals ------------------------------------------------------------------------
+    @staticmethod
+    def _fill(sheet, grid, user_entered: bool) -> None:
+        parse = user_entered_cell if user_entered else raw_cell
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                cell = parse(value)
+                if cell:
+                    sheet.cells[(r, c)] = cell
+
+    def _token(self, request):
+        with self._lock:
+            if self._token_failures:
+                self._token_failures -= 1
+                self.requests.append(Call("POST", "/token", 503, "token"))
+                return 503, {}, json.dumps({"error": "internal_failure"})
+            try:
+                email, _ = verify_assertion(request.body if isinstance(request.body, str)
+                                            else request.body.decode(), self._emails, self._revoked)
+            except TokenError as e:
+                self.requests.append(Call("POST", "/token", 400, "token"))
+                error, _, desc = str(e).partition(": ")
+                return 400, {}, json.dumps({"error": error, "error_description": desc})
+            token = new_token()
+            self._tokens[token] = email
+            self.requests.append(Call("POST", "/token", 200, "token"))
+            return 200, {}, json.dumps({"access_token": token, "expires_in": 3599,
+                                        "token_type": "Bearer"})
+
+    def _handle(self, request):
+        url = urlsplit(request.url)
+        path = unquote(url.path)
+        params = parse_qs(url.query, keep_blank_values=True)
+        kind = ("drive" if "/drive/" in path else
+                "read" if request.method == "GET" else "write")
+        if self.latency:
+            self.sleep(self.latency)
+        with self._lock:
+            status, body = self._dispatch(request, path, params, kind)
+            self.requests.append(Call(request.method, path, status, kind, url.query))
+        return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(body)
+
+    def _dispatch(self, request, path, params, kind) -> tuple[int, dict]:
+        try:
+            fault = self._fault_for(request.method, path, kind)
+            if fault is not None:
+                if fault in ("reset", "timeout"):
+                    self.requests.append(Call(request.method, path, 0, kind))
+                    raise (requests.exceptions.ConnectionError("Connection reset by peer")
+                           if fault == "reset" else requests.exceptions.ReadTimeout("timed out"))
+                raise _fault_error(int(fault))
+            email = self._authorised(request)
+            if self.quotas and kind in ("read", "write"):
+                self._take_quota(kind, email)
+            body = json.loads(request.body) if request.body else {}
+            if "/drive/" in path:
+                return 200, self._drive(request.method, path, params, body)
+            return 200, self._sheets(request.method, path, params, body)
+        except ApiError as e:
+            return e.code, e.body()
+
+    def _fault_for(self, method, path, kind):
+        for f in self._faults:
+            if f.times > 0 and (f.method in (None, method)) and (f.path is None or f.path in path) \
+                    and (f.kind in (None, kind)):
+                f.times -= 1
+                return f.status
+        return None
+
+    def _authorised(self, request) -> str:
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ").strip()
+        if token not in self._tokens or self._tokens[token] in self._revoked:
+            raise ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."
+                           " Expected OAuth 2 access token, login cookie or other valid"
+                           " authentication credential.")
+        return self._tokens[token]
+
+    def _take_quota(self, kind: str, email: str) -> None:
+        now = self.clock()
+        for key, limit in (((kind, email), self.limits[kind]), ((kind, "project"), self.project_limit)):
+            window = self._windows[key]
+            while window and now - window[0] >= 60:
+                window.popleft()
+            if len(window) >= limit:
+                raise _quota_error(kind, key[1] != "project")
+        for key in ((kind, email), (kind, "project")):
+            self._windows[key].append(now)
+
+    def _book(self, sid: str, *, drive: bool = False) -> Spreadsheet:
+        book = self.books.get(sid)
+        if book is None:
+            raise (ApiError(404, "NOT_FOUND", f"File not found: {sid}.") if drive
+                   else ApiError(404, "NOT_FOUND", "Requested entity was not found."))
+        if not book.shared_with_service:
+            raise (ApiError(404, "NOT_FOUND", f"File not found: {sid}.") if drive
+                   else ApiError(403, "PERMISSION_DENIED", "The caller does not have permission"))
+        return book
+
+    def _sheets(self, method, path, params, body) -> dict:
+        m = re.match(r"^/v4/spreadsheets/([^/:]+)(.*)$", path)
+        if not m:
+            raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
+        book = self._book(m[1])
+        rest = m[2]
+        if rest == "" and method == "GET":
+            return sheets_api.get_spreadsheet(book, params)
+        if rest == ":batchUpdate" and method == "POST":
+            return sheets_api.batch_update(book, body)
+        if rest == "/values:batchGet" and method == "GET":
+            render = params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
+            return {"spreadsheetId": book.id, "valueRanges": [
+                sheets_api.read_values(book, r, render) for r in params.get("ranges", [])]}
+        if rest == "/values:batchUpdate" and method == "POST":
+            option = body.get("valueInputOption", "")
+            replies = [sheets_api.write_values(book, d["range"], d.get("values", []), option)
+                       for d in body.get("data", [])]
+            return {"spreadsheetId": book.id,
+                    "totalUpdatedRows": sum(r["updatedRows"] for r in replies),
+                    "totalUpdatedColumns": max((r["updatedColumns"] for r in replies), default=0),
+                    "totalUpdatedCells": sum(r["updatedCells"] for r in replies),
+                    "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in replies}),
+                    "responses": replies}
+        if rest == "/values:batchClear" and method == "POST":
+            return {"spreadsheetId": book.id,
+                    "clearedRanges": [sheets_api.clear_values(book, r) for r in body.get("ranges", [])]}
+        v = re.match(r"^/values/(.+?)(:append|:clear)?$", rest)
+        if v:
+            spec, action = v[1], v[2]
+            if action == ":clear" and method == "POST":
+                return {"spreadsheetId": book.id, "clearedRange": sheets_api.clear_values(book, spec)}
+            option = params.get("valueInputOption", [""])[0]
+            if action == ":append" and method == "POST":
+                return sheets_api.append_values(book, spec, body.get("values", []), option)
+            if method == "GET":
+                return sheets_api.read_values(book, spec,
+                                              params.get("valueRenderOption", ["FORMATTED_VALUE"])[0],
+                                              params.get("majorDimension", ["ROWS"])[0] or "ROWS")
+            if method == "PUT":
+                return sheets_api.write_values(book, spec, body.get("values", []), option)
+        raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
+
+    def _drive(self, method, path, params, body) -> dict:
+        m = re.match(r"^/(?:upload/)?drive/v3/files(?:/([^/]+))?(/permissions)?(?:/([^/]+))?$", path)
+        if not m:
+            raise ApiError(404, "NOT_FOUND", "Not Found")
+        fid, perms = m[1], m[2]
+        if fid is None and method == "GET":
+            return drive_api.list_files(list(self.books.values()), params)
+        if fid is None and method == "POST":
+            if body.get("mimeType") != drive_api.SHEET_MIME:
+                raise ApiError(400, "INVALID_ARGUMENT", "Only spreadsheets are supported here.")
+            sid = self.create_spreadsheet(body.get("name", "Untitled spreadsheet"),
+                                          owner=DEFAULT_EMAIL)
+            self.books[sid].parents = body.get("parents", [])
+            return drive_api.file_json(self.books[sid])
+        book = self._book(fid, drive=True)
+        if perms and method == "GET":
+            return {"kind": "drive#permissionList", "permissions": list(book.permissions)}
+        if perms and method == "POST":
+            return drive_api.add_permission(book, body)
+        if method == "GET":
+            return drive_api.get_file(book, params)
+        if method == "DELETE":
+            del self.books[fid]
+            return {}
+        raise ApiError(404, "NOT_FOUND", "Not Found")
+
+
+def _quote(tab: str) -> str:
+    return "'" + tab.replace("'", "''") + "'"
+
+
+def _fault_error(status: int) -> ApiError:
+    if status == 429:
+        return _quota_error("read", True)
+    names = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+             408: "DEADLINE_EXCEEDED", 500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE",
+             504: "DEADLINE_EXCEEDED"}
+    messages = {500: "Internal error encountered.", 503: "The service is currently unavailable."}
+    return ApiError(status, names.get(status, "UNKNOWN"), messages.get(status, f"Error {status}"))
+
+
+def _quota_error(kind: str, per_user: bool) -> ApiError:
+    metric = "Read requests" if kind == "read" else "Write requests"
+    limit = f"{'Read' if kind == 'read' else 'Write'}RequestsPerMinute{'PerUser' if per_user else ''}"
+    return ApiError(429, "RESOURCE_EXHAUSTED",
+                    f"Quota exceeded for quota metric '{metric}' and limit '{metric} per minute"
+                    f"{' per user' if per_user else ''}' of service 'sheets.googleapis.com' for"
+                    " consumer 'project_number:000000000000'.",
+                    [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                      "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com",
+                      "metadata": {"quota_metric": f"sheets.googleapis.com/{kind}_requests",
+                                   "quota_limit": limit, "service": "sheets.googleapis.com"}}])

@@ -1,0 +1,237 @@
+"""The Sheets v4 endpoints of the fake: spreadsheets.get, values.*, batchUpdate."""
+from __future__ import annotations
+
+from sheetsync.testing.fieldmask import apply_mask, parse_mask
+from sheetsync.testing.ranges import GridRange, RangeError, a1_of, parse_range
+from sheetsync.testing.store import Sheet, Spreadsheet, raw_cell, user_entered_cell
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, status: str, message: str, details=None):
+        super().__init__(message)
+        self.code, self.status, self.message, self.details = code, status, message, details
+
+    def body(self) -> dict:
+        err = {"code": self.code, "message": self.message, "status": self.status}
+        if self.details:
+            err["details"] = self.details
+        return {"error": err}
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, "INVALID_ARGUMENT", message)
+
+
+def _resolve(book: Spreadsheet, spec: str) -> tuple[Sheet, GridRange]:
+    try:
+        rng = parse_range(spec, [s.title for s in book.sheets])
+    except RangeError as e:
+        raise bad_request(str(e)) from None
+    sheet = book.sheet(rng.title)
+    if sheet is None:
+        raise bad_request(f"Unable to parse range: {spec}")
+    return sheet, rng
+
+
+def _render(cell, option: str):
+    if option == "UNFORMATTED_VALUE":
+        return cell.unformatted()
+    return cell.formatted()          # FORMATTED_VALUE; FORMULA shows formulas as text too
+
+
+def read_values(book: Spreadsheet, spec: str, render: str = "FORMATTED_VALUE",
+                major: str = "ROWS") -> dict:
+    sheet, rng = _resolve(book, spec)
+    r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
+    r2, c2 = min(r2, sheet.rows), min(c2, sheet.cols)
+    out = {"range": a1_of(sheet.title, r1, c1, r2, c2), "majorDimension": major}
+    rows = []
+    for r in range(r1, r2):
+        row = []
+        for c in range(c1, c2):
+            cell = sheet.cells.get((r, c))
+            row.append("" if cell is None else _render(cell, render))
+        while row and row[-1] == "":
+            row.pop()
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    if major == "COLUMNS":
+        width = max((len(r) for r in rows), default=0)
+        rows = [[r[c] if c < len(r) else "" for r in rows] for c in range(width)]
+        rows = [col[:max((i + 1 for i, v in enumerate(col) if v != ""), default=0)] for col in rows]
+    if rows:
+        out["values"] = rows
+    return out
+
+
+def write_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
+    if option not in ("RAW", "USER_ENTERED"):
+        raise bad_request(f"Invalid valueInputOption: {option}")
+    sheet, rng = _resolve(book, spec)
+    r1, c1 = rng.r1 or 0, rng.c1 or 0
+    height = len(values)
+    width = max((len(r) for r in values), default=0)
+    if r1 + height > sheet.rows or c1 + width > sheet.cols:
+        raise bad_request(f"Range ({a1_of(sheet.title, r1, c1, r1 + 1, c1 + 1).split('!')[0]}!"
+                          f"{a1_of(sheet.title, r1 + height - 1, c1 + width - 1, r1 + height, c1 + width).split('!')[1]})"
+                          f" exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}")
+    parse = raw_cell if option == "RAW" else user_entered_cell
+    for dr, row in enumerate(values):
+        for dc, value in enumerate(row):
+            if value is None:
+                continue                              # null leaves the cell as it is
+            cell = parse(value)
+            key = (r1 + dr, c1 + dc)
+            if cell is None:
+                sheet.cells.pop(key, None)
+            else:
+                sheet.cells[key] = cell
+    if height and width:
+        book.touch()
+    return {"spreadsheetId": book.id,
+            "updatedRange": a1_of(sheet.title, r1, c1, r1 + max(height, 1), c1 + max(width, 1)),
+            "updatedRows": height, "updatedColumns": width,
+            "updatedCells": sum(len(r) for r in values)}
+
+
+def clear_values(book: Spreadsheet, spec: str) -> str:
+    sheet, rng = _resolve(book, spec)
+    r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
+    for key in [k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2]:
+        del sheet.cells[key]
+    book.touch()
+    return a1_of(sheet.title, r1, c1, min(r2, sheet.rows), min(c2, sheet.cols))
+
+
+def append_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
+    sheet, rng = _resolve(book, spec)
+    used_rows, _ = sheet.extent()
+    c1 = rng.c1 or 0
+    start = max(used_rows, rng.r1 or 0)
+    if start + len(values) > sheet.rows:              # append grows the grid, as Google does
+        sheet.rows = start + len(values)
+    reply = {"spreadsheetId": book.id}
+    if used_rows:
+        _, used_cols = sheet.extent()
+        reply["tableRange"] = a1_of(sheet.title, 0, c1, used_rows, max(used_cols, c1 + 1))
+    reply["updates"] = write_values(book, a1_of(sheet.title, start, c1, start + 1, c1 + 1), values, option)
+    return reply
+
+
+def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -> dict:
+    sheets = []
+    wanted: dict[str, list[GridRange]] = {}
+    for spec in ranges:
+        sheet, rng = _resolve(book, spec)
+        wanted.setdefault(sheet.title, []).append(rng)
+    for sheet in book.sheets:
+        entry = {"properties": sheet.properties()}
+        if include_grid and (not ranges or sheet.title in wanted):
+            entry["data"] = [_grid_data(sheet, rng) for rng in
+                             wanted.get(sheet.title, [GridRange(sheet.title, None, None, None, None)])]
+        if ranges and sheet.title not in wanted and include_grid:
+            continue
+        sheets.append(entry)
+    return {"spreadsheetId": book.id,
+            "properties": {"title": book.title, "locale": "sv_SE", "timeZone": "Europe/Stockholm"},
+            "sheets": sheets,
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
+
+
+def _grid_data(sheet: Sheet, rng: GridRange) -> dict:
+    rows, cols = sheet.extent()
+    r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
+    r2, c2 = min(r2, rows), min(c2, cols)
+    row_data = []
+    for r in range(r1, r2):
+        values = []
+        for c in range(c1, c2):
+            cell = sheet.cells.get((r, c))
+            if cell is None:
+                values.append({})
+                continue
+            v = {"formattedValue": cell.formatted(), "effectiveValue": cell.effective(),
+                 "userEnteredValue": ({"formulaValue": cell.value} if cell.kind == "formula"
+                                      else cell.effective())}
+            values.append(v)
+        while values and values[-1] == {}:
+            values.pop()
+        row_data.append({"values": values} if values else {})
+    while row_data and row_data[-1] == {}:
+        row_data.pop()
+    data = {"startRow": r1, "startColumn": c1}
+    if row_data:
+        data["rowData"] = row_data
+    return data
+
+
+def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
+    ranges = params.get("ranges", [])
+    include = str(params.get("includeGridData", ["false"])[0]).lower() == "true"
+    mask = params.get("fields", [None])[0]
+    if mask:
+        include = "data" in mask or "rowData" in mask
+    reply = spreadsheet_json(book, ranges, include)
+    return apply_mask(reply, parse_mask(mask)) if mask else reply
+
+
+STRUCTURAL = ("addSheet", "deleteSheet", "updateSheetProperties", "repeatCell", "updateCells",
+              "addConditionalFormatRule", "setDataValidation", "addProtectedRange", "addChart",
+              "autoResizeDimensions", "appendDimension", "createDeveloperMetadata")
+
+
+def batch_update(book: Spreadsheet, body: dict) -> dict:
+    replies = []
+    for req in body.get("requests", []):
+        if len(req) != 1 or next(iter(req)) not in STRUCTURAL:
+            raise bad_request(f"Invalid requests[{len(replies)}]: unknown request {list(req)}")
+        kind, args = next(iter(req.items()))
+        replies.append(_structural(book, kind, args))
+    book.touch()
+    return {"spreadsheetId": book.id, "replies": replies}
+
+
+def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
+    if kind == "addSheet":
+        props = args.get("properties", {})
+        title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
+        if book.sheet(title):
+            raise bad_request(f'Invalid requests[0].addSheet: A sheet with the name "{title}" '
+                              "already exists. Please enter another name.")
+        grid = props.get("gridProperties", {})
+        sheet = book.add_sheet(title, grid.get("rowCount", 1000), grid.get("columnCount", 26),
+                               props.get("sheetId"))
+        return {"addSheet": {"properties": sheet.properties()}}
+    if kind == "deleteSheet":
+        sheet = _sheet_by_id(book, args.get("sheetId"))
+        book.sheets.remove(sheet)
+        return {}
+    if kind == "updateSheetProperties":
+        props = args.get("properties", {})
+        sheet = _sheet_by_id(book, props.get("sheetId"))
+        if "title" in props:
+            sheet.title = props["title"]
+        grid = props.get("gridProperties", {})
+        sheet.rows = grid.get("rowCount", sheet.rows)
+        sheet.cols = grid.get("columnCount", sheet.cols)
+        sheet.frozen_rows = grid.get("frozenRowCount", sheet.frozen_rows)
+        return {}
+    if kind == "appendDimension":
+        sheet = _sheet_by_id(book, args.get("sheetId"))
+        if args.get("dimension") == "COLUMNS":
+            sheet.cols += int(args.get("length", 0))
+        else:
+            sheet.rows += int(args.get("length", 0))
+        return {}
+    book.requests.append({kind: args})        # formats, rules, charts: stored, not rendered
+    if kind == "addChart":
+        return {"addChart": {"chart": {"chartId": len(book.requests), **args.get("chart", {})}}}
+    return {}
+
+
+def _sheet_by_id(book: Spreadsheet, sheet_id) -> Sheet:
+    sheet = book.sheet_by_id(sheet_id)
+    if sheet is None:
+        raise bad_request(f"Invalid requests[0]: No grid with id: {sheet_id}")
+    return sheet
