@@ -12,6 +12,7 @@ class Tab:
     title: str
     rows: list[list[str]]
     sheet_id: int | None = None      # Google's numeric sheetId; None for xlsx
+    grid: tuple[int, int] | None = None   # Google's (rowCount, columnCount): writes must fit
 
     def value(self, row: int, col: int) -> str:
         """Cell text at 1-based (row, col); '' outside the grid."""

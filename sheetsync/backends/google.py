@@ -1,0 +1,269 @@
+"""The Google Sheets backend: the only module that imports gspread.
+
+One student's workbook is read with ONE `spreadsheets.get` (every tab's properties and
+displayed values, through a field mask) and written with at most one structural
+`:batchUpdate` (a missing summary tab, a grid too small for the owned columns) and ONE
+`values:batchUpdate` with valueInputOption=RAW, so nothing a student typed can become
+a formula anywhere. Google's errors become the project's own, naming the student, the
+spreadsheet and the range.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import gspread
+import requests
+from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
+from google.oauth2.service_account import Credentials
+
+from sheetsync.a1 import column_letter, quote_sheet
+from sheetsync.backends.base import Backend
+from sheetsync.backends.retry import backoff, is_retryable
+from sheetsync.config import Config, Student
+from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetNotFound,
+                              SheetNotShared)
+from sheetsync.workbook import Tab, Workbook
+from sheetsync.writeback.plan import CellWrite, WritePlan
+
+# the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
+          "https://www.googleapis.com/auth/drive.metadata.readonly"]
+READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
+               "gridProperties(rowCount,columnCount)),data(rowData(values(formattedValue))))")
+SHAPE_FIELDS = "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)))"
+_ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+
+
+def spreadsheet_id(sheet: str) -> str:
+    """A sheet URL or a bare id -> the id."""
+    m = _ID_IN_URL.search(sheet)
+    return m[1] if m else sheet.strip()
+
+
+def load_credentials(path) -> Credentials:
+    """A service account from its JSON key file; one clear error for each way it fails."""
+    try:
+        info = json.loads(open(path, encoding="utf-8").read())
+    except FileNotFoundError:
+        raise CredentialsError(f"credentials file not found: {path} (see credentials.example.json)") from None
+    except (OSError, ValueError) as e:
+        raise CredentialsError(f"credentials file {path} is not valid JSON ({type(e).__name__})") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise CredentialsError(f"credentials file {path} is not a service-account key"
+                               " (\"type\": \"service_account\")")
+    try:
+        return Credentials.from_service_account_info(info, scopes=SCOPES)
+    except (ValueError, KeyError) as e:
+        raise CredentialsError(f"credentials file {path} is malformed: missing or bad field"
+                               f" ({str(e).split(':')[0]})") from None
+
+
+class GoogleBackend(Backend):
+    kind = "google"
+
+    def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
+                 timeout: float = 60.0):
+        self.config = config
+        self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
+        self.client = gspread.authorize(self.credentials)
+        self.http = self.client.http_client
+        self.http.set_timeout(timeout)
+        self.sleep, self.max_attempts = sleep, max_attempts
+        self._calls = {"reads": 0, "writes": 0, "structural": 0, "retries": 0, "http_429": 0}
+
+    @property
+    def calls(self) -> dict[str, int]:
+        return dict(self._calls)
+
+    def roster(self) -> list[Student]:
+        return list(self.config.students)
+
+    def link(self, student: Student) -> str:
+        return f"https://docs.google.com/spreadsheets/d/{spreadsheet_id(student.sheet)}/edit"
+
+    # ---- reading ------------------------------------------------------------------------
+    def read(self, student: Student) -> Workbook:
+        sid = spreadsheet_id(student.sheet)
+        meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
+            sid, params={"fields": READ_FIELDS}), student.id, sid)
+        return _workbook(meta, sid)
+
+    # ---- writing ------------------------------------------------------------------------
+    def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
+        if not plan:
+            return 0
+        sid = spreadsheet_id(student.sheet)
+        self._ensure_shape(sid, plan.by_tab(), read, plan.new_tabs, student.id)
+        data = _ranges(plan.writes)
+        self._call("writes", lambda: self.http.values_batch_update(
+            sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid,
+            where=data[0]["range"] if len(data) == 1 else f"{len(data)} ranges")
+        return len(plan.writes)
+
+    def write_master(self, tabs: dict[str, list[list]]) -> str:
+        sheet = self.config.master.get("sheet")
+        if not sheet:
+            raise BackendError("no master sheet configured ([master] sheet = \"<id or url>\")")
+        sid = spreadsheet_id(sheet)
+        meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
+            sid, params={"fields": READ_FIELDS}), None, sid)
+        current = _workbook(meta, sid)
+        writes = []
+        for title, rows in tabs.items():
+            old = current.tab(title)
+            height = max(len(rows), len(old.rows) if old else 0)
+            width = max([len(r) for r in rows] + [old.width if old else 0])
+            for r in range(height):
+                for c in range(width):
+                    row = rows[r] if r < len(rows) else []
+                    value = row[c] if c < len(row) else ""
+                    if old is None or old.value(r + 1, c + 1) != _text(value):
+                        writes.append(CellWrite(title, r + 1, c + 1, "" if value is None else value))
+        new_tabs = [t for t in tabs if current.tab(t) is None]
+        plan = WritePlan("master", writes, new_tabs)
+        if plan:
+            self._ensure_shape(sid, plan.by_tab(), current, new_tabs, None)
+            if writes:
+                data = _ranges(writes)
+                self._call("writes", lambda: self.http.values_batch_update(
+                    sid, body={"valueInputOption": "RAW", "data": data}), None, sid)
+        return f"https://docs.google.com/spreadsheets/d/{sid}/edit"
+
+    def _ensure_shape(self, sid: str, by_tab: dict[str, list[CellWrite]], read: Workbook,
+                      new_tabs: list[str], student: str | None) -> None:
+        """One structural call, only when a tab is missing or a grid is too small."""
+        requests_ = []
+        for title in new_tabs:
+            writes = by_tab.get(title, [])
+            rows = max([w.row for w in writes] + [1000])
+            cols = max([w.col for w in writes] + [26])
+            requests_.append({"addSheet": {"properties": {"title": title, "gridProperties": {
+                "rowCount": rows, "columnCount": cols}}}})
+        for title, writes in by_tab.items():
+            tab = read.tab(title)
+            if tab is None or tab.grid is None or tab.sheet_id is None:
+                continue
+            need_rows = max(w.row for w in writes) - tab.grid[0]
+            need_cols = max(w.col for w in writes) - tab.grid[1]
+            for dim, length in (("ROWS", need_rows), ("COLUMNS", need_cols)):
+                if length > 0:
+                    requests_.append({"appendDimension": {"sheetId": tab.sheet_id,
+                                                          "dimension": dim, "length": length}})
+        if requests_:
+            self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
+                       student, sid)
+
+    # ---- every call goes through here ---------------------------------------------------
+    def _call(self, kind: str, fn, student: str | None, sid: str, where: str | None = None):
+        for attempt in range(self.max_attempts):
+            self._calls[kind] += 1
+            try:
+                return fn()
+            except gspread.exceptions.APIError as e:
+                status, error = _status_of(e)
+                if status == 429:
+                    self._calls["http_429"] += 1
+                if is_retryable(status, error) and attempt + 1 < self.max_attempts:
+                    self._calls["retries"] += 1
+                    self.sleep(backoff(attempt))
+                    continue
+                raise self._translate(status, error, student, sid, where) from None
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
+                if attempt + 1 < self.max_attempts:
+                    self._calls["retries"] += 1
+                    self.sleep(backoff(attempt))
+                    continue
+                raise BackendError(f"Google did not answer ({type(e).__name__})", student=student,
+                                   sheet=sid, cell=where, retryable=True) from None
+            except RefreshError as e:
+                raise CredentialsError(
+                    "Google refused the service account's key (revoked, deleted or wrong"
+                    f" project?): {_first_line(e)}") from None
+            except (TransportError, GoogleAuthError) as e:
+                if attempt + 1 < self.max_attempts:
+                    self._calls["retries"] += 1
+                    self.sleep(backoff(attempt))
+                    continue
+                raise CredentialsError(f"could not get a token from Google: {_first_line(e)}") from None
+        raise AssertionError("unreachable")
+
+    def _translate(self, status: int, error: dict, student, sid, where) -> BackendError:
+        message = error.get("message", "")
+        if status == 404:
+            return SheetNotFound("spreadsheet not found (deleted, or a wrong id)",
+                                 student=student, sheet=sid, cell=where)
+        if status == 403:
+            return SheetNotShared("spreadsheet not shared with the service account "
+                                  f"{self.credentials.service_account_email}",
+                                  student=student, sheet=sid, cell=where)
+        if status == 429:
+            return QuotaExceeded(f"Google's quota still exceeded after {self.max_attempts} tries:"
+                                 f" {message}", student=student, sheet=sid, cell=where, retryable=True)
+        if status == 401:
+            return BackendError("Google did not accept the access token", student=student, sheet=sid)
+        return BackendError(f"Google answered {status}: {message}", student=student, sheet=sid,
+                            cell=where, retryable=status >= 500)
+
+
+def _workbook(meta: dict, sid: str) -> Workbook:
+    tabs = {}
+    for sheet in meta.get("sheets", []):
+        props = sheet.get("properties", {})
+        rows = []
+        for data in sheet.get("data", []):
+            for row in data.get("rowData", []):
+                rows.append([v.get("formattedValue", "") for v in row.get("values", [])])
+        while rows and not rows[-1]:
+            rows.pop()
+        rows = [_trim(r) for r in rows]
+        grid = props.get("gridProperties", {})
+        tabs[props.get("title", "")] = Tab(props.get("title", ""), rows, props.get("sheetId"),
+                                           (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
+    return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
+                    location=f"spreadsheet {sid}")
+
+
+def _trim(row: list[str]) -> list[str]:
+    while row and row[-1] == "":
+        row = row[:-1]
+    return row
+
+
+def _text(value) -> str:
+    from sheetsync.workbook import cell_text
+    return cell_text(value)
+
+
+def _ranges(writes: list[CellWrite]) -> list[dict]:
+    """Cell writes -> value ranges: each column's runs of consecutive rows become one range."""
+    by_col: dict[tuple[str, int], list[CellWrite]] = {}
+    for w in writes:
+        by_col.setdefault((w.tab, w.col), []).append(w)
+    data = []
+    for (tab, col), cells in sorted(by_col.items()):
+        cells.sort(key=lambda w: w.row)
+        run = [cells[0]]
+        for w in cells[1:] + [None]:
+            if w is not None and w.row == run[-1].row + 1:
+                run.append(w)
+                continue
+            letter = column_letter(col)
+            data.append({"range": f"{quote_sheet(tab)}!{letter}{run[0].row}:{letter}{run[-1].row}",
+                         "values": [[c.value] for c in run]})
+            if w is not None:
+                run = [w]
+    return data
+
+
+def _status_of(e: gspread.exceptions.APIError) -> tuple[int, dict]:
+    error = e.error if isinstance(getattr(e, "error", None), dict) else {}
+    status = getattr(e, "code", None)
+    if not isinstance(status, int) or status < 0:
+        status = getattr(getattr(e, "response", None), "status_code", -1)
+    return status, error
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0][:200] if str(e) else type(e).__name__

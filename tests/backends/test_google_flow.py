@@ -1,0 +1,143 @@
+"""The whole nightly flow through real gspread and google-auth against FakeGoogle."""
+import pytest
+
+from jobs.nightly import run_nightly
+from sheetsync.backends.google import GoogleBackend, load_credentials
+from sheetsync.errors import CredentialsError
+from sheetsync.testing import FakeGoogle
+from tests.google_cohort import upload
+
+
+@pytest.fixture
+def google():
+    with FakeGoogle() as fake:
+        yield fake
+
+
+@pytest.fixture
+def cohort_in_google(google, demo_cohort, tmp_path):
+    return upload(google, demo_cohort, tmp_path)
+
+
+def backend(config):
+    return GoogleBackend(config, sleep=lambda seconds: None)
+
+
+def student_view(google, sid):
+    """Every cell outside the owned columns, as the student sees it."""
+    rows = google.get_values(sid, "CRM")
+    owned = {c for row in rows for c, v in enumerate(row) if v.lower().startswith("sheetsync")}
+    kept = [[v for c, v in enumerate(row) if c not in owned] for row in rows]
+    for row in kept:
+        while row and row[-1] == "":
+            row.pop()
+    return kept
+
+
+def test_one_read_one_write_and_one_structural_call_per_student(google, cohort_in_google, now):
+    config, sheets, master = cohort_in_google
+    before = {sid: student_view(google, sid) for sid in sheets.values()}
+    report = run_nightly(config, now=now, backend=backend(config))
+    assert report.ok, report.table()
+    for sid in sheets.values():
+        calls = google.calls(path=sid)
+        assert [(c.method, c.kind) for c in calls] == [
+            ("GET", "read"), ("POST", "write"), ("POST", "write")], calls
+        assert calls[1].path.endswith(":batchUpdate") and calls[2].path.endswith("values:batchUpdate")
+        assert student_view(google, sid) == before[sid]
+        assert google.get_values(sid, "sheetsync")[0] == ["sheetsync: sammanfattning"]
+    assert [c.kind for c in google.calls() if c.kind == "token"] == ["token"]
+    students = google.get_values(master, "Studenter")
+    assert len(students) == 1 + len(sheets)
+
+
+def test_second_run_reads_once_and_writes_nothing(google, cohort_in_google, now):
+    config, sheets, _ = cohort_in_google
+    run_nightly(config, now=now, backend=backend(config))
+    google.requests.clear()
+    report = run_nightly(config, now=now, backend=backend(config))
+    assert report.ok
+    for sid in sheets.values():
+        assert [(c.method, c.kind) for c in google.calls(path=sid)] == [("GET", "read")]
+    assert report.api_calls["writes"] == 0 and report.api_calls["structural"] == 0
+
+
+def test_a_429_burst_is_waited_out(google, cohort_in_google, now):
+    config, sheets, _ = cohort_in_google
+    first = next(iter(sheets.values()))
+    google.fail(429, times=3, path=first)
+    waits = []
+    report = run_nightly(config, now=now, backend=GoogleBackend(config, sleep=waits.append))
+    assert report.ok and report.api_calls["http_429"] == 3
+    assert len(waits) == 3 and waits[0] < waits[1] < waits[2] <= 64
+    assert [c.status for c in google.calls(path=first)][:4] == [429, 429, 429, 200]
+
+
+def test_missing_and_unshared_sheets_are_reported_and_the_rest_processed(google, cohort_in_google, now):
+    config, sheets, _ = cohort_in_google
+    gone, private, *rest = list(sheets)
+    google.delete(sheets[gone])
+    google.unshare(sheets[private])
+    report = run_nightly(config, now=now, backend=backend(config))
+    by_id = {s.id: s for s in report.students}
+    assert by_id[gone].status == "failed" and "not found" in by_id[gone].message
+    assert sheets[gone] in by_id[gone].message and gone in by_id[gone].message
+    assert by_id[private].status == "failed" and "not shared" in by_id[private].message
+    assert "sheetsync@" in by_id[private].message
+    assert all(by_id[s].status == "ok" for s in rest)
+
+
+def test_student_text_reaches_the_master_as_text(google, cohort_in_google, now):
+    config, sheets, master = cohort_in_google
+    hostile = '=IMPORTRANGE("x","y")'
+    for sid in list(sheets.values())[:2]:
+        rows = google.get_values(sid, "CRM")
+        h = next(i for i, r in enumerate(rows) if len(r) > 2)
+        col = next(c for c, v in enumerate(rows[h]) if v in (
+            "Företag", "Bolag", "Företagsnamn", "Arbetsgivare", "Company", "Company name", "Employer"))
+        rows[h + 1][col] = hostile
+        google.set_values(sid, "CRM", rows)
+    run_nightly(config, now=now, backend=backend(config))
+    companies = google.get_values(master, "Företag")
+    hits = [(r, c) for r, row in enumerate(companies, 1) for c, v in enumerate(row, 1) if v == hostile]
+    assert hits
+    assert not any(google.is_formula(master, "Företag", r, c) for r, c in hits)
+
+
+def test_a_grid_too_narrow_for_the_owned_columns_is_widened(google, tmp_path, now):
+    rows = [[f"Kol {i}" for i in range(24)] + []]
+    rows[0][0], rows[0][1], rows[0][2] = "Företag", "Telefon", "Status"
+    rows.append(["Volvo AB", "070-123 45 67", "ringt 1 gång"] + ["x"] * 21)
+    sid = google.create_spreadsheet("Narrow", {"CRM": rows}, cols=24)
+    google.credentials_file(tmp_path / "credentials.json")
+    (tmp_path / "sheetsync.toml").write_text(
+        '[backend]\nkind = "google"\n[master]\nsheet = "m"\n'
+        f'[[students]]\nid = "s"\nname = "S"\nsheet = "{sid}"\n', encoding="utf-8")
+    from sheetsync import load_config
+    config = load_config(tmp_path / "sheetsync.toml")
+    report = run_nightly(config, now=now, backend=backend(config))
+    assert report.students[0].status == "ok", report.table()
+    header = google.get_values(sid, "CRM")[0]
+    assert header[24:27] == ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "credentials file not found"),
+    ("{not json", "not valid JSON"),
+    ('{"type": "authorized_user"}', "not a service-account key"),
+    ('{"type": "service_account", "client_email": "x"}', "malformed"),
+])
+def test_broken_credentials_are_one_clear_message(tmp_path, content, message):
+    path = tmp_path / "credentials.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(CredentialsError, match=message):
+        load_credentials(path)
+
+
+def test_a_revoked_key_is_named_as_such(google, cohort_in_google, now):
+    config, _, _ = cohort_in_google
+    google.revoke()
+    report = run_nightly(config, now=now, backend=backend(config))
+    assert report.count("failed") == len(report.students)
+    assert "refused the service account's key" in report.students[0].message
