@@ -41,18 +41,49 @@ def main():
 @click.option("--students", default=30, show_default=True, type=click.IntRange(1, 2000))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
-def demo(folder: Path, students: int, seed: int, now):
-    """Generate a demo cohort of local workbooks and run the nightly job on it."""
+@click.option("--backend", "backend_kind", type=click.Choice(["xlsx", "google-fake"]),
+              default="xlsx", show_default=True,
+              help="google-fake: the real Google code path against an in-memory fake of the API.")
+def demo(folder: Path, students: int, seed: int, now, backend_kind: str):
+    """Generate a demo cohort and run the nightly job on it."""
     from jobs.nightly import run_nightly
     from sheetsync.demo import demo_date, generate_cohort, write_demo
     judged = now or demo_date(dt.date.today())
     cohort = generate_cohort(students, seed, judged)
+    if backend_kind == "google-fake":
+        _demo_google_fake(folder, cohort, judged)
+        return
     config_path = write_demo(folder, cohort)
     click.echo(f"Generated {students} student CRMs in {folder / 'students'} (seed {seed}).")
     report = run_nightly(load_config(config_path), now=judged)
     click.echo(report.table())
     click.echo(f"\nOpen a student workbook to see the 'sheetsync' columns and tab; staff read "
                f"the master.\nRun it again: sheetsync run --config {config_path} --now {judged}")
+    sys.exit(0 if report.ok else 1)
+
+
+def _demo_google_fake(folder: Path, cohort, judged) -> None:
+    """The demo through gspread and google-auth against FakeGoogle, twice: the second
+    night shows that an unchanged cohort costs one read per student and no writes."""
+    from jobs.nightly import run_nightly
+    from sheetsync.backends.google import GoogleBackend
+    from sheetsync.demo.google import upload_cohort
+    from sheetsync.testing import FakeGoogle
+    with FakeGoogle() as google:
+        config, sheets, master = upload_cohort(google, cohort, folder)
+        for night in (1, 2):
+            google.requests.clear()
+            report = run_nightly(config, now=judged, backend=GoogleBackend(config))
+            if night == 1:
+                click.echo(report.table())
+            calls = report.api_calls
+            click.echo(f"night {night}: {calls['reads']} reads, {calls['structural']} structural,"
+                       f" {calls['writes']} values writes for {len(sheets)} students + master"
+                       f" ({len(google.requests)} HTTP requests, token exchange included)")
+        first = next(iter(sheets))
+        click.echo(f"\nWhat {cohort.students[0].name} sees on the sheetsync tab (top):")
+        for row in google.get_values(sheets[first], "sheetsync")[:8]:
+            click.echo("  " + " | ".join(row))
     sys.exit(0 if report.ok else 1)
 
 

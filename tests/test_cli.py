@@ -31,3 +31,11 @@ def test_rules_lists_every_rule_with_example():
     for code in ("CL01", "DD01", "LC01", "FU01", "PR01"):
         assert code in result.output
     assert "Anti-pattern" in result.output
+
+
+def test_demo_through_the_google_code_path_against_the_fake(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "--backend", "google-fake", "--dir",
+                                       str(tmp_path / "g"), "--students", "3", "--now", "2026-05-12"])
+    assert result.exit_code == 0, result.output
+    assert "night 1: 4 reads, 4 structural, 4 values writes" in result.output
+    assert "night 2: 4 reads, 0 structural, 0 values writes" in result.output

@@ -24,8 +24,8 @@ from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetNotFound,
                               SheetNotShared)
-from sheetsync.workbook import Tab, Workbook
-from sheetsync.writeback.plan import CellWrite, WritePlan
+from sheetsync.workbook import Tab, Workbook, cell_text
+from sheetsync.writeback.plan import CellWrite, WritePlan, plain
 
 # the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
@@ -118,9 +118,9 @@ class GoogleBackend(Backend):
             for r in range(height):
                 for c in range(width):
                     row = rows[r] if r < len(rows) else []
-                    value = row[c] if c < len(row) else ""
-                    if old is None or old.value(r + 1, c + 1) != _text(value):
-                        writes.append(CellWrite(title, r + 1, c + 1, "" if value is None else value))
+                    value = plain(row[c]) if c < len(row) else ""
+                    if old is None or old.value(r + 1, c + 1) != cell_text(value):
+                        writes.append(CellWrite(title, r + 1, c + 1, value))
         new_tabs = [t for t in tabs if current.tab(t) is None]
         plan = WritePlan("master", writes, new_tabs)
         if plan:
@@ -229,11 +229,6 @@ def _trim(row: list[str]) -> list[str]:
     while row and row[-1] == "":
         row = row[:-1]
     return row
-
-
-def _text(value) -> str:
-    from sheetsync.workbook import cell_text
-    return cell_text(value)
 
 
 def _ranges(writes: list[CellWrite]) -> list[dict]:

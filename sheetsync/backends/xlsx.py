@@ -21,7 +21,7 @@ from sheetsync.backends.base import Backend
 from sheetsync.config import Config, Student
 from sheetsync.errors import BackendError, SheetChangedError, SheetNotFound
 from sheetsync.workbook import Tab, Workbook, cell_text
-from sheetsync.writeback.plan import WritePlan
+from sheetsync.writeback.plan import WritePlan, plain
 
 _BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
 
@@ -116,7 +116,8 @@ class XlsxBackend(Backend):
             ws = book.create_sheet(title[:31])
             for r, row in enumerate(rows, 1):
                 for c, value in enumerate(row, 1):
-                    if value not in (None, ""):
+                    value = plain(value)
+                    if value != "":
                         set_raw(ws.cell(row=r, column=c), value)
             if rows:
                 ws.freeze_panes = "A2"

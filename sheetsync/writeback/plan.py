@@ -7,8 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
+import pandas as pd
+
 from sheetsync.a1 import cell
 from sheetsync.workbook import Tab, cell_text
+
+
+def plain(value):
+    """A value fit for a cell and for JSON: missing (None, NaN, NA) is '', numpy scalars
+    become Python numbers."""
+    if value is None or value is pd.NA:
+        return ""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return value
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,7 @@ def diff_cells(tab_title: str, current: Tab | None, desired: dict[tuple[int, int
     """Writes for every desired cell whose text differs from what the tab holds."""
     out = []
     for (r, c), value in sorted(desired.items()):
+        value = plain(value)
         have = current.value(r, c) if current else ""
         if have != cell_text(value):
             out.append(CellWrite(tab_title, r, c, value))

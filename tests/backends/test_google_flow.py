@@ -5,7 +5,7 @@ from jobs.nightly import run_nightly
 from sheetsync.backends.google import GoogleBackend, load_credentials
 from sheetsync.errors import CredentialsError
 from sheetsync.testing import FakeGoogle
-from tests.google_cohort import upload
+from sheetsync.demo.google import upload_cohort as upload
 
 
 @pytest.fixture
