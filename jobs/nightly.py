@@ -62,7 +62,8 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     run_id = None if dry_run else state.start_run(started, now.isoformat(), dry_run)
     report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started, dry_run=dry_run)
     try:
-        reads = _read_all(backend, backend.roster(), calendar.year, report, on_student)
+        roster = backend.roster()
+        reads = _read_all(backend, roster, calendar.year, report, on_student)
         frames = [r.normalized.frame for r in reads if len(r.normalized.frame)]
         cohort = pd.concat(frames, ignore_index=True) if frames else _empty_cohort()
         found, new_draws = run_rules(cohort, now=now, calendar=calendar, settings=config.rules,
@@ -76,7 +77,7 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
             state.save_draws(new_draws, run_id)
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
         master = build_master(cohort, found, report.students,
-                              {s.id: backend.link(s) for s in backend.roster()},
+                              {s.id: backend.link(s) for s in roster},
                               target=calendar.quality_target, cap=cap, language=language)
         if not dry_run:
             try:

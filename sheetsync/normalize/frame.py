@@ -208,7 +208,7 @@ def _fill_same_as_above(companies: list) -> list:
     """'↳' or '〃' in the company column means the company of the row above."""
     filled, last = [], None
     for c in companies:
-        if c is not None and fold(c) in SAME_AS_ABOVE | {""} and c.strip() in SAME_AS_ABOVE:
+        if c is not None and c.strip().lower() in SAME_AS_ABOVE:
             c = last
         filled.append(c)
         last = c if c else last

@@ -156,3 +156,20 @@ def test_requests_without_a_valid_token_are_refused(google):
     reply = requests.get(f"https://sheets.googleapis.com/v4/spreadsheets/{sid}",
                          headers={"Authorization": "Bearer forged"})
     assert reply.status_code == 401 and reply.json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+def test_append_batch_get_batch_clear_and_permissions(google, client):
+    sid = google.create_spreadsheet("T", {"Sheet1": [["h1", "h2"], ["a", "b"]]})
+    http = client.http_client
+    reply = http.values_append(sid, "Sheet1!A1", params={"valueInputOption": "RAW"},
+                               body={"values": [["c", "d"]]})
+    assert reply["tableRange"] == "Sheet1!A1:B2"
+    assert reply["updates"]["updatedRange"] == "Sheet1!A3:B3"
+    got = http.values_batch_get(sid, ["Sheet1!A1:A", "Sheet1!B3"])
+    assert [r["values"] for r in got["valueRanges"]] == [[["h1"], ["a"], ["c"]], [["d"]]]
+    cleared = http.values_batch_clear(sid, body={"ranges": ["Sheet1!A2:B3"]})
+    assert cleared["clearedRanges"] == ["Sheet1!A2:B3"]
+    assert google.get_values(sid, "Sheet1") == [["h1", "h2"]]
+    client.open_by_key(sid).share(None, perm_type="anyone", role="reader")
+    perms = http.list_permissions(sid)
+    assert [(p["type"], p["role"]) for p in perms] == [("anyone", "reader")]
