@@ -23,7 +23,7 @@ from sheetsync.engine.leads import next_steps, state_labels
 from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
 from sheetsync.errors import SheetsyncError
-from sheetsync.normalize import Normalized, choose_crm_tab, normalize
+from sheetsync.normalize import Normalized, normalize, read_crm
 from sheetsync.state import StateStore
 from sheetsync.workbook import Workbook
 from sheetsync.writeback.sheet import plan_student
@@ -100,14 +100,15 @@ def _read_all(backend, roster, year, report, on_student) -> list[_Read]:
         report.students.append(outcome)
         try:
             workbook = backend.read(student)
-            tab = choose_crm_tab(workbook, student.tab)
-            if tab is None:
+            reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
+                               student=student.id)
+            if reading.tab is None:
                 outcome.status = "skipped"
-                outcome.message = (_no_tab_message(workbook, student.tab))
+                outcome.message = _no_tab_message(workbook, student.tab)
                 continue
-            norm = normalize(workbook.tabs[tab].rows, year=year, overrides=student.columns,
-                             student=student.id, tab=tab)
+            tab, norm = reading.tab, reading.normalized
             outcome.tab, outcome.leads = tab, len(norm.frame)
+            outcome.understood = reading.report_lines()
             outcome.unparsed = [f"{tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems
                                 if p.kind not in ("no_header",)]
             outcome.unmapped_columns = norm.unmapped

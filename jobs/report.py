@@ -17,6 +17,7 @@ class StudentOutcome:
     message: str = ""                # why skipped or failed, naming sheet and cell
     unparsed: list[str] = field(default_factory=list)    # "D7 phone 'ring växeln'"
     unmapped_columns: list[str] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)  # how each column was read
 
 
 @dataclass

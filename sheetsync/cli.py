@@ -113,6 +113,45 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
 
 
 @main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
+def check(config_path: Path, now):
+    """Before the first night: can each sheet be read, how was it understood, what
+    would be written. Writes nothing. Exit 1 when a student needs attention."""
+    from jobs.nightly import run_nightly
+    try:
+        report = run_nightly(load_config(config_path), now=now, dry_run=True)
+    except SheetsyncError as e:
+        _fail(str(e))
+    plans = {p.split(":", 1)[0]: p.splitlines()[0] for p in report.plans}
+    attention = 0
+    for s in report.students:
+        problems = _attention(s)
+        attention += bool(problems)
+        click.echo(f"{'!!' if problems else 'ok'} {s.name} ({s.id}): {s.status}"
+                   + (f": {s.message}" if s.message else ""))
+        for line in s.understood:
+            click.echo(f"     {line}")
+        for p in problems:
+            click.echo(f"     needs attention: {p}")
+        if s.id in plans:
+            click.echo(f"     first run would write {plans[s.id].split(': ', 1)[1]}")
+    click.echo(f"{len(report.students) - attention} of {len(report.students)} students ready;"
+               f" {attention} need attention")
+    sys.exit(1 if attention else 0)
+
+
+def _attention(outcome) -> list[str]:
+    if outcome.status != "ok":
+        return [outcome.message or outcome.status]
+    found = []
+    if not any("-> company" in line for line in outcome.understood):
+        found.append("no column was understood as the company name")
+    found += [line.strip() for line in outcome.understood if ": column:" in line]
+    return found
+
+
+@main.command()
 @click.argument("code", required=False)
 def rules(code: str | None):
     """List every rule with its code, description, example and settings."""

@@ -39,3 +39,20 @@ def test_demo_through_the_google_code_path_against_the_fake(tmp_path):
     assert result.exit_code == 0, result.output
     assert "night 1: 4 reads, 4 structural, 4 values writes" in result.output
     assert "night 2: 4 reads, 0 structural, 0 values writes" in result.output
+
+
+def test_check_shows_how_each_sheet_was_understood_and_flags_attention(tmp_path):
+    from openpyxl import Workbook
+    runner = CliRunner()
+    runner.invoke(main, ["demo", "--dir", str(tmp_path / "d"), "--students", "2", "--now", "2026-05-12"])
+    odd = Workbook()
+    odd.active.append(["Namn", "Telefon", "Status"])
+    odd.active.append(["Anna", "070-1234567", "ja"])
+    odd.save(tmp_path / "d" / "students" / "odd.xlsx")
+    config = tmp_path / "d" / "sheetsync.toml"
+    config.write_text(config.read_text() + '\n[[students]]\nid = "odd"\nname = "Odd One"\n')
+    result = runner.invoke(main, ["check", "--config", str(config), "--now", "2026-05-12"])
+    assert result.exit_code == 1, result.output
+    assert "-> company (1.00)" in result.output and "first run would write 0 cell(s)" in result.output
+    assert "needs attention: no column was understood as the company name" in result.output
+    assert "2 of 3 students ready; 1 need attention" in result.output

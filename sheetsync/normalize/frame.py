@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sheetsync.a1 import cell
+from sheetsync.normalize.content import suspicious_columns
 from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
 from sheetsync.normalize.dates import parse_date
 from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, is_owned_header, map_header
@@ -29,7 +30,7 @@ CANONICAL = ("company", "company_key", "org_number", "website", "category", "siz
              "follow_up", "next_step", "notes", "position", "applied_on", "link",
              "student", "tab", "row")
 # kept beside the canonical fields so rules can point at what the student typed
-EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok")
+EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok", "channels")
 SAME_AS_ABOVE = frozenset({"↳", "〃", '"', "''", "ditto", "-\"-", "dito", "samma", "d:o", "do"})
 
 
@@ -160,10 +161,12 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     out["email_ok"] = [ok for _, ok in emails]
     if "email" in by_field:
         report("email", email_raw, out["email_ok"], "email")
-    out["linkedin"] = [linkedin_url(v) for v in raw("linkedin")]
+    out["linkedin"] = [linkedin_url(v) or linkedin_url(w) for v, w in
+                       zip(raw("linkedin"), raw("contact_name"))]     # a profile URL as contact
     out["website_domain"] = [domain_of(v) if v else None for v in raw("website")]
     out["temperature"] = [temperature_of(v) for v in raw("temperature")]
     out["channel"] = [channel_of(v) for v in raw("channel")]
+    out["channels"] = list(out["channel"])            # every channel used; a log adds more
     out["work_mode"] = [work_mode_of(v) for v in raw("work_mode")]
     _stages_and_attempts(out, data, columns, by_field, year, n)
     if "status_raw" in by_field:
@@ -174,6 +177,9 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     for fld in DATE_FIELDS:
         frame[fld] = pd.to_datetime(frame[fld])
     frame["attempts"] = frame["attempts"].astype("int64")
+    for fld, reason in suspicious_columns(frame):
+        col = by_field[fld]
+        problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
     return Normalized(frame, mapping, h, columns, problems)
 

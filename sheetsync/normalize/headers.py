@@ -75,7 +75,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "todo", "to do", "action", "åtgärd"),
     "notes": ("kommentar", "kommentarer", "anteckningar", "anteckning", "övrigt", "noter",
               "notes", "comments", "comment", "note", "bemærkninger", "noteringar", "info",
-              "notat", "notater", "beskrivning", "description", "keywords"),
+              "notat", "notater", "beskrivning", "description"),
     "position": ("tjänst", "position", "roll sökt", "role title", "job title", "stilling",
                  "sökt tjänst", "tjänst roll", "jobbtitel", "job", "jobb", "yrkesroll",
                  "lia roll"),
@@ -85,6 +85,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "link": ("länk", "link", "annons", "annonslänk", "job link", "job description link",
              "posting link", "job posting", "jobbannons", "annonce"),
 }
+
+# headers that name something a CRM row may hold but no rule uses: recognised, so they
+# are not mistaken for a field by a word they share ("Posting Date" is not a contact date)
+IGNORED = ("posting date", "internship season", "season", "priority", "priority score",
+           "prioritet", "prio", "salary", "lön", "løn", "benefits", "förmåner", "referred by",
+           "deadline", "sista ansökningsdag", "ansøgningsfrist", "keywords", "nyckelord",
+           "total interviews", "id", "nr", "#", "rank")
+_IGNORED = frozenset(fold(h) for h in IGNORED)
 
 _ATTEMPT_RE = re.compile(r"^(forsok|attempt|forsog|kontaktforsok|try|samtal|kontakt)\s*(nr\s*)?[1-9]$")
 _EXACT: dict[str, str] = {}
@@ -106,6 +114,8 @@ def map_header(text: str) -> tuple[str | None, float]:
         return None, 0.0
     if key in _EXACT:
         return _EXACT[key], 1.0
+    if key in _IGNORED:
+        return None, 1.0
     if _ATTEMPT_RE.match(key):
         return ATTEMPT_COLUMN, 1.0
     words = key.split()

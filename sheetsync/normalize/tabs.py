@@ -1,8 +1,42 @@
-"""Which tab of a workbook is the CRM: the one whose header looks most like leads."""
+"""Which tab of a workbook is the CRM: the one whose header looks most like leads.
+
+Besides the header, two things tell a CRM from a contact log kept beside it: a log's
+title says so ("Kontaktlogg", "Activity"), and in a log the same company recurs row
+after row while a CRM lists each company about once.
+"""
 from __future__ import annotations
 
-from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row, header_score
-from sheetsync.workbook import Workbook
+from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row, header_score, map_header
+from sheetsync.normalize.text import fold
+from sheetsync.workbook import Tab, Workbook
+
+LOG_WORDS = frozenset({"logg", "log", "kontaktlogg", "aktivitet", "aktiviteter", "activity",
+                       "activities", "kontakthistorik", "historik", "history", "calls"})
+
+
+def looks_like_log_title(title: str) -> bool:
+    return bool(set(fold(title).split()) & LOG_WORDS)
+
+
+def _company_repeats(tab: Tab, header_row: int) -> bool:
+    header = tab.rows[header_row]
+    col = next((i for i, v in enumerate(header) if map_header(v)[0] == "company"), None)
+    if col is None:
+        return False
+    names = [fold(r[col]) for r in tab.rows[header_row + 1:] if col < len(r) and r[col].strip()]
+    return len(names) >= 4 and len(set(names)) / len(names) < 0.6
+
+
+def crm_score(title: str, tab: Tab) -> float:
+    h = find_header_row(tab.rows)
+    if h is None:
+        return 0.0
+    score = header_score(tab.rows[h])
+    if looks_like_log_title(title):
+        score -= 2
+    if _company_repeats(tab, h):
+        score -= 1.5
+    return max(score, 0.01) if score > 0 or header_score(tab.rows[h]) > 0 else 0.0
 
 
 def choose_crm_tab(workbook: Workbook, configured: str | None = None) -> str | None:
@@ -13,8 +47,7 @@ def choose_crm_tab(workbook: Workbook, configured: str | None = None) -> str | N
     for title, tab in workbook.tabs.items():
         if title.strip().lower().startswith(OWNED_PREFIX):
             continue
-        h = find_header_row(tab.rows)
-        score = header_score(tab.rows[h]) if h is not None else 0.0
+        score = crm_score(title, tab)
         if score > best_score:
             best, best_score = title, score
     return best

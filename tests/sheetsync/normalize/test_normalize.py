@@ -49,3 +49,10 @@ cells = st.one_of(st.text(max_size=12), st.integers(-10**6, 10**6), st.floats(al
 def test_random_grids_never_raise(rows):
     n = normalize(rows, year=2026)
     assert len(n.frame) <= len(rows)
+
+
+def test_a_per_student_override_maps_or_ignores_a_column():
+    rows = [["Företag", "Tel", "Prio"], ["Volvo AB", "070-1234567", "Industri"]]
+    n = normalize(rows, overrides={"Prio": "category", "Tel": ""})
+    assert n.mapping == {"Företag": "company", "Tel": None, "Prio": "category"}
+    assert n.frame.loc[0, "category"] == "Industri" and n.frame.loc[0, "phone"] is None

@@ -54,6 +54,16 @@ def test_company_keys(name, key):
     ("intervju bokad", "meeting"), ("Interview booked", "meeting"), ("erbjudande", "offer"),
     ("tilbud", "offer"), ("pratat, återkommer", "in_dialogue"), ("intresserade", "in_dialogue"),
     ("ej kontaktad", "new"), ("", "new"), ("Watching", "new"), ("blå?", "unknown"),
+    # Danish
+    ("ja tak", "yes"), ("nej tak", "no"), ("ikke interesseret", "no"), ("intet svar", "attempted"),
+    ("ringet", "attempted"), ("møde booket", "meeting"), ("samtale aftalt", "meeting"),
+    ("tilbud modtaget", "offer"), ("vender tilbage", "in_dialogue"), ("ikke kontaktet", "new"),
+    # more Swedish and English
+    ("Ja, LIA klar!", "yes"), ("fått LIA", "yes"), ("tackat nej", "no"), ("ej aktuellt", "no"),
+    ("inget svar x3", "attempted"), ("röstbrevlåda", "attempted"), ("skickat mejl", "attempted"),
+    ("arbetsprov", "meeting"), ("Intervju 12/5", "meeting"), ("erbjuden plats", "offer"),
+    ("ska återkomma", "in_dialogue"), ("skickat CV", "in_dialogue"), ("applied", "attempted"),
+    ("rejected", "no"), ("Offer!", "offer"), ("not interested", "no"), ("no reply", "attempted"),
 ])
 def test_stages(text, stage):
     assert stage_of(text) == stage
@@ -82,6 +92,27 @@ def test_attempt_phrases(text, n):
     ("Bransch", "category"), ("Typ", "category"), ("Ort", "city"), ("Tjänst", "position"),
     ("Ansökt", "applied_on"), ("Länk", "link"), ("Telefonnummer", "phone"),
     ("Kontakperson", "contact_name"), ("sheetsync flaggor", None), ("Prioritet", None),
+    # Danish
+    ("Virksomhed", "company"), ("Firmanavn", "company"), ("Arbejdsgiver", "company"),
+    ("Navn", "contact_name"), ("Tlf", "phone"), ("Telefonnummer", "phone"), ("E-mail", "email"),
+    ("Noter", "notes"), ("Bemærkninger", "notes"), ("Opfølgning", "follow_up"),
+    ("Sidst kontaktet", "last_contact"), ("Dato", "last_contact"), ("Kilde", "source"),
+    ("Stilling", "contact_role"), ("Antal forsøg", "attempts"), ("Ansøgt", "applied_on"),
+    ("CVR", "org_number"), ("Hjemmeside", "website"), ("Branche", "category"),
+    # English and more Swedish spellings
+    ("Company name", "company"), ("Employer", "company"), ("Contact person", "contact_name"),
+    ("Phone number", "phone"), ("Mobile", "phone"), ("E-mail address", "email"),
+    ("Follow-up date", "follow_up"), ("Next contact", "follow_up"), ("Last contact", "last_contact"),
+    ("Date applied", "applied_on"), ("Job title", "position"), ("Job link", "link"),
+    ("Notes", "notes"), ("Comments", "notes"), ("Outcome", "status_raw"), ("Warm/Cold", "temperature"),
+    ("Industry", "category"), ("Location", "city"), ("Org.nr", "org_number"), ("Hemsida", "website"),
+    ("Webbplats", "website"), ("LinkedIn", "linkedin"), ("Kanal", "channel"), ("Källa", "source"),
+    ("Nästa steg", "next_step"), ("Roll", "contact_role"), ("Titel", "contact_role"),
+    ("Mejladress", "email"), ("Telefon (mobil)", "phone"), ("Företag/Bolag", "company"),
+    ("Kontaktpersons namn", "contact_name"), ("Uppföljningsdatum", "follow_up"),
+    ("Antal kontaktförsök", "attempts"), ("Försök 1", ATTEMPT_COLUMN), ("Attempt 3", ATTEMPT_COLUMN),
+    ("Upplägg (distans/hybrid)", "work_mode"), ("Storlek", "size"), ("Antal anställda", "size"),
+    ("Posting Date", None), ("Salary", None),
 ])
 def test_headers(header, field):
     assert map_header(header)[0] == field
