@@ -16,8 +16,8 @@ class DeadlineRisk(Rule):
     config = {"warn_days": 21}
     message = {"sv": "ingen LIA än: {days} dagar till {deadline} ({date})",
                "en": "no LIA yet: {days} days to the {deadline} ({date})"}
-    _names = {"sv": {"soft": "mjuka deadline", "hard": "hårda deadline", "passed": "placering"},
-              "en": {"soft": "soft deadline", "hard": "hard deadline", "passed": "placement"}}
+    _names = {"sv": {"soft": "mjuka deadline", "hard": "hårda deadline"},
+              "en": {"soft": "soft deadline", "hard": "hard deadline"}}
 
     def evaluate(self, frame, ctx):
         cal, today = ctx.calendar, ctx.now
@@ -27,10 +27,10 @@ class DeadlineRisk(Rule):
             deadline, date = "soft", cal.soft_deadline
         elif today <= cal.hard_deadline:
             deadline, date = "hard", cal.hard_deadline
-        else:
-            deadline, date = "passed", cal.placement_start
+        else:                                    # past the hard deadline: PR04's placement list
+            return student_findings([], self.code, self.severity, [])
         days = (date - today).days
-        if deadline != "passed" and days > ctx.settings["warn_days"]:
+        if days > ctx.settings["warn_days"]:
             return student_findings([], self.code, self.severity, [])
         return student_findings(without, self.code, self.severity,
                                 [{"days": days, "deadline": deadline, "date": date.isoformat()}

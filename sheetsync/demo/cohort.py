@@ -107,7 +107,7 @@ def generate_cohort(students: int = 30, seed: int = 1, today: dt.date | None = N
 def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: list[str],
              today: dt.date) -> DemoStudent:
     lang = "sv" if rng.random() < 0.7 else "en"
-    always = ("category", "follow_up", "notes")          # the planted problems live there
+    always = ("category", "follow_up", "notes", "last_contact")   # planted problems live there
     fields = list(V.CORE) + list(always) + rng.sample(
         [f for f in V.OPTIONAL if f not in always], rng.randint(1, 4))
     rng.shuffle(fields)
@@ -120,7 +120,7 @@ def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: li
     rows.append(header)
     companies = rng.sample(pool, rng.randint(18, 58)) + popular
     rng.shuffle(companies)
-    planted = ["dup", "three", "overdue", "speculation"] + [
+    planted = ["dup", "three", "overdue", "speculation", "quiet", "typo"] + [
         p for p, chance in (("bad_phone", 0.5), ("no_contact", 0.4), ("unknown_status", 0.3),
                             ("no_company", 0.3)) if rng.random() < chance]
     own = [k for k, c in enumerate(companies) if c not in popular]   # popular rows stay clean
@@ -133,22 +133,29 @@ def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: li
             rows.append([])                              # a blank row left in the middle
         kind = plan.get(k)
         lead = _lead(rng, lang, company, kind, today, company in popular)
-        if kind == "dup" and first_row:
+        if kind in ("dup", "typo") and first_row:
             original = rng.choice(sorted(first_row))
-            lead["company"] = _variant(original)
-            truth_expect = {"DD01"}
+            lead["company"] = _variant(original) if kind == "dup" else _typo(original)
+            truth_expect = {"DD01"} if kind == "dup" else {"DD02"}
         else:
             truth_expect = set()
         rows.append([lead.get(f, "") for f in fields])
         row = len(rows)
-        if lead["company"] and kind != "dup" and company not in popular:
+        if lead["company"] and kind not in ("dup", "typo") and company not in popular:
             first_row.setdefault(lead["company"], row)
-        truth_expect |= {"dup": set(), "three": {"FU02"}, "overdue": {"FU01"},
+        truth_expect |= {"dup": set(), "typo": set(), "quiet": {"FU04"}, "three": {"FU02"}, "overdue": {"FU01"},
                          "speculation": {"CL05"}, "bad_phone": {"CL03"}, "no_contact": {"CL02"},
                          "unknown_status": {"CL04"}, "no_company": {"CL01"}, None: set()}[kind]
         leads.append(LeadTruth(row, lead["company"] or None, lead["_stage"], lead["_attempts"],
                                truth_expect, company in popular))
     return DemoStudent(_slug(name), name, lang, rows, leads)
+
+
+def _typo(company: str) -> str:
+    """The same firm misspelt: a doubled letter, as people type in a hurry."""
+    word = company.split()[0]
+    i = max(i for i, ch in enumerate(word) if ch.isalpha() and ch.lower() not in "åäö")
+    return company.replace(word, word[:i] + word[i] + word[i:], 1)
 
 
 def _variant(company: str) -> str:
@@ -168,6 +175,8 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
         stage = "attempted"
     elif kind == "overdue":
         stage = "in_dialogue"
+    elif kind == "quiet":
+        stage = "attempted"
     else:
         stage = rng.choices(("new", "attempted", "in_dialogue", "meeting", "offer", "yes", "no"),
                             (30, 25, 15, 7, 3, 2, 15))[0]
@@ -181,8 +190,10 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
             "notes": rng.choice(V.NOTES[lang]), "temperature": rng.choice(V.TEMPERATURE[lang]),
             "channel": rng.choice(V.CHANNELS[lang]) if stage != "new" else "",
             "source": rng.choice(V.SOURCES), "_stage": stage, "_attempts": attempts}
-    if stage != "new":
-        lead["last_contact"] = _date(rng, today - dt.timedelta(days=rng.randint(1, 20)), lang)
+    if stage != "new":       # clean leads were touched within the last fortnight
+        lead["last_contact"] = _date(rng, today - dt.timedelta(days=rng.randint(1, 12)), lang)
+    if kind == "quiet":
+        lead["last_contact"] = _date(rng, today - dt.timedelta(days=rng.randint(16, 30)), lang)
     if stage in ("in_dialogue", "meeting", "offer"):
         lead["follow_up"] = _date(rng, today + dt.timedelta(days=rng.randint(1, 20)), lang)
     if kind == "overdue":

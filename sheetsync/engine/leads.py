@@ -53,8 +53,25 @@ def next_steps(frame: pd.DataFrame, now, language: str) -> pd.Series:
         t("next.follow_up", language) + " " + fmt,
         t("next.try_again", language),
     ]
-    return pd.Series(np.select(conditions, choices, default=t("next.call_first", language)),
-                     index=frame.index)
+    steps = pd.Series(np.select(conditions, choices, default=t("next.call_first", language)),
+                      index=frame.index)
+    retry = steps == t("next.try_again", language)
+    if retry.any():                       # D6: before giving up, try a channel not used yet
+        steps[retry] = [_untried(c, language) for c in frame.loc[retry, "channels"]]
+    return steps
+
+
+CHANNEL_ORDER = ("phone", "email", "linkedin")    # D5: phone first
+
+
+def _untried(channels, language: str) -> str:
+    used = set(channels.split(",")) if isinstance(channels, str) and channels else set()
+    if not used:
+        return t("next.try_again", language)
+    for channel in CHANNEL_ORDER:
+        if channel not in used:
+            return t("next.try_channel", language, channel=t(f"channel.{channel}", language))
+    return t("next.try_again", language)
 
 
 def quality_mask(frame: pd.DataFrame, require_category: bool = True) -> pd.Series:

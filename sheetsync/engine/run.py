@@ -12,11 +12,14 @@ from sheetsync.engine.registry import registry
 
 def run_rules(cohort: pd.DataFrame, *, now: dt.date, calendar: Calendar,
               settings: dict[str, dict] | None = None,
-              draws: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, dict]:
-    """All enabled rules over the cohort -> (findings, lottery draws made this run)."""
+              draws: dict[str, list[str]] | None = None,
+              only: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, dict]:
+    """All enabled rules (or `only` these codes) over the cohort -> (findings, draws made)."""
     settings = settings or {}
     parts, new_draws = [], {}
     for code, rule_cls in registry().items():
+        if only and code not in only:
+            continue
         conf = {**rule_cls.config, **settings.get(code, {})}
         if not conf.pop("enabled", True):
             continue
