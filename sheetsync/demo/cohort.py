@@ -144,7 +144,7 @@ def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: li
         if lead["company"] and kind not in ("dup", "typo") and company not in popular:
             first_row.setdefault(lead["company"], row)
         truth_expect |= {"dup": set(), "typo": set(), "quiet": {"FU04"}, "three": {"FU02"}, "overdue": {"FU01"},
-                         "speculation": {"CL05"}, "bad_phone": {"CL03"}, "no_contact": {"CL02"},
+                         "speculation": {"CL05"}, "spaces": {"CL06"}, "bad_phone": {"CL03"}, "no_contact": {"CL02"},
                          "unknown_status": {"CL04"}, "no_company": {"CL01"}, None: set()}[kind]
         leads.append(LeadTruth(row, lead["company"] or None, lead["_stage"], lead["_attempts"],
                                truth_expect, company in popular))
@@ -206,6 +206,8 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
         lead.update(contact_name="", phone="", email="")
     if kind == "unknown_status":
         lead["status_raw"], lead["_stage"] = "blå?", "unknown"
+    if kind == "spaces":
+        lead["contact_name"] = f" {contact}  "
     if kind == "no_company":
         lead["company"] = ""
     return lead

@@ -30,7 +30,8 @@ CANONICAL = ("company", "company_key", "org_number", "website", "category", "siz
              "follow_up", "next_step", "notes", "position", "applied_on", "link",
              "student", "tab", "row")
 # kept beside the canonical fields so rules can point at what the student typed
-EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok", "channels")
+EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok", "channels",
+         "stray_space")   # first cell (A1) typed with leading, trailing or double spaces
 SAME_AS_ABOVE = frozenset({"↳", "〃", '"', "''", "ditto", "-\"-", "dito", "samma", "d:o", "do"})
 
 
@@ -171,6 +172,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     _stages_and_attempts(out, data, columns, by_field, year, n)
     if "status_raw" in by_field:
         report("status_raw", raw("status_raw"), [s != "unknown" for s in out["stage"]], "status")
+    out["stray_space"] = _stray_spaces(data, sheet_rows, [c.index for c in by_field.values()])
     out["student"] = [student] * n
     out["tab"] = [tab] * n
     frame = pd.DataFrame(out, columns=list(CANONICAL) + list(EXTRA))
@@ -208,6 +210,20 @@ def _stages_and_attempts(out: dict, data: list, columns: list[Column], by_field:
         stages.append(stage)
         attempts.append(tries)
     out["stage"], out["attempts"] = stages, attempts
+
+
+def _stray_spaces(data: list, sheet_rows: list[int], columns: list[int]) -> list:
+    """Per row, the first mapped cell whose text has stray spaces, or None."""
+    out = []
+    for row, r in zip(data, sheet_rows):
+        found = None
+        for c in sorted(columns):
+            v = row[c] if c < len(row) else None
+            if isinstance(v, str) and v.strip() and (v != v.strip() or "  " in v):
+                found = cell(r, c + 1)
+                break
+        out.append(found)
+    return out
 
 
 def _fill_same_as_above(companies: list) -> list:

@@ -7,7 +7,7 @@ from sheetsync.engine.context import Calendar
 from sheetsync.engine.run import run_rules
 from sheetsync.normalize import normalize
 
-ROW_CODES = {"CL01", "CL02", "CL03", "CL04", "CL05", "DD01", "DD02", "FU01", "FU02", "FU03", "FU04"}
+ROW_CODES = {"CL01", "CL02", "CL03", "CL04", "CL05", "CL06", "DD01", "DD02", "FU01", "FU02", "FU03", "FU04"}
 
 
 def judge(cohort, now):
