@@ -2,8 +2,11 @@
 
 One student's failure (a sheet gone, a corrupt file, no header) is recorded in the
 report and the others go on. Rules see the whole cohort at once, because the
-3-per-company cap is about all students together. A dry run reads and plans but
-writes nothing, not even the state store's lottery draws.
+3-per-company cap is about all students together. If a student edits their sheet
+between our read and our write, the sheet is read again and judged again (up to
+MAX_EDIT_RETRIES times), so a flag never lands on the wrong row; a sheet still changing
+after that is left for the next night. A dry run reads and plans but writes nothing,
+not even the state store's lottery draws.
 """
 from __future__ import annotations
 
@@ -22,15 +25,17 @@ from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import next_steps, state_labels
 from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
-from sheetsync.errors import SheetsyncError
+from sheetsync.errors import SheetChangedError, SheetsyncError
 from sheetsync.normalize import Normalized, normalize, read_crm
 from sheetsync.state import StateStore
-from sheetsync.workbook import Workbook
+from sheetsync.workbook import Workbook, cell_text
+from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.writeback.sheet import plan_student
 from sheetsync.writeback.summary import build_summary
 
 log = logging.getLogger("sheetsync.nightly")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_EDIT_RETRIES = 3
 
 
 @dataclass
@@ -40,6 +45,31 @@ class _Read:
     workbook: Workbook
     tab: str
     normalized: Normalized
+
+
+@dataclass
+class Judgement:
+    cohort: pd.DataFrame
+    found: pd.DataFrame
+    states: pd.Series
+    steps: pd.Series
+    new_draws: dict
+
+
+class Judge:
+    """The rules over the whole cohort; called again when a re-read changes a student."""
+
+    def __init__(self, config: Config, now: dt.date, calendar: Calendar, draws: dict):
+        self.config, self.now, self.calendar, self.draws = config, now, calendar, draws
+
+    def __call__(self, reads: list[_Read]) -> Judgement:
+        frames = [r.normalized.frame for r in reads if len(r.normalized.frame)]
+        cohort = pd.concat(frames, ignore_index=True) if frames else _empty_cohort()
+        found, new_draws = run_rules(cohort, now=self.now, calendar=self.calendar,
+                                     settings=self.config.rules, draws=self.draws)
+        language = self.config.language
+        return Judgement(cohort, found, state_labels(cohort, language),
+                         next_steps(cohort, self.now, language), new_draws)
 
 
 def today_in(config: Config) -> dt.date:
@@ -56,29 +86,25 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     now = now or today_in(config)
     backend = backend or open_backend(config)
     calendar = Calendar.from_config(config, now)
-    language = config.language
     state = StateStore(config.state_path)
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     run_id = None if dry_run else state.start_run(started, now.isoformat(), dry_run)
     report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started, dry_run=dry_run)
     try:
         roster = backend.roster()
-        reads = _read_all(backend, roster, calendar.year, report, on_student)
-        frames = [r.normalized.frame for r in reads if len(r.normalized.frame)]
-        cohort = pd.concat(frames, ignore_index=True) if frames else _empty_cohort()
-        found, new_draws = run_rules(cohort, now=now, calendar=calendar, settings=config.rules,
-                                     draws=state.draws())
-        states = state_labels(cohort, language)
-        steps = next_steps(cohort, now, language)
-        for r in reads:
-            _write_student(backend, r, cohort, found, states, steps, now, calendar, language,
-                           dry_run, report)
+        reads = [r for r in (_read(backend, s, calendar.year, report) for s in roster) if r]
+        judge = Judge(config, now, calendar, state.draws())
+        judged = judge(reads)
+        for i, r in enumerate(reads):
+            judged = _write_student(backend, reads, i, judge, judged, config, state, report)
+            if on_student:
+                on_student(reads[i].outcome)
         if not dry_run:
-            state.save_draws(new_draws, run_id)
+            state.save_draws(judged.new_draws, run_id)
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
-        master = build_master(cohort, found, report.students,
+        master = build_master(judged.cohort, judged.found, report.students,
                               {s.id: backend.link(s) for s in roster},
-                              target=calendar.quality_target, cap=cap, language=language)
+                              target=calendar.quality_target, cap=cap, language=config.language)
         if not dry_run:
             try:
                 report.master = backend.write_master(master)
@@ -93,36 +119,33 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     return report
 
 
-def _read_all(backend, roster, year, report, on_student) -> list[_Read]:
-    reads = []
-    for student in roster:
+def _read(backend, student: Student, year: int, report: RunReport,
+          outcome: StudentOutcome | None = None) -> _Read | None:
+    """Read and understand one student's sheet; None when there is nothing to judge."""
+    if outcome is None:
         outcome = StudentOutcome(id=student.id, name=student.name)
         report.students.append(outcome)
-        try:
-            workbook = backend.read(student)
-            reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
-                               student=student.id)
-            if reading.tab is None:
-                outcome.status = "skipped"
-                outcome.message = _no_tab_message(workbook, student.tab)
-                continue
-            tab, norm = reading.tab, reading.normalized
-            outcome.tab, outcome.leads = tab, len(norm.frame)
-            outcome.understood = reading.report_lines()
-            outcome.unparsed = [f"{tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems
-                                if p.kind not in ("no_header",)]
-            outcome.unmapped_columns = norm.unmapped
-            reads.append(_Read(student, outcome, workbook, tab, norm))
-        except SheetsyncError as e:
-            outcome.status, outcome.message = "failed", str(e)
-        except Exception as e:     # a bug must not stop the other students
-            log.exception("reading %s", student.id)
-            outcome.status = "failed"
-            outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
-        finally:
-            if on_student:
-                on_student(outcome)
-    return reads
+    try:
+        workbook = backend.read(student)
+        reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
+                           student=student.id)
+        if reading.tab is None:
+            outcome.status = "skipped"
+            outcome.message = _no_tab_message(workbook, student.tab)
+            return None
+        norm = reading.normalized
+        outcome.tab, outcome.leads = reading.tab, len(norm.frame)
+        outcome.understood = reading.report_lines()
+        outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
+        outcome.unmapped_columns = norm.unmapped
+        return _Read(student, outcome, workbook, reading.tab, norm)
+    except SheetsyncError as e:
+        outcome.status, outcome.message = "failed", str(e)
+    except Exception as e:     # a bug must not stop the other students
+        log.exception("reading %s", student.id)
+        outcome.status = "failed"
+        outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
+    return None
 
 
 def _no_tab_message(workbook: Workbook, configured: str | None) -> str:
@@ -135,40 +158,68 @@ def _no_tab_message(workbook: Workbook, configured: str | None) -> str:
             f" Status) in {where}; tabs: {', '.join(workbook.tabs)}")
 
 
-def _write_student(backend, r: _Read, cohort, found, states, steps, now, calendar, language,
-                   dry_run, report) -> None:
-    sid, outcome = r.student.id, r.outcome
-    try:
-        mask = cohort["student"] == sid
-        leads = cohort[mask]
-        mine = found[found["student"] == sid]
-        rule_of = registry()
-        per_row_flags: dict[int, list[tuple]] = {}
-        for f in mine[mine["row"].notna()].itertuples():
-            text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
-            per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
-        flags = {row: "; ".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
-        rows = leads["row"].astype(int)
-        per_row = {"flags": flags, "state": dict(zip(rows, states[mask])),
-                   "next": dict(zip(rows, steps[mask]))}
-        student_msgs = [f"{f.code} {rule_of[f.code].text(language, f.params)}"
-                        for f in mine[mine["row"].isna()].itertuples()]
-        lost = [p["company"] for p in mine[mine["code"] == "LC01"]["params"]]
-        summary = build_summary(leads, student_msgs, steps[mask], lost, now=now,
-                                calendar=calendar, language=language)
-        plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary,
-                            language)
-        outcome.flags = len(mine)
-        if dry_run:
-            report.plans.append(plan.describe())
-        else:
-            outcome.cells_written = backend.write(r.student, plan, r.workbook)
-    except SheetsyncError as e:
-        outcome.status, outcome.message = "failed", str(e)
-    except Exception as e:
-        log.exception("writing %s", sid)
-        outcome.status = "failed"
-        outcome.message = f"internal error while writing: {type(e).__name__}: {e}"
+def _write_student(backend, reads: list[_Read], i: int, judge: Judge, judged: Judgement,
+                   config: Config, state: StateStore, report: RunReport) -> Judgement:
+    """Plan and write one student's sheet; on an edit in between, read and judge again."""
+    for attempt in range(MAX_EDIT_RETRIES + 1):
+        r = reads[i]
+        try:
+            plan = _plan(r, judged, judge, config)
+            r.outcome.flags = int((judged.found["student"] == r.student.id).sum())
+            if report.dry_run:
+                report.plans.append(plan.describe())
+                return judged
+            r.outcome.cells_written = backend.write(r.student, plan, r.workbook)
+            if plan.student_cells:
+                state.log_cell_writes(report.run_id, r.student.id,
+                                      [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
+            return judged
+        except SheetChangedError:
+            if attempt == MAX_EDIT_RETRIES:
+                r.outcome.status = "skipped"
+                r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
+                                     " nothing written, next night tries again")
+                return judged
+            fresh = _read(backend, r.student, judge.calendar.year, report, r.outcome)
+            if fresh is None:
+                return judged
+            reads[i] = fresh
+            judged = judge(reads)
+            report.edit_retries += 1
+        except SheetsyncError as e:
+            r.outcome.status, r.outcome.message = "failed", str(e)
+            return judged
+        except Exception as e:
+            log.exception("writing %s", r.student.id)
+            r.outcome.status = "failed"
+            r.outcome.message = f"internal error while writing: {type(e).__name__}: {e}"
+            return judged
+    return judged
+
+
+def _plan(r: _Read, judged: Judgement, judge: Judge, config: Config):
+    sid, language = r.student.id, config.language
+    rule_of = registry()
+    mask = judged.cohort["student"] == sid
+    leads = judged.cohort[mask]
+    mine = judged.found[judged.found["student"] == sid]
+    per_row_flags: dict[int, list[tuple]] = {}
+    for f in mine[mine["row"].notna()].itertuples():
+        text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
+        per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
+    flags = {row: "; ".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
+    rows = leads["row"].astype(int)
+    per_row = {"flags": flags, "state": dict(zip(rows, judged.states[mask])),
+               "next": dict(zip(rows, judged.steps[mask]))}
+    student_msgs = [f"{f.code} {rule_of[f.code].text(language, f.params)}"
+                    for f in mine[mine["row"].isna()].itertuples()]
+    lost = [p["company"] for p in mine[mine["code"] == "LC01"]["params"]]
+    summary = build_summary(leads, student_msgs, judged.steps[mask], lost, now=judge.now,
+                            calendar=judge.calendar, language=language)
+    plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language)
+    if config.cleanup["in_place"]:
+        plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, judge.calendar.year)
+    return plan
 
 
 def _empty_cohort() -> pd.DataFrame:

@@ -32,6 +32,7 @@ class RunReport:
     master: str | None = None
     master_error: str | None = None
     plans: list[str] = field(default_factory=list)       # dry run: each plan, described
+    edit_retries: int = 0          # sheets read again because a student edited mid-run
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)

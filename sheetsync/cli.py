@@ -152,6 +152,20 @@ def _attention(outcome) -> list[str]:
 
 
 @main.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+def undo(run_id: int, config_path: Path):
+    """Restore the student cells a cleanup run changed (those not edited since)."""
+    from jobs.undo import undo_run
+    try:
+        report = undo_run(load_config(config_path), run_id)
+    except SheetsyncError as e:
+        _fail(str(e))
+    click.echo(report.table())
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
 @click.argument("code", required=False)
 def rules(code: str | None):
     """List every rule with its code, description, example and settings."""

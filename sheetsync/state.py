@@ -69,6 +69,11 @@ class StateStore:
                     (key, len(stored.get(key, [])), d["seed"], json.dumps(d["candidates"]),
                      json.dumps(d["order"]), run_id))
 
+    def cell_writes(self, run_id: int) -> list[dict]:
+        rows = self.db.execute("SELECT student, tab, cell, old_value, new_value FROM cell_writes"
+                               " WHERE run_id=? ORDER BY rowid", (run_id,)).fetchall()
+        return [{"student": r[0], "tab": r[1], "cell": r[2], "old": r[3], "new": r[4]} for r in rows]
+
     def log_cell_writes(self, run_id: int, student: str, rows: list[tuple[str, str, str, str]]) -> None:
         with self.db:
             self.db.executemany(

@@ -22,10 +22,10 @@ from sheetsync.a1 import column_letter, quote_sheet
 from sheetsync.backends.base import Backend
 from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
-from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetNotFound,
-                              SheetNotShared)
+from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
+                              SheetNotFound, SheetNotShared)
 from sheetsync.workbook import Tab, Workbook, cell_text
-from sheetsync.writeback.plan import CellWrite, WritePlan, plain
+from sheetsync.writeback.plan import CellWrite, FormatRule, WritePlan, plain
 
 # the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
@@ -33,6 +33,7 @@ SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
 READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
                "gridProperties(rowCount,columnCount)),data(rowData(values(formattedValue))))")
 SHAPE_FIELDS = "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)))"
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 
@@ -71,7 +72,8 @@ class GoogleBackend(Backend):
         self.http = self.client.http_client
         self.http.set_timeout(timeout)
         self.sleep, self.max_attempts = sleep, max_attempts
-        self._calls = {"reads": 0, "writes": 0, "structural": 0, "retries": 0, "http_429": 0}
+        self._calls = {"reads": 0, "writes": 0, "structural": 0, "drive": 0, "retries": 0,
+                       "http_429": 0}
 
     @property
     def calls(self) -> dict[str, int]:
@@ -86,16 +88,31 @@ class GoogleBackend(Backend):
     # ---- reading ------------------------------------------------------------------------
     def read(self, student: Student) -> Workbook:
         sid = spreadsheet_id(student.sheet)
+        try:
+            version = self.version(sid, student.id)    # before the read: an edit after it shows
+        except SheetNotFound:     # Drive says 404 also when not shared: Sheets tells which
+            version = None
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), student.id, sid)
-        return _workbook(meta, sid)
+        book = _workbook(meta, sid)
+        book.version = version
+        return book
+
+    def version(self, sid: str, student: str | None) -> str:
+        """Drive's `version` of the file: it grows with every change (Drive quota, not Sheets')."""
+        reply = self._call("drive", lambda: self.http.request(
+            "get", f"{DRIVE_FILES}/{sid}", params={"fields": "version,modifiedTime",
+                                                   "supportsAllDrives": True}).json(), student, sid)
+        return str(reply.get("version", ""))
 
     # ---- writing ------------------------------------------------------------------------
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
         if not plan:
             return 0
         sid = spreadsheet_id(student.sheet)
-        self._ensure_shape(sid, plan.by_tab(), read, plan.new_tabs, student.id)
+        if read.version and self.version(sid, student.id) != read.version:
+            raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
+        self._ensure_shape(sid, plan.by_tab(), read, plan.new_tabs, student.id, plan.formats)
         data = _ranges(plan.writes)
         self._call("writes", lambda: self.http.values_batch_update(
             sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid,
@@ -132,8 +149,9 @@ class GoogleBackend(Backend):
         return f"https://docs.google.com/spreadsheets/d/{sid}/edit"
 
     def _ensure_shape(self, sid: str, by_tab: dict[str, list[CellWrite]], read: Workbook,
-                      new_tabs: list[str], student: str | None) -> None:
-        """One structural call, only when a tab is missing or a grid is too small."""
+                      new_tabs: list[str], student: str | None, formats=()) -> None:
+        """One structural call, only when a tab is missing, a grid is too small, or the
+        owned columns were (re)created and need their colours."""
         requests_ = []
         for title in new_tabs:
             writes = by_tab.get(title, [])
@@ -151,6 +169,10 @@ class GoogleBackend(Backend):
                 if length > 0:
                     requests_.append({"appendDimension": {"sheetId": tab.sheet_id,
                                                           "dimension": dim, "length": length}})
+        for rule in formats:
+            tab = read.tab(rule.tab)
+            if tab is not None and tab.sheet_id is not None:
+                requests_.append(_conditional_format(rule, tab.sheet_id))
         if requests_:
             self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
                        student, sid)
@@ -223,6 +245,16 @@ def _workbook(meta: dict, sid: str) -> Workbook:
                                            (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
     return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
                     location=f"spreadsheet {sid}")
+
+
+def _conditional_format(rule: FormatRule, sheet_id: int) -> dict:
+    red, green, blue = rule.color
+    return {"addConditionalFormatRule": {"index": 0, "rule": {
+        "ranges": [{"sheetId": sheet_id, "startRowIndex": rule.first_row - 1,
+                    "startColumnIndex": rule.first_col - 1, "endColumnIndex": rule.last_col}],
+        "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                      "values": [{"userEnteredValue": rule.formula}]},
+                        "format": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}}}}
 
 
 def _trim(row: list[str]) -> list[str]:

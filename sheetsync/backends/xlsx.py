@@ -15,6 +15,9 @@ from pathlib import Path
 
 from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter as column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sheetsync.backends.base import Backend
@@ -104,6 +107,8 @@ class XlsxBackend(Backend):
                 book.create_sheet(title)
         for w in plan.writes:
             set_raw(book[w.tab].cell(row=w.row, column=w.col), w.value)
+        for rule in plan.formats:
+            add_format(book[rule.tab], rule)
         self._backup(path)
         self._save(book, path)
         self._calls["writes"] += 1
@@ -138,6 +143,15 @@ class XlsxBackend(Backend):
         tmp = path.with_name(f".{path.name}.tmp")
         book.save(tmp)
         os.replace(tmp, path)
+
+
+def add_format(ws, rule) -> None:
+    """A conditional format on owned columns; Excel wants the formula without '='."""
+    color = "".join(f"{round(255 * c):02X}" for c in rule.color)
+    last_row = max(ws.max_row, rule.first_row + 999)
+    target = f"{column_letter(rule.first_col)}{rule.first_row}:{column_letter(rule.last_col)}{last_row}"
+    ws.conditional_formatting.add(target, FormulaRule(
+        formula=[rule.formula.lstrip("=")], fill=PatternFill("solid", start_color=color, end_color=color)))
 
 
 def _trim(rows: list[list[str]]) -> list[list[str]]:

@@ -67,6 +67,7 @@ class FakeGoogle:
         self.latency, self.clock, self.sleep = latency, clock, sleep
         self._windows: dict[tuple, collections.deque] = collections.defaultdict(collections.deque)
         self._faults: list[_Fault] = []
+        self._hooks: list[dict] = []
         self._tokens: dict[str, str] = {}
         self._emails: set[str] = set()
         self._revoked: set[str] = set()
@@ -159,6 +160,13 @@ class FakeGoogle:
         """The next `times` matching calls fail with `status` (or 'reset' / 'timeout')."""
         self._faults.append(_Fault(status, times, method, path, kind))
 
+    def before(self, action, *, method: str | None = None, path: str | None = None,
+               kind: str | None = None, skip: int = 0, times: int = 1) -> None:
+        """Run `action()` (a person's edit, say) just before a matching call is answered,
+        after letting `skip` matching calls through."""
+        self._hooks.append({"action": action, "method": method, "path": path, "kind": kind,
+                            "skip": skip, "times": times})
+
     def fail_token(self, times: int = 1) -> None:
         self._token_failures += times
 
@@ -204,6 +212,7 @@ class FakeGoogle:
         if self.latency:
             self.sleep(self.latency)
         with self._lock:
+            self._run_hooks(request.method, path, kind)
             status, body = self._dispatch(request, path, params, kind)
             self.requests.append(Call(request.method, path, status, kind, url.query))
         return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(body)
@@ -226,6 +235,16 @@ class FakeGoogle:
             return 200, self._sheets(request.method, path, params, body)
         except ApiError as e:
             return e.code, e.body()
+
+    def _run_hooks(self, method, path, kind) -> None:
+        for hook in self._hooks:
+            if hook["times"] > 0 and hook["method"] in (None, method) and \
+                    (hook["path"] is None or hook["path"] in path) and hook["kind"] in (None, kind):
+                if hook["skip"]:
+                    hook["skip"] -= 1
+                    continue
+                hook["times"] -= 1
+                hook["action"]()
 
     def _fault_for(self, method, path, kind):
         for f in self._faults:

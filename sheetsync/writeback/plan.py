@@ -33,10 +33,25 @@ class CellWrite:
     row: int          # 1-based
     col: int          # 1-based
     value: object     # str, int or float; written RAW
+    old: str | None = None    # set only for a student's own cell (cleanup, undo): logged
 
     @property
     def a1(self) -> str:
         return cell(self.row, self.col)
+
+
+@dataclass(frozen=True)
+class FormatRule:
+    """Colour for owned columns: a background when `formula` holds, on rows from
+    `first_row` down, columns `first_col`..`last_col` (1-based). The formula is written
+    for `first_row` with $-anchored columns, as both Sheets and Excel read it."""
+    tab: str
+    kind: str             # overdue / soon / processed
+    formula: str
+    first_row: int
+    first_col: int
+    last_col: int
+    color: tuple[float, float, float]
 
 
 @dataclass
@@ -44,9 +59,15 @@ class WritePlan:
     student: str
     writes: list[CellWrite] = field(default_factory=list)
     new_tabs: list[str] = field(default_factory=list)      # owned tabs to create first
+    formats: list[FormatRule] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.writes or self.new_tabs)
+        return bool(self.writes or self.new_tabs or self.formats)
+
+    @property
+    def student_cells(self) -> list[CellWrite]:
+        """Writes to the student's own cells (cleanup in place): these are logged."""
+        return [w for w in self.writes if w.old is not None]
 
     def by_tab(self) -> dict[str, list[CellWrite]]:
         out: dict[str, list[CellWrite]] = {}
@@ -58,7 +79,8 @@ class WritePlan:
         lines = [f"{self.student}: {len(self.writes)} cell(s)"
                  + (f", new tab(s) {', '.join(self.new_tabs)}" if self.new_tabs else "")]
         for w in self.writes[:200]:
-            lines.append(f"  {w.tab}!{w.a1} = {cell_text(w.value)!r}")
+            was = f" (was {w.old!r})" if w.old is not None else ""
+            lines.append(f"  {w.tab}!{w.a1} = {cell_text(w.value)!r}{was}")
         if len(self.writes) > 200:
             lines.append(f"  ... {len(self.writes) - 200} more")
         return "\n".join(lines)

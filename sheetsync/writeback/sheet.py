@@ -1,6 +1,7 @@
 """Planning one student's write: owned columns on the CRM tab and the summary tab."""
 from __future__ import annotations
 
+from sheetsync.writeback.formats import owned_formats
 from sheetsync.writeback.owned import KINDS, owned_columns
 from sheetsync.writeback.plan import WritePlan, diff_cells, grid_cells
 from sheetsync.workbook import Workbook
@@ -22,6 +23,8 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
         for r in range(header_row + 2, last_row + 1):
             desired[(r, c)] = values.get(r, "")
     plan = WritePlan(student, diff_cells(crm_tab, tab, desired))
+    if any(w.row == header_row + 1 for w in plan.writes):     # owned columns new or restored
+        plan.formats = owned_formats(crm_tab, cols, header_row + 2, language)
     current = workbook.tab(SUMMARY_TAB)
     if current is None:
         plan.new_tabs.append(SUMMARY_TAB)

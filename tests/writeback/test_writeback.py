@@ -1,0 +1,152 @@
+"""Write-back: flags on their own leads even when the student edits mid-run, cleanup in
+place that is logged and undone exactly, colours and owned columns that come back."""
+import pytest
+from openpyxl import load_workbook
+
+from jobs.nightly import run_nightly
+from jobs.undo import undo_run
+from sheetsync import load_config
+from sheetsync.backends.google import GoogleBackend
+from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.testing import FakeGoogle
+
+HEADER = ["Företag", "Kontaktperson", "Telefon", "Status", "Senast kontaktad", "Kommentar"]
+LEADS = [["Volvo AB", "Anna", "070-111 11 11", "ringt 1 ggr", "2026-05-10", "tror de kanske anställer"],
+         ["Saab AB", "Bo", "070-222 22 22", "blå?", "2026-05-10", "Har Java-team"],
+         ["Ikea", "Cia", "070-333 33 33", "inget svar x3", "2026-05-10", "Tar emot LIA"],
+         ["Ericsson", "Dan", "070-444 44 44", "ringt 1 ggr", "2026-05-10", "Kontakt via mässan"]]
+EXPECT = {"Volvo AB": "CL05", "Saab AB": "CL04", "Ikea": "FU02", "Ericsson": None}
+
+
+def google_config(tmp_path, sid, extra=""):
+    (tmp_path / "sheetsync.toml").write_text(
+        f'{extra}[backend]\nkind = "google"\n[master]\nsheet = "none"\n[state]\npath = "s.db"\n'
+        f'[[students]]\nid = "s"\nname = "S"\nsheet = "{sid}"\n', encoding="utf-8")
+    return load_config(tmp_path / "sheetsync.toml")
+
+
+def flags_by_company(rows):
+    header = rows[0]
+    fcol = header.index("sheetsync flaggor")
+    return {r[0]: (r[fcol] if fcol < len(r) else "") for r in rows[1:] if r}
+
+
+def assert_flags_on_their_leads(rows):
+    for company, text in flags_by_company(rows).items():
+        code = EXPECT.get(company, None)
+        if code:
+            assert text.startswith(code), (company, text)
+        else:
+            assert not any(c in text for c in ("CL05", "CL04", "FU02")), (company, text)
+
+
+@pytest.mark.parametrize("edit", ["insert", "sort"])
+def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_path, now, edit):
+    with FakeGoogle() as google:
+        sid = google.create_spreadsheet("CRM", {"CRM": [HEADER] + LEADS})
+        google.credentials_file(tmp_path / "credentials.json")
+        config = google_config(tmp_path, sid)
+
+        def student_edits():
+            rows = google.get_values(sid, "CRM")
+            if edit == "insert":
+                google.insert_rows(sid, "CRM", 2, [["Spotify", "Eva", "070-555 55 55", "ja"]])
+            else:
+                google.set_values(sid, "CRM", [rows[0]] + sorted(rows[1:], reverse=True))
+        # the Drive version is asked before the read and again before the write: edit in between
+        google.before(student_edits, kind="drive", path=sid, skip=1)
+        report = run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        assert report.students[0].status == "ok", report.table()
+        assert report.edit_retries == 1
+        rows = google.get_values(sid, "CRM")
+        assert_flags_on_their_leads(rows)
+        assert len([r for r in rows[1:] if r]) == (5 if edit == "insert" else 4)
+
+
+def test_the_local_backend_also_reads_again_after_an_edit(tmp_path, now):
+    from openpyxl import Workbook
+    folder = tmp_path / "students"
+    folder.mkdir()
+    book = Workbook()
+    for row in [HEADER] + LEADS:
+        book.active.append(row)
+    book.save(folder / "s.xlsx")
+    (tmp_path / "sheetsync.toml").write_text('[backend]\nkind = "xlsx"\n', encoding="utf-8")
+    config = load_config(tmp_path / "sheetsync.toml")
+
+    class EditingBackend(XlsxBackend):
+        edited = False
+
+        def write(self, student, plan, read):
+            if not self.edited:                  # the student sorts while we plan
+                self.edited = True
+                wb = load_workbook(folder / "s.xlsx")
+                ws = wb.active
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                ws.delete_rows(2, ws.max_row)
+                for r in sorted(rows[1:], key=lambda r: r[0], reverse=True):
+                    ws.append(r)
+                wb.save(folder / "s.xlsx")
+            return super().write(student, plan, read)
+
+    report = run_nightly(config, now=now, backend=EditingBackend(config))
+    assert report.edit_retries == 1 and report.students[0].status == "ok"
+    ws = load_workbook(folder / "s.xlsx").active
+    assert_flags_on_their_leads([[c if c is not None else "" for c in r]
+                                 for r in ws.iter_rows(values_only=True)])
+
+
+def test_cleanup_in_place_is_logged_and_undo_restores_it_exactly(tmp_path, now):
+    messy = [["Företag", "Telefon", "Senast kontaktad", "Status"],
+             ["  Volvo   AB ", "0701234567", "3/5", "ringt 1 ggr"],
+             ["Saab AB", "070-123 45 68, 08-123 456 78", "2026-05-04", "ja"],
+             ["Ikea", "ring växeln", "i går", "nej"]]
+    with FakeGoogle() as google:
+        sid = google.create_spreadsheet("CRM", {"CRM": messy})
+        google.credentials_file(tmp_path / "credentials.json")
+        config = google_config(tmp_path, sid, "[cleanup]\nin_place = true\n")
+        backend = GoogleBackend(config, sleep=lambda s: None)
+        report = run_nightly(config, now=now, backend=backend)
+        rows = google.get_values(sid, "CRM")
+        assert [r[:4] for r in rows[1:]] == [
+            ["Volvo AB", "070-123 45 67", "2026-05-03", "ringt 1 ggr"],
+            ["Saab AB", "070-123 45 68, 08-123 456 78", "2026-05-04", "ja"],   # two numbers: as typed
+            ["Ikea", "ring växeln", "i går", "nej"]]                            # unreadable: as typed
+        # the student changes one cleaned cell afterwards: undo keeps their value
+        google.set_values(sid, "CRM", [r if r[0] != "Volvo AB" else ["Volvo AB", "070-999 99 99"] + r[2:]
+                                       for r in rows])
+        undone = undo_run(config, report.run_id, backend=GoogleBackend(config, sleep=lambda s: None))
+        assert undone.restored == 2 and len(undone.kept) == 1 and "B2" in undone.kept[0]
+        after = google.get_values(sid, "CRM")
+        assert after[1][:3] == ["  Volvo   AB ", "070-999 99 99", "3/5"]
+        assert not any(google.is_formula(sid, "CRM", r, c) for r in range(1, 5) for c in range(1, 8))
+
+
+def test_owned_columns_are_coloured_and_come_back_after_a_delete(tmp_path, now):
+    with FakeGoogle() as google:
+        sid = google.create_spreadsheet("CRM", {"CRM": [HEADER] + LEADS})
+        google.credentials_file(tmp_path / "credentials.json")
+        config = google_config(tmp_path, sid)
+        run = lambda: run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))  # noqa: E731
+        run()
+        formats = [r["addConditionalFormatRule"]["rule"] for r in google.books[sid].requests
+                   if "addConditionalFormatRule" in r]
+        assert len(formats) == 3
+        owned = {(g["startColumnIndex"], g["endColumnIndex"]) for f in formats for g in f["ranges"]}
+        assert owned == {(6, 9)}                                  # G..I, right of the table
+        rows = google.get_values(sid, "CRM")
+        # the student deletes the owned columns and adds a column of their own
+        google.set_values(sid, "CRM", [r[:6] + (["mitt"] if i == 0 else ["x"]) for i, r in enumerate(rows)])
+        run()
+        again = google.get_values(sid, "CRM")
+        assert again[0][6] == "mitt" and [r[6] for r in again[1:]] == ["x"] * 4
+        assert again[0][7:10] == ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+        assert_flags_on_their_leads([r[:6] + r[7:] for r in again])
+
+
+def test_xlsx_owned_columns_get_conditional_formats(demo_config, now):
+    run_nightly(demo_config, now=now)
+    path = next(demo_config.resolve("students").glob("*.xlsx"))
+    ws = load_workbook(path).worksheets[0]
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules]
+    assert len(rules) == 3 and all(r.type == "expression" for r in rules)
