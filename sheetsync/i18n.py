@@ -38,6 +38,8 @@ TEXT: dict[str, dict[str, str]] = {
     "sum.sprint": {"sv": "Sprint", "en": "Sprint"},
     "sum.soft": {"sv": "Dagar till mjuk deadline ({date})", "en": "Days to soft deadline ({date})"},
     "sum.hard": {"sv": "Dagar till hård deadline ({date})", "en": "Days to hard deadline ({date})"},
+    "sum.mix": {"sv": "Research-mix: långa processer / små och medel / okänd typ",
+                "en": "Research mix: long processes / small and mid-size / type unknown"},
     "sum.week": {"sv": "Nästa steg denna vecka (försenade först)",
                  "en": "Next steps this week (overdue first)"},
     "sum.row": {"sv": "Rad", "en": "Row"},

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
+from sheetsync.engine.categories import focus_group
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import IN_DIALOGUE, contacted, processed, quality_mask
 from sheetsync.i18n import t
@@ -44,6 +45,7 @@ def build_summary(leads: pd.DataFrame, student_messages: list[str], next_steps: 
                          (calendar.soft_deadline - now).days],
                         [t("sum.hard", L, date=calendar.hard_deadline.isoformat()),
                          (calendar.hard_deadline - now).days],
+                        _mix(leads, L),
                         []]
     if student_messages:
         rows += [[t("sum.notes", L)]] + [["", m] for m in student_messages] + [[]]
@@ -52,6 +54,13 @@ def build_summary(leads: pd.DataFrame, student_messages: list[str], next_steps: 
         rows += [[t("sum.lost", L)]] + [["", c] for c in sorted(set(lost_companies))] + [[]]
     rows += _this_week(leads, next_steps, now, L)
     return rows
+
+
+def _mix(leads: pd.DataFrame, L: str) -> list:
+    """D3: how the leads split between the two research focuses, from their category."""
+    groups = focus_group(leads["category"]).value_counts()
+    unknown = len(leads) - int(groups.sum())
+    return [t("sum.mix", L), f"{int(groups.get('long', 0))} / {int(groups.get('small', 0))} / {unknown}"]
 
 
 def _channel_rates(leads: pd.DataFrame, L: str) -> list[list]:
