@@ -191,7 +191,7 @@ class GoogleBackend(Backend):
                     self._calls["retries"] += 1
                     self.sleep(backoff(attempt))
                     continue
-                raise self._translate(status, error, student, sid, where) from None
+                raise self._translate(status, error, student, sid, where, kind) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
                 if attempt + 1 < self.max_attempts:
                     self._calls["retries"] += 1
@@ -200,6 +200,12 @@ class GoogleBackend(Backend):
                 raise BackendError(f"Google did not answer ({type(e).__name__})", student=student,
                                    sheet=sid, cell=where, retryable=True) from None
             except RefreshError as e:
+                if getattr(e, "retryable", False) and attempt + 1 < self.max_attempts:
+                    self._calls["retries"] += 1          # the token endpoint had a bad minute
+                    self.sleep(backoff(attempt))
+                    continue
+                if getattr(e, "retryable", False):
+                    raise CredentialsError(f"Google's token endpoint kept failing: {_first_line(e)}") from None
                 raise CredentialsError(
                     "Google refused the service account's key (revoked, deleted or wrong"
                     f" project?): {_first_line(e)}") from None
@@ -211,8 +217,12 @@ class GoogleBackend(Backend):
                 raise CredentialsError(f"could not get a token from Google: {_first_line(e)}") from None
         raise AssertionError("unreachable")
 
-    def _translate(self, status: int, error: dict, student, sid, where) -> BackendError:
+    def _translate(self, status: int, error: dict, student, sid, where, kind="") -> BackendError:
         message = error.get("message", "")
+        if status == 404 and kind == "drive":     # Drive hides what is not shared with us
+            return SheetNotFound("spreadsheet not found, or no longer shared with the service"
+                                 f" account {self.credentials.service_account_email}",
+                                 student=student, sheet=sid, cell=where)
         if status == 404:
             return SheetNotFound("spreadsheet not found (deleted, or a wrong id)",
                                  student=student, sheet=sid, cell=where)

@@ -157,7 +157,8 @@ class FakeGoogle:
 
     def fail(self, status: int | str, *, times: int = 1, method: str | None = None,
              path: str | None = None, kind: str | None = None) -> None:
-        """The next `times` matching calls fail with `status` (or 'reset' / 'timeout')."""
+        """The next `times` matching calls fail with `status`, or 'reset' / 'timeout' (the
+        request never arrives), or 'reset_after' (it is applied, then the reply is lost)."""
         self._faults.append(_Fault(status, times, method, path, kind))
 
     def before(self, action, *, method: str | None = None, path: str | None = None,
@@ -220,21 +221,28 @@ class FakeGoogle:
     def _dispatch(self, request, path, params, kind) -> tuple[int, dict]:
         try:
             fault = self._fault_for(request.method, path, kind)
+            if fault == "reset_after":          # applied, then the connection drops
+                self._dispatch_ok(request, path, params, kind)
+                self.requests.append(Call(request.method, path, 0, kind))
+                raise requests.exceptions.ConnectionError("Connection reset by peer (after write)")
             if fault is not None:
                 if fault in ("reset", "timeout"):
                     self.requests.append(Call(request.method, path, 0, kind))
                     raise (requests.exceptions.ConnectionError("Connection reset by peer")
                            if fault == "reset" else requests.exceptions.ReadTimeout("timed out"))
                 raise _fault_error(int(fault))
-            email = self._authorised(request)
-            if self.quotas and kind in ("read", "write"):
-                self._take_quota(kind, email)
-            body = json.loads(request.body) if request.body else {}
-            if "/drive/" in path:
-                return 200, self._drive(request.method, path, params, body)
-            return 200, self._sheets(request.method, path, params, body)
+            return self._dispatch_ok(request, path, params, kind)
         except ApiError as e:
             return e.code, e.body()
+
+    def _dispatch_ok(self, request, path, params, kind) -> tuple[int, dict]:
+        email = self._authorised(request)
+        if self.quotas and kind in ("read", "write"):
+            self._take_quota(kind, email)
+        body = json.loads(request.body) if request.body else {}
+        if "/drive/" in path:
+            return 200, self._drive(request.method, path, params, body)
+        return 200, self._sheets(request.method, path, params, body)
 
     def _run_hooks(self, method, path, kind) -> None:
         for hook in self._hooks:
