@@ -4,6 +4,35 @@ from rapidfuzz.process import cdist
 from sheetsync.engine.findings import findings
 from sheetsync.engine.registry import Rule
 
+ALL_PAIRS_UP_TO = 600     # leads in one CRM compared all against all; above: neighbours
+WINDOW = 8                # neighbours compared in each sorted order
+
+
+def similar_pairs(keys: list[str], threshold: int) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of keys at least `threshold` alike and not equal.
+
+    A CRM of ordinary size is compared all against all. A huge one (a pasted export)
+    would cost n² comparisons and memory, so there each key meets its neighbours in
+    sorted order and in sorted order of the reversed keys: a typo near the end keeps
+    a key close in the first order, one near the start keeps it close in the second.
+    """
+    n = len(keys)
+    pairs = set()
+    if n <= ALL_PAIRS_UP_TO:
+        scores = cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=threshold)
+        for i in range(n):
+            for j in range(i + 1, n):
+                if scores[i, j] and keys[i] != keys[j]:
+                    pairs.add((i, j))
+        return pairs
+    for order in (sorted(range(n), key=lambda k: keys[k]),
+                  sorted(range(n), key=lambda k: keys[k][::-1])):
+        for pos, i in enumerate(order):
+            for j in order[pos + 1:pos + 1 + WINDOW]:
+                if keys[i] != keys[j] and fuzz.ratio(keys[i], keys[j]) >= threshold:
+                    pairs.add((min(i, j), max(i, j)))
+    return pairs
+
 
 class PossibleDuplicate(Rule):
     """Two company names in one CRM that are spelled almost alike: possibly one firm.
@@ -25,20 +54,15 @@ class PossibleDuplicate(Rule):
                "en": "possibly the same company as row {first_row} ({other!r}): check"}
 
     def evaluate(self, frame, ctx):
-        threshold = ctx.settings["similarity"]
-        keyed = frame[frame["company_key"].notna()]
+        keyed = frame[frame["company_key"].notna()].sort_values(["student", "row"])
         rows, params = [], []
         for _, leads in keyed.groupby("student", sort=False):
             keys = leads["company_key"].tolist()
-            if len(keys) < 2:
-                continue
-            scores = cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=threshold)
-            sheet_rows = leads["row"].tolist()
-            names = leads["company"].tolist()
-            for j in range(len(keys)):
-                for i in range(j):
-                    if scores[i, j] and keys[i] != keys[j] and sheet_rows[i] < sheet_rows[j]:
-                        rows.append(leads.index[j])
-                        params.append({"first_row": int(sheet_rows[i]), "other": names[i]})
-                        break
+            earlier: dict[int, int] = {}               # later lead -> its first look-alike
+            for i, j in sorted(similar_pairs(keys, ctx.settings["similarity"])):
+                earlier.setdefault(j, i)
+            for j, i in sorted(earlier.items()):
+                rows.append(leads.index[j])
+                params.append({"first_row": int(leads["row"].iloc[i]),
+                               "other": leads["company"].iloc[i]})
         return findings(frame.loc[rows], self.code, self.severity, params)

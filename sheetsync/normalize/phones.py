@@ -6,11 +6,13 @@ valid number gives None and is reported.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
 
 DEFAULT_REGION = "SE"
+_ONE_NUMBER = re.compile(r"^\+?[\d\s\-()./]{5,20}$")
 
 
 @lru_cache(maxsize=65536)
@@ -21,9 +23,15 @@ def parse_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
         return None
     if text.startswith("00"):
         text = "+" + text[2:]
+    if _ONE_NUMBER.match(text):          # the common case: one number, no words around it
+        return _parse_one(text, region)
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
         return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-    try:   # the matcher wants separators; a bare '701234567' from a number cell needs parse
+    return _parse_one(text, region)     # the matcher wants separators: '701234567' needs parse
+
+
+def _parse_one(text: str, region: str) -> str | None:
+    try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None

@@ -51,3 +51,13 @@ def test_every_rule_documents_itself(code):
     assert "**Anti-pattern**" in doc and "**Best practice**" in doc
     assert doc.splitlines()[0].strip()
     assert rule.message["sv"] != rule.message["en"]
+
+
+def test_possible_duplicates_in_a_huge_crm_are_found_without_comparing_all_pairs():
+    from rules.dedup.DD02 import ALL_PAIRS_UP_TO, similar_pairs
+    keys = [f"firma nummer {i:05d}" for i in range(ALL_PAIRS_UP_TO * 3)]
+    keys += ["ericsson", "ericson", "xvolvo group", "volvo group"]      # typos at both ends
+    pairs = {(keys[i], keys[j]) for i, j in similar_pairs(keys, 90)}
+    assert ("ericsson", "ericson") in pairs and ("xvolvo group", "volvo group") in pairs
+    small = similar_pairs(["ericsson", "ericson", "saab"], 90)
+    assert small == {(0, 1)}
