@@ -13,12 +13,14 @@ HEADERS = {
                         "Försenade uppföljningar", "Flaggor", "Senaste aktivitet", "Risk",
                         "Meddelande"],
            "companies": ["Företag", "Nyckel", "Antal studenter", "Över taket", "Lägen"],
-           "tabs": ("Studenter", "Företag")},
+           "contacts": ["Student", "Företag", "Kontaktperson", "Telefon", "E-post"],
+           "tabs": ("Studenter", "Företag", "Kontakter")},
     "en": {"students": ["Student", "Sheet", "Status", "Leads", "Quality leads", "Target", "Warm",
                         "Contacted", "Processed", "In dialogue", "Meetings", "Offers", "LIA",
                         "Overdue follow-ups", "Flags", "Last activity", "Risk", "Message"],
            "companies": ["Company", "Key", "Students", "Over cap", "Stages"],
-           "tabs": ("Students", "Companies")},
+           "contacts": ["Student", "Company", "Contact person", "Phone", "E-mail"],
+           "tabs": ("Students", "Companies", "Contacts")},
 }
 
 
@@ -33,9 +35,12 @@ def risk_level(has_lia: bool, leads: pd.DataFrame, codes: set[str]) -> str:
 
 
 def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str],
-                 *, target: int, cap: int, language: str) -> dict[str, list[list]]:
+                 *, target: int, cap: int, language: str,
+                 include_contacts: bool = False) -> dict[str, list[list]]:
+    """The master's tabs. Contact persons' details only with include_contacts (config
+    `[master] include_contact_details = true`): staff rarely need them."""
     H = HEADERS[language]
-    students_tab, companies_tab = H["tabs"]
+    students_tab, companies_tab, contacts_tab = H["tabs"]
     rows = [H["students"]]
     by_student = dict(tuple(cohort.groupby("student"))) if len(cohort) else {}
     for o in outcomes:
@@ -65,4 +70,12 @@ def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dic
         for key, r in summary.iterrows():
             companies.append([r["name"], key, int(r["students"]),
                               "✔" if r["students"] > cap else "", r["stages"]])
-    return {students_tab: rows, companies_tab: companies}
+    tabs = {students_tab: rows, companies_tab: companies}
+    if include_contacts:
+        names = {o.id: o.name for o in outcomes}
+        contacts = [H["contacts"]] + [
+            [names.get(r.student, r.student), r.company or "", r.contact_name or "", r.phone or "",
+             r.email or ""] for r in cohort.itertuples()
+            if r.contact_name or r.phone or r.email]
+        tabs[contacts_tab] = contacts
+    return tabs

@@ -104,7 +104,8 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
         master = build_master(judged.cohort, judged.found, report.students,
                               {s.id: backend.link(s) for s in roster},
-                              target=calendar.quality_target, cap=cap, language=config.language)
+                              target=calendar.quality_target, cap=cap, language=config.language,
+                              include_contacts=config.master["include_contact_details"])
         if not dry_run:
             try:
                 report.master = backend.write_master(master)
@@ -115,8 +116,18 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
         report.finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         if run_id is not None:
             state.finish_run(run_id, report.finished, report.to_dict())
+            report.saved_to = str(_save_report(config, report))
         state.close()
     return report
+
+
+def _save_report(config: Config, report: RunReport):
+    """The machine-readable report beside the state store, for monitoring."""
+    folder = config.state_path.parent / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"run-{report.run_id:05d}.json"
+    path.write_text(report.to_json(), encoding="utf-8")
+    return path
 
 
 def _read(backend, student: Student, year: int, report: RunReport,

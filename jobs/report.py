@@ -33,6 +33,7 @@ class RunReport:
     master_error: str | None = None
     plans: list[str] = field(default_factory=list)       # dry run: each plan, described
     edit_retries: int = 0          # sheets read again because a student edited mid-run
+    saved_to: str | None = None    # the JSON copy of this report
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -62,4 +63,6 @@ class RunReport:
             lines.append(f"master: {self.master}")
         if self.master_error:
             lines.append(f"master FAILED: {self.master_error}")
+        if self.saved_to:
+            lines.append(f"report: {self.saved_to}")
         return "\n".join(lines)

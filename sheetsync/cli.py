@@ -119,8 +119,12 @@ def check(config_path: Path, now):
     """Before the first night: can each sheet be read, how was it understood, what
     would be written. Writes nothing. Exit 1 when a student needs attention."""
     from jobs.nightly import run_nightly
+    from sheetsync.backends import open_backend
     try:
-        report = run_nightly(load_config(config_path), now=now, dry_run=True)
+        config = load_config(config_path)
+        backend = open_backend(config)
+        report = run_nightly(config, now=now, dry_run=True, backend=backend)
+        sharing = backend.sharing_warnings(config.cohort["school_domain"])
     except SheetsyncError as e:
         _fail(str(e))
     plans = {p.split(":", 1)[0]: p.splitlines()[0] for p in report.plans}
@@ -136,9 +140,11 @@ def check(config_path: Path, now):
             click.echo(f"     needs attention: {p}")
         if s.id in plans:
             click.echo(f"     first run would write {plans[s.id].split(': ', 1)[1]}")
+    for warning in sharing:
+        click.echo(f"!! privacy: {warning}")
     click.echo(f"{len(report.students) - attention} of {len(report.students)} students ready;"
                f" {attention} need attention")
-    sys.exit(1 if attention else 0)
+    sys.exit(1 if attention or sharing else 0)
 
 
 def _attention(outcome) -> list[str]:

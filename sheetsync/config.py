@@ -18,7 +18,7 @@ LANGUAGES = ("sv", "en")
 # table -> key -> (type, default). A type tuple of strings means "one of".
 _SCHEMA: dict[str, dict[str, tuple]] = {
     "cohort": {"name": (str, "cohort"), "language": (LANGUAGES, "sv"),
-               "timezone": (str, "Europe/Stockholm")},
+               "timezone": (str, "Europe/Stockholm"), "school_domain": (str, None)},
     "calendar": {"year": (int, None), "research_deadline": (str, "04-30"),
                  "soft_deadline": (str, "06-30"), "hard_deadline": (str, "09-30"),
                  "placement_start": (str, "10-01"), "quality_target": (int, 50)},

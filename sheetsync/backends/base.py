@@ -32,6 +32,10 @@ class Backend(ABC):
     def link(self, student: Student) -> str:
         """Where staff open the student's sheet (a path or a URL)."""
 
+    def sharing_warnings(self, school_domain: str | None) -> list[str]:
+        """Ways the master is shared more widely than staff need; none for local files."""
+        return []
+
     @property
     def calls(self) -> dict[str, int]:
         """API calls made so far, by kind (reads, writes, structural, drive)."""

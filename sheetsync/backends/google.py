@@ -10,6 +10,7 @@ spreadsheet and the range.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 
@@ -43,14 +44,22 @@ def spreadsheet_id(sheet: str) -> str:
     return m[1] if m else sheet.strip()
 
 
+CREDENTIALS_ENV = "SHEETSYNC_CREDENTIALS"     # the key's JSON itself, or a path to it
+
+
 def load_credentials(path) -> Credentials:
-    """A service account from its JSON key file; one clear error for each way it fails."""
+    """A service account from $SHEETSYNC_CREDENTIALS (JSON or a path) or the key file.
+    One clear error for each way it fails; the key's content never appears in one."""
+    env = os.environ.get(CREDENTIALS_ENV, "").strip()
+    source = f"${CREDENTIALS_ENV}" if env.startswith("{") else (env or path)
     try:
-        info = json.loads(open(path, encoding="utf-8").read())
+        text = env if env.startswith("{") else open(source, encoding="utf-8").read()
+        info = json.loads(text)
     except FileNotFoundError:
-        raise CredentialsError(f"credentials file not found: {path} (see credentials.example.json)") from None
+        raise CredentialsError(f"credentials file not found: {source} (see credentials.example.json)") from None
     except (OSError, ValueError) as e:
-        raise CredentialsError(f"credentials file {path} is not valid JSON ({type(e).__name__})") from None
+        raise CredentialsError(f"credentials in {source} are not valid JSON ({type(e).__name__})") from None
+    path = source
     if not isinstance(info, dict) or info.get("type") != "service_account":
         raise CredentialsError(f"credentials file {path} is not a service-account key"
                                " (\"type\": \"service_account\")")
@@ -176,6 +185,25 @@ class GoogleBackend(Backend):
         if requests_:
             self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
                        student, sid)
+
+    def sharing_warnings(self, school_domain: str | None) -> list[str]:
+        sheet = self.config.master.get("sheet")
+        if not sheet:
+            return []
+        sid = spreadsheet_id(sheet)
+        perms = self._call("drive", lambda: self.http.list_permissions(sid), None, sid)
+        warnings = []
+        for p in perms:
+            kind, email, domain = p.get("type"), p.get("emailAddress", ""), p.get("domain", "")
+            if kind == "anyone":
+                warnings.append("the master is shared with anyone who has the link")
+            elif kind == "domain" and domain != school_domain:
+                warnings.append(f"the master is shared with everyone at {domain}")
+            elif (kind in ("user", "group") and school_domain and email
+                  and not email.endswith("@" + school_domain)
+                  and not email.endswith(".gserviceaccount.com")):
+                warnings.append(f"the master is shared with {email}, outside {school_domain}")
+        return warnings
 
     # ---- every call goes through here ---------------------------------------------------
     def _call(self, kind: str, fn, student: str | None, sid: str, where: str | None = None):
