@@ -102,13 +102,16 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
         if not dry_run:
             state.save_draws(judged.new_draws, run_id)
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
+        report.lia_secured = int(judged.cohort.loc[judged.cohort["stage"] == "yes", "student"].nunique())
         master = build_master(judged.cohort, judged.found, report.students,
-                              {s.id: backend.link(s) for s in roster},
-                              target=calendar.quality_target, cap=cap, language=config.language,
+                              {s.id: backend.link(s) for s in roster}, calendar=calendar, now=now,
+                              cap=cap, language=config.language,
+                              draws={**state.draws(), **{k: d["order"] for k, d in judged.new_draws.items()}},
+                              history=state.runs(limit=400), current=report,
                               include_contacts=config.master["include_contact_details"])
         if not dry_run:
             try:
-                report.master = backend.write_master(master)
+                report.master = backend.write_master(master.tabs, master.charts)
             except SheetsyncError as e:
                 report.master_error = str(e)
     finally:
@@ -147,6 +150,7 @@ def _read(backend, student: Student, year: int, report: RunReport,
         norm = reading.normalized
         outcome.tab, outcome.leads = reading.tab, len(norm.frame)
         outcome.understood = reading.report_lines()
+        outcome.fields = sorted({c.field for c in norm.columns if c.field})
         outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
         outcome.unmapped_columns = norm.unmapped
         return _Read(student, outcome, workbook, reading.tab, norm)

@@ -18,6 +18,7 @@ class StudentOutcome:
     unparsed: list[str] = field(default_factory=list)    # "D7 phone 'ring växeln'"
     unmapped_columns: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)  # how each column was read
+    fields: list[str] = field(default_factory=list)      # canonical fields the sheet has
 
 
 @dataclass
@@ -34,6 +35,7 @@ class RunReport:
     plans: list[str] = field(default_factory=list)       # dry run: each plan, described
     edit_retries: int = 0          # sheets read again because a student edited mid-run
     saved_to: str | None = None    # the JSON copy of this report
+    lia_secured: int = 0           # students with a lead at "yes"
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)

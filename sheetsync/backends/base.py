@@ -25,8 +25,9 @@ class Backend(ABC):
         `read` is the snapshot the plan was made from, for the edit-in-between check."""
 
     @abstractmethod
-    def write_master(self, tabs: dict[str, list[list]]) -> str:
-        """Replace the master's owned tabs; return where it is (path or URL)."""
+    def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
+        """Replace the master's tabs (it is wholly owned) and draw its charts (a list of
+        jobs.master.charts.ChartSpec); return where it is (path or URL)."""
 
     @abstractmethod
     def link(self, student: Student) -> str:

@@ -33,7 +33,7 @@ SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
           "https://www.googleapis.com/auth/drive.metadata.readonly"]
 READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
                "gridProperties(rowCount,columnCount)),data(rowData(values(formattedValue))))")
-SHAPE_FIELDS = "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)))"
+MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
@@ -121,20 +121,23 @@ class GoogleBackend(Backend):
         sid = spreadsheet_id(student.sheet)
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
-        self._ensure_shape(sid, plan.by_tab(), read, plan.new_tabs, student.id, plan.formats)
+        self._structural(sid, self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats),
+                         student.id)
         data = _ranges(plan.writes)
         self._call("writes", lambda: self.http.values_batch_update(
             sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid,
             where=data[0]["range"] if len(data) == 1 else f"{len(data)} ranges")
         return len(plan.writes)
 
-    def write_master(self, tabs: dict[str, list[list]]) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
+        """The master in one read, at most one structural call (new tabs, and the charts
+        the first time) and one values write of the cells that changed."""
         sheet = self.config.master.get("sheet")
         if not sheet:
             raise BackendError("no master sheet configured ([master] sheet = \"<id or url>\")")
         sid = spreadsheet_id(sheet)
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
-            sid, params={"fields": READ_FIELDS}), None, sid)
+            sid, params={"fields": MASTER_FIELDS}), None, sid)
         current = _workbook(meta, sid)
         writes = []
         for title, rows in tabs.items():
@@ -148,26 +151,40 @@ class GoogleBackend(Backend):
                     if old is None or old.value(r + 1, c + 1) != cell_text(value):
                         writes.append(CellWrite(title, r + 1, c + 1, value))
         new_tabs = [t for t in tabs if current.tab(t) is None]
-        plan = WritePlan("master", writes, new_tabs)
-        if plan:
-            self._ensure_shape(sid, plan.by_tab(), current, new_tabs, None)
-            if writes:
-                data = _ranges(writes)
-                self._call("writes", lambda: self.http.values_batch_update(
-                    sid, body={"valueInputOption": "RAW", "data": data}), None, sid)
+        used = {t.sheet_id for t in current.tabs.values()}
+        ids = {t.title: t.sheet_id for t in current.tabs.values()}
+        for title in new_tabs:                 # chosen here so charts can point at them
+            ids[title] = next(i for i in range(1000, 10**9) if i not in used and i not in ids.values())
+        requests_ = self._shape_requests(WritePlan("master", writes).by_tab(), current, new_tabs,
+                                         tab_ids=ids)
+        if not any(s_.get("charts") for s_ in meta.get("sheets", [])):
+            requests_ += [_chart_request(spec, ids) for spec in charts]
+        self._structural(sid, requests_, None)
+        if writes:
+            data = _ranges(writes)
+            self._call("writes", lambda: self.http.values_batch_update(
+                sid, body={"valueInputOption": "RAW", "data": data}), None, sid)
         return f"https://docs.google.com/spreadsheets/d/{sid}/edit"
 
-    def _ensure_shape(self, sid: str, by_tab: dict[str, list[CellWrite]], read: Workbook,
-                      new_tabs: list[str], student: str | None, formats=()) -> None:
-        """One structural call, only when a tab is missing, a grid is too small, or the
-        owned columns were (re)created and need their colours."""
+    def _structural(self, sid: str, requests_: list[dict], student: str | None) -> None:
+        if requests_:
+            self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
+                       student, sid)
+
+    @staticmethod
+    def _shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
+                        formats=(), tab_ids: dict[str, int] | None = None) -> list[dict]:
+        """What one structural call must do: add missing tabs, widen grids too small for
+        the writes, colour owned columns that were (re)created. Empty: no call."""
         requests_ = []
         for title in new_tabs:
             writes = by_tab.get(title, [])
             rows = max([w.row for w in writes] + [1000])
             cols = max([w.col for w in writes] + [26])
-            requests_.append({"addSheet": {"properties": {"title": title, "gridProperties": {
-                "rowCount": rows, "columnCount": cols}}}})
+            props = {"title": title, "gridProperties": {"rowCount": rows, "columnCount": cols}}
+            if tab_ids and title in tab_ids:
+                props["sheetId"] = tab_ids[title]
+            requests_.append({"addSheet": {"properties": props}})
         for title, writes in by_tab.items():
             tab = read.tab(title)
             if tab is None or tab.grid is None or tab.sheet_id is None:
@@ -182,9 +199,7 @@ class GoogleBackend(Backend):
             tab = read.tab(rule.tab)
             if tab is not None and tab.sheet_id is not None:
                 requests_.append(_conditional_format(rule, tab.sheet_id))
-        if requests_:
-            self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
-                       student, sid)
+        return requests_
 
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         sheet = self.config.master.get("sheet")
@@ -283,6 +298,23 @@ def _workbook(meta: dict, sid: str) -> Workbook:
                                            (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
     return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
                     location=f"spreadsheet {sid}")
+
+
+def _chart_request(spec, ids: dict[str, int]) -> dict:
+    """A native Sheets chart from a ChartSpec (jobs.master.charts)."""
+    def source(col: int) -> dict:
+        return {"sourceRange": {"sources": [{
+            "sheetId": ids[spec.data_tab], "startRowIndex": spec.first_row,
+            "endRowIndex": spec.last_row, "startColumnIndex": col, "endColumnIndex": col + 1}]}}
+    return {"addChart": {"chart": {
+        "spec": {"title": spec.title, "basicChart": {
+            "chartType": "LINE" if spec.kind == "line" else "COLUMN",
+            "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
+            "domains": [{"domain": source(spec.domain_col)}],
+            "series": [{"series": source(col), "targetAxis": "LEFT_AXIS"} for col in spec.series_cols]}},
+        "position": {"overlayPosition": {"anchorCell": {
+            "sheetId": ids[spec.anchor_tab], "rowIndex": spec.anchor_row,
+            "columnIndex": spec.anchor_col}}}}}}
 
 
 def _conditional_format(rule: FormatRule, sheet_id: int) -> dict:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter as column_letter
@@ -114,7 +115,7 @@ class XlsxBackend(Backend):
         self._calls["writes"] += 1
         return len(plan.writes)
 
-    def write_master(self, tabs: dict[str, list[list]]) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
         book = XlWorkbook()
         book.remove(book.active)
         for title, rows in tabs.items():
@@ -126,6 +127,8 @@ class XlsxBackend(Backend):
                         set_raw(ws.cell(row=r, column=c), value)
             if rows:
                 ws.freeze_panes = "A2"
+        for spec in charts:
+            add_chart(book, spec)
         self.master_path.parent.mkdir(parents=True, exist_ok=True)
         if self.master_path.exists():
             self._backup(self.master_path)
@@ -152,6 +155,19 @@ def add_format(ws, rule) -> None:
     target = f"{column_letter(rule.first_col)}{rule.first_row}:{column_letter(rule.last_col)}{last_row}"
     ws.conditional_formatting.add(target, FormulaRule(
         formula=[rule.formula.lstrip("=")], fill=PatternFill("solid", start_color=color, end_color=color)))
+
+
+def add_chart(book, spec) -> None:
+    """An openpyxl chart drawn from a ChartSpec (0-based rows and columns)."""
+    data_ws, anchor_ws = book[spec.data_tab[:31]], book[spec.anchor_tab[:31]]
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    chart.title, chart.height, chart.width = spec.title, 7.5, 16
+    for col in spec.series_cols:
+        chart.add_data(Reference(data_ws, min_col=col + 1, min_row=spec.first_row + 1,
+                                 max_row=max(spec.last_row, spec.first_row + 2)), titles_from_data=True)
+    chart.set_categories(Reference(data_ws, min_col=spec.domain_col + 1, min_row=spec.first_row + 2,
+                                   max_row=max(spec.last_row, spec.first_row + 2)))
+    anchor_ws.add_chart(chart, f"{column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
 
 
 def _trim(rows: list[list[str]]) -> list[list[str]]:

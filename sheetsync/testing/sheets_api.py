@@ -127,6 +127,8 @@ def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -
         wanted.setdefault(sheet.title, []).append(rng)
     for sheet in book.sheets:
         entry = {"properties": sheet.properties()}
+        if sheet.charts:
+            entry["charts"] = sheet.charts
         if include_grid and (not ranges or sheet.title in wanted):
             entry["data"] = [_grid_data(sheet, rng) for rng in
                              wanted.get(sheet.title, [GridRange(sheet.title, None, None, None, None)])]
@@ -226,7 +228,11 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         return {}
     book.requests.append({kind: args})        # formats, rules, charts: stored, not rendered
     if kind == "addChart":
-        return {"addChart": {"chart": {"chartId": len(book.requests), **args.get("chart", {})}}}
+        chart = {"chartId": len(book.requests), **args.get("chart", {})}
+        anchor = (chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+                  .get("sheetId"))
+        (book.sheet_by_id(anchor) or book.sheets[0]).charts.append(chart)
+        return {"addChart": {"chart": chart}}
     return {}
 
 

@@ -86,6 +86,7 @@ class Sheet:
     cols: int = 26
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)   # (row, col) 0-based
     frozen_rows: int = 0
+    charts: list[dict] = field(default_factory=list)
 
     def extent(self) -> tuple[int, int]:
         """(rows, cols) holding anything: trailing empties trimmed."""

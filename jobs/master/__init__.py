@@ -1,0 +1,44 @@
+"""The staff master spreadsheet, wholly owned by the service.
+
+Tabs: Students (one row per student), Companies (held by more than one student),
+Feedback (the early-May CRM feedback, sentences staff can send as they are),
+Deadlines (who has no LIA at the soft and hard deadlines; the October placement list),
+Runs (every night's run), and an Overview with charts staff would rather look at than
+read: the cohort funnel, progress against the 50, LIA secured over time. No contact
+person's details unless `[master] include_contact_details = true`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from jobs.master.charts import ChartSpec, overview
+from jobs.master.deadlines import deadlines_tab
+from jobs.master.feedback import feedback_tab
+from jobs.master.runs import runs_tab
+from jobs.master.students import HEADERS, companies_tab, contacts_tab, students_tab
+
+
+@dataclass
+class Master:
+    tabs: dict[str, list[list]]
+    charts: list[ChartSpec]
+
+
+def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str], *,
+                 calendar, now, cap: int, language: str, draws: dict | None = None,
+                 history: list[dict] | None = None, current=None,
+                 include_contacts: bool = False) -> Master:
+    names = HEADERS[language]["tabs"]
+    students = students_tab(cohort, found, outcomes, links, target=calendar.quality_target,
+                            language=language)
+    tabs = {names["overview"]: [], names["students"]: students,
+            names["companies"]: companies_tab(cohort, cap, language, draws or {}),
+            names["feedback"]: feedback_tab(cohort, outcomes, calendar, language),
+            names["deadlines"]: deadlines_tab(cohort, found, outcomes, calendar, now, language),
+            names["runs"]: runs_tab(history or [], current, language)}
+    if include_contacts:
+        tabs[names["contacts"]] = contacts_tab(cohort, outcomes, language)
+    tabs[names["overview"]], charts = overview(cohort, tabs, names, calendar, language)
+    return Master(tabs, charts)

@@ -1,0 +1,70 @@
+"""The staff master: its numbers equal an independent count over the demo's ground truth,
+and its tabs and charts exist in both backends."""
+from openpyxl import load_workbook
+
+from jobs.nightly import run_nightly
+from sheetsync.backends.google import GoogleBackend
+from sheetsync.demo.google import upload_cohort
+from sheetsync.testing import FakeGoogle
+
+ANSWERED = ("in_dialogue", "meeting", "offer", "yes", "no")
+
+
+def truth_counts(student):
+    leads = student.leads
+    return {
+        "Leads": len(leads),
+        "Kontaktade": sum(l.attempts > 0 or l.stage in ANSWERED for l in leads),
+        "Bearbetade": sum(l.stage in ("yes", "no") or (l.stage in ("new", "attempted") and l.attempts >= 3)
+                          for l in leads),
+        "I dialog": sum(l.stage in ("in_dialogue", "meeting", "offer") for l in leads),
+        "Möten": sum(l.stage in ("meeting", "offer") for l in leads),
+        "Erbjudanden": sum(l.stage == "offer" for l in leads),
+        "LIA": "✔" if any(l.stage == "yes" for l in leads) else "",
+        "Försenade uppföljningar": sum("FU01" in l.expect for l in leads),
+    }
+
+
+def table(rows):
+    header = rows[0]
+    return {r[0]: dict(zip(header, r)) for r in rows[1:]}
+
+
+def test_master_numbers_equal_an_independent_count_of_the_truth(demo_config, demo_cohort, now):
+    run_nightly(demo_config, now=now)
+    book = load_workbook(demo_config.resolve("master.xlsx"))
+    students = table([[c if c is not None else "" for c in r] for r in book["Studenter"].iter_rows(values_only=True)])
+    assert len(students) == len(demo_cohort.students)
+    for s in demo_cohort.students:
+        row = students[s.name]
+        for column, expected in truth_counts(s).items():
+            assert row[column] == expected, (s.name, column, row[column], expected)
+
+
+def test_master_tabs_and_charts_in_a_workbook(demo_config, demo_cohort, now):
+    run_nightly(demo_config, now=now)
+    run_nightly(demo_config, now=now)
+    book = load_workbook(demo_config.resolve("master.xlsx"))
+    assert book.sheetnames == ["Översikt", "Studenter", "Företag", "Återkoppling", "Deadlines", "Körningar"]
+    assert len(book["Översikt"]._charts) == 3
+    feedback = list(book["Återkoppling"].iter_rows(min_row=2, values_only=True))
+    assert len(feedback) == len(demo_cohort.students) and all("kvalitetsleads" in r[4] for r in feedback)
+    runs = list(book["Körningar"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in runs] == [1, 2]                     # oldest first; this run included
+    deadlines = [r[0] for r in book["Deadlines"].iter_rows(min_row=2, values_only=True)]
+    without_lia = {s.name for s in demo_cohort.students if not any(l.stage == "yes" for l in s.leads)}
+    assert set(deadlines) == without_lia
+
+
+def test_master_charts_on_google_are_added_once(tmp_path, demo_cohort, now):
+    with FakeGoogle() as google:
+        config, sheets, master = upload_cohort(google, demo_cohort, tmp_path)
+        for _ in range(2):
+            run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        charts = [r["addChart"]["chart"] for r in google.books[master].requests if "addChart" in r]
+        assert [c["spec"]["basicChart"]["chartType"] for c in charts] == ["COLUMN", "COLUMN", "LINE"]
+        titles = {s.sheet_id: s.title for s in google.books[master].sheets}
+        sources = {titles[c["spec"]["basicChart"]["series"][0]["series"]["sourceRange"]["sources"][0]["sheetId"]]
+                   for c in charts}
+        assert sources == {"Översikt", "Studenter", "Körningar"}
+        assert google.get_values(master, "Översikt")[3] == ["Leads", str(sum(len(s.leads) for s in demo_cohort.students))]
