@@ -80,9 +80,11 @@ def today_in(config: Config) -> dt.date:
 
 
 def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = False,
-                backend=None, on_student=None) -> RunReport:
+                backend=None, on_student=None, should_stop=None) -> RunReport:
     """Run the whole flow once for every student, then the master. Never raises for one
-    student's problem; the report says what happened to each."""
+    student's problem; the report says what happened to each. `should_stop()` is asked
+    before each student is written: once it says yes, the rest are skipped for tonight
+    and the master is left as it was."""
     now = now or today_in(config)
     backend = backend or open_backend(config)
     calendar = Calendar.from_config(config, now)
@@ -95,7 +97,14 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
         reads = [r for r in (_read(backend, s, calendar.year, report) for s in roster) if r]
         judge = Judge(config, now, calendar, state.draws())
         judged = judge(reads)
+        stopped = False
         for i, r in enumerate(reads):
+            if should_stop and should_stop():
+                for rest in reads[i:]:
+                    rest.outcome.status = "skipped"
+                    rest.outcome.message = "not written: the service was stopping; the next run does it"
+                stopped = True
+                break
             judged = _write_student(backend, reads, i, judge, judged, config, state, report)
             if on_student:
                 on_student(reads[i].outcome)
@@ -109,7 +118,7 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
                               draws={**state.draws(), **{k: d["order"] for k, d in judged.new_draws.items()}},
                               history=state.runs(limit=400), current=report,
                               include_contacts=config.master["include_contact_details"])
-        if not dry_run:
+        if not dry_run and not stopped:
             try:
                 report.master = backend.write_master(master.tabs, master.charts)
             except SheetsyncError as e:

@@ -98,9 +98,11 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
 def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
     """Run the nightly job once (the form for cron)."""
     from jobs.nightly import run_nightly
+    from sheetsync.lock import lock_for
     try:
         config = load_config(config_path)
-        report = run_nightly(config, now=now, dry_run=dry_run)
+        with _progress(config) as on_student, lock_for(config):
+            report = run_nightly(config, now=now, dry_run=dry_run, on_student=on_student)
     except SheetsyncError as e:
         _fail(str(e))
     if dry_run:
@@ -110,6 +112,39 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
     if json_path:
         json_path.write_text(report.to_json(), encoding="utf-8")
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+def serve(config_path: Path):
+    """Run the nightly job every night at [schedule] time; stop with SIGTERM or Ctrl-C."""
+    import logging
+
+    from jobs.serve import Service
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        Service(load_config(config_path)).serve_forever()
+    except SheetsyncError as e:
+        _fail(str(e))
+
+
+class _progress:
+    """A progress bar on a terminal; nothing extra (the table follows) when piped."""
+
+    def __init__(self, config):
+        self.total = len(config.students) or None
+        self.bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=self.total, unit="student", file=sys.stderr, leave=False)
+            return lambda outcome: self.bar.update(1)
+        return None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
 
 
 @main.command()
