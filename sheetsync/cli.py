@@ -193,6 +193,26 @@ def _attention(outcome) -> list[str]:
 
 
 @main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--group", required=True, help="The career group's collective CRM: a sheet id/URL"
+              " (google) or an .xlsx path (xlsx).")
+@click.option("--tab", help="The group CRM's tab, when guessing it is not wanted.")
+@click.option("--cap", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--seed", default="sheetsync", show_default=True)
+@click.option("--apply", is_flag=True, help="Write the rows; without it nothing is written.")
+def distribute(config_path: Path, group: str, tab, cap: int, seed: str, apply: bool):
+    """Share the career group's warm leads out to its members (D1), at most CAP each."""
+    from jobs.distribute import distribute as run_distribution
+    try:
+        result = run_distribution(load_config(config_path), group, tab=tab, cap=cap, seed=seed,
+                                  apply=apply)
+    except SheetsyncError as e:
+        _fail(str(e))
+    click.echo(result.table())
+    sys.exit(1 if any(m.error for m in result.members) else 0)
+
+
+@main.command()
 @click.argument("run_id", type=int)
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 def undo(run_id: int, config_path: Path):
