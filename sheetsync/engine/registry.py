@@ -16,6 +16,7 @@ from sheetsync.errors import SheetsyncError
 
 CODE_RE = re.compile(r"^(CL|DD|LC|FU|PR)\d\d$")
 _RULES: dict[str, type["Rule"]] = {}
+_LOADED = False          # every module under rules/ imported (one may be imported alone first)
 
 
 class Rule:
@@ -53,8 +54,10 @@ class Rule:
 
 def registry() -> dict[str, type[Rule]]:
     """Every rule in the `rules` package, by code, sorted."""
-    if not _RULES:
+    global _LOADED
+    if not _LOADED:
         import rules
         for mod in pkgutil.walk_packages(rules.__path__, prefix="rules."):
             importlib.import_module(mod.name)
+        _LOADED = True
     return dict(sorted(_RULES.items()))

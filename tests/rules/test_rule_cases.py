@@ -61,3 +61,13 @@ def test_possible_duplicates_in_a_huge_crm_are_found_without_comparing_all_pairs
     assert ("ericsson", "ericson") in pairs and ("xvolvo group", "volvo group") in pairs
     small = similar_pairs(["ericsson", "ericson", "saab"], 90)
     assert small == {(0, 1)}
+
+
+def test_importing_one_rule_first_still_registers_them_all():
+    """Reported: `jobs.distribute` imported CL05 alone, and the registry then held only it."""
+    import subprocess
+    import sys
+    code = ("import rules.cleanup.CL05\nfrom sheetsync.engine.registry import registry\n"
+            "print(len(registry()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == len(registry()) >= 17
