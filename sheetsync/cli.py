@@ -213,6 +213,70 @@ def distribute(config_path: Path, group: str, tab, cap: int, seed: str, apply: b
 
 
 @main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--student", "student_id", required=True, help="The new student's id (file stem / roster id).")
+@click.option("--name", required=True, help="The student's name, as staff write it.")
+@click.option("--email", help="Share the new CRM with this address as editor (Google).")
+@click.option("--language", type=click.Choice(["sv", "en"]), help="Default: the cohort's.")
+@click.option("--copy-of", help="Copy this staff-made template sheet instead of building one.")
+def template(config_path: Path, student_id: str, name: str, email, language, copy_of):
+    """Create a CRM for a new student, share it with them and add them to the roster."""
+    from sheetsync.backends import open_backend
+    from sheetsync.config import Student
+    from sheetsync.onboarding.roster import register
+    from sheetsync.onboarding.template import template as crm_template
+    try:
+        config = load_config(config_path)
+        if any(s.id == student_id for s in config.students):
+            _fail(f"student {student_id!r} is already in the roster of {config_path}")
+        student = Student(id=student_id, name=name, email=email, file=f"{student_id}.xlsx")
+        where = open_backend(config).create_crm(student, crm_template(language or config.language),
+                                                copy_of=copy_of, share_with=email)
+        google = config.backend["kind"] == "google"
+        if google or config.students:        # a folder roster (no [[students]]) finds it by itself
+            register(config.path, id=student_id, name=name, email=email,
+                     sheet=f"https://docs.google.com/spreadsheets/d/{where}/edit" if google else None,
+                     file=None if google else f"{student_id}.xlsx")
+            registered = f"; {student_id} added to {config_path}"
+        else:
+            registered = "; the folder roster picks it up"
+    except SheetsyncError as e:
+        _fail(str(e))
+    click.echo(f"created {where}" + (f", shared with {email}" if email else "") + registered)
+
+
+@main.group()
+def roster():
+    """The roster of students in sheetsync.toml."""
+
+
+@roster.command("discover")
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--write", is_flag=True, help="Append the proposed entries to the config.")
+def roster_discover(config_path: Path, write: bool):
+    """Propose a roster entry for every sheet shared with the service account."""
+    from sheetsync.backends import open_backend
+    from sheetsync.onboarding.roster import discover, register
+    try:
+        config = load_config(config_path)
+        proposals = discover(config, open_backend(config).list_spreadsheets())
+        for p in proposals:
+            click.echo(f"{p.id:<24} {p.name:<28} from the {p.guessed_from}: {p.title!r} ({p.sheet})")
+            if write:
+                google = config.backend["kind"] == "google"
+                register(config.path, id=p.id, name=p.name,
+                         sheet=f"https://docs.google.com/spreadsheets/d/{p.sheet}/edit" if google else None,
+                         file=None if google else p.sheet,
+                         comment=f"proposed by roster discover from {p.title!r}: check the name")
+    except SheetsyncError as e:
+        _fail(str(e))
+    known = len(config.students)
+    click.echo(f"{len(proposals)} new sheet(s) found; {known} already in the roster"
+               + ("; written to " + str(config_path) if write and proposals else
+                  "; add --write to append them" if proposals else ""))
+
+
+@main.command()
 @click.argument("run_id", type=int)
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 def undo(run_id: int, config_path: Path):

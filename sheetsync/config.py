@@ -31,7 +31,7 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     "cleanup": {"in_place": (bool, False)},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
-                 "columns": dict}
+                 "columns": dict, "email": str}
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Student:
     file: str | None = None          # xlsx path, relative to the folder
     tab: str | None = None           # the CRM tab, when the content guess is not wanted
     columns: dict[str, str] = field(default_factory=dict)   # header -> field override
+    email: str | None = None         # the student's, for sharing a new CRM
 
 
 @dataclass
@@ -135,7 +136,8 @@ def _students(file: Path, raw) -> list[Student]:
         seen.add(entry["id"])
         students.append(Student(id=entry["id"], name=entry.get("name", entry["id"]),
                                 sheet=entry.get("sheet"), file=entry.get("file"),
-                                tab=entry.get("tab"), columns=entry.get("columns", {})))
+                                tab=entry.get("tab"), columns=entry.get("columns", {}),
+                                email=entry.get("email")))
     return students
 
 
@@ -177,9 +179,7 @@ def load_config(path) -> Config:
     _date_key(file, tables["calendar"])
     cfg = Config(path=file.resolve(), students=_students(file, data.get("students", [])),
                  rules=_rules(file, data.get("rules", {})), **tables)
-    if cfg.backend["kind"] == "google":
-        if not cfg.students:
-            raise ConfigError(f"{file}: the google backend needs [[students]] with a 'sheet' each")
+    if cfg.backend["kind"] == "google":       # an empty roster is fine: onboarding fills it
         for s in cfg.students:
             if not s.sheet:
                 raise ConfigError(f"{file}: student {s.id!r} has no 'sheet' (URL or id)")

@@ -33,6 +33,16 @@ class Backend(ABC):
     def link(self, student: Student) -> str:
         """Where staff open the student's sheet (a path or a URL)."""
 
+    @abstractmethod
+    def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
+                   share_with: str | None = None) -> str:
+        """A new CRM for `student` from a TemplateSpec (or a copy of a staff template
+        sheet), shared with the student as editor; returns its id or path."""
+
+    @abstractmethod
+    def list_spreadsheets(self) -> list[dict]:
+        """Every spreadsheet the service can see: dicts with id, name, owner, modified."""
+
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         """Ways the master is shared more widely than staff need; none for local files."""
         return []

@@ -201,6 +201,70 @@ class GoogleBackend(Backend):
                 requests_.append(_conditional_format(rule, tab.sheet_id))
         return requests_
 
+    def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
+                   share_with: str | None = None) -> str:
+        """Drive create (or copy of a staff template), one read for the sheet ids, one
+        structural call (tabs, frozen header, dropdowns, date format), one RAW values
+        write, and the student shared in as editor."""
+        title = f"{student.name} – LIA CRM"
+        if copy_of:
+            src = spreadsheet_id(copy_of)
+            sid = self._call("drive", lambda: self.http.request(
+                "post", f"{DRIVE_FILES}/{src}/copy", params={"supportsAllDrives": True},
+                json={"name": title}).json(), student.id, src)["id"]
+        else:
+            sid = self._call("drive", lambda: self.http.request(
+                "post", DRIVE_FILES, params={"supportsAllDrives": True},
+                json={"name": title, "mimeType": "application/vnd.google-apps.spreadsheet"}).json(),
+                student.id, "new")["id"]
+            meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
+                sid, params={"fields": "sheets(properties(sheetId,title))"}), student.id, sid)
+            first = meta["sheets"][0]["properties"]["sheetId"]
+            titles = list(spec.tabs)
+            ids = {t: (first if i == 0 else 100 + i) for i, t in enumerate(titles)}
+            reqs = [{"updateSheetProperties": {"properties": {
+                "sheetId": first, "title": titles[0],
+                "gridProperties": {"frozenRowCount": spec.frozen.get(titles[0], 0)}},
+                "fields": "title,gridProperties.frozenRowCount"}}]
+            reqs += [{"addSheet": {"properties": {"sheetId": ids[t], "title": t, "gridProperties": {
+                "frozenRowCount": spec.frozen.get(t, 0)}}}} for t in titles[1:]]
+            for tab, col, options in spec.dropdowns:
+                reqs.append({"setDataValidation": {"range": _column_range(ids[tab], col), "rule": {
+                    "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": o} for o in options]},
+                    "showCustomUi": True, "strict": False}}})
+            for tab, col in spec.date_columns:
+                reqs.append({"repeatCell": {"range": _column_range(ids[tab], col), "cell": {
+                    "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
+                    "fields": "userEnteredFormat.numberFormat"}})
+            self._structural(sid, reqs, student.id)
+            data = [{"range": f"{quote_sheet(t)}!A1", "values": rows} for t, rows in spec.tabs.items()]
+            self._call("writes", lambda: self.http.values_batch_update(
+                sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid)
+        if share_with:
+            self._call("drive", lambda: self.http.insert_permission(
+                sid, email_address=share_with, perm_type="user", role="writer", notify=True,
+                email_message="Ditt LIA-CRM / your LIA CRM"), student.id, sid)
+        return sid
+
+    def list_spreadsheets(self) -> list[dict]:
+        """Drive's list of spreadsheets shared with the service account, page by page."""
+        files, token = [], None
+        while True:
+            params = {"q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
+                      "pageSize": 100, "supportsAllDrives": True, "includeItemsFromAllDrives": True,
+                      "fields": "nextPageToken,files(id,name,modifiedTime,owners(displayName,emailAddress))"}
+            if token:
+                params["pageToken"] = token
+            page = self._call("drive", lambda: self.http.request("get", DRIVE_FILES, params=params).json(),
+                              None, "drive")
+            for f in page.get("files", []):
+                owner = (f.get("owners") or [{}])[0]
+                files.append({"id": f["id"], "name": f.get("name", ""), "modified": f.get("modifiedTime", ""),
+                              "owner": owner.get("displayName") or owner.get("emailAddress", "")})
+            token = page.get("nextPageToken")
+            if not token:
+                return files
+
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         sheet = self.config.master.get("sheet")
         if not sheet:
@@ -298,6 +362,12 @@ def _workbook(meta: dict, sid: str) -> Workbook:
                                            (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
     return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
                     location=f"spreadsheet {sid}")
+
+
+def _column_range(sheet_id: int, col: int) -> dict:
+    """One column below the header, 1-based column."""
+    return {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 1000,
+            "startColumnIndex": col - 1, "endColumnIndex": col}
 
 
 def _chart_request(spec, ids: dict[str, int]) -> dict:

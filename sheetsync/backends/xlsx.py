@@ -20,6 +20,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter as column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheetsync.backends.base import Backend
 from sheetsync.config import Config, Student
@@ -134,6 +135,43 @@ class XlsxBackend(Backend):
             self._backup(self.master_path)
         self._save(book, self.master_path)
         return str(self.master_path)
+
+    def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
+                   share_with: str | None = None) -> str:
+        """A new workbook in the folder (never over an existing one)."""
+        path = self.path(student)
+        if path.exists():
+            raise BackendError("a workbook already exists; not overwritten", student=student.id,
+                               sheet=str(path))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if copy_of:
+            shutil.copy2(self.config.resolve(copy_of), path)
+            return str(path)
+        book = XlWorkbook()
+        book.remove(book.active)
+        for title, rows in spec.tabs.items():
+            ws = book.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+            if spec.frozen.get(title):
+                ws.freeze_panes = f"A{spec.frozen[title] + 1}"
+            ws.column_dimensions["A"].width = 28
+        for title, col, options in spec.dropdowns:
+            validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
+                                        allow_blank=True, showDropDown=False)
+            book[title].add_data_validation(validation)
+            validation.add(f"{column_letter(col)}2:{column_letter(col)}1000")
+        for title, col in spec.date_columns:
+            for r in range(2, 1001):
+                book[title].cell(row=r, column=col).number_format = "yyyy-mm-dd"
+        self._save(book, path)
+        return str(path)
+
+    def list_spreadsheets(self) -> list[dict]:
+        return [{"id": p.name, "name": p.stem, "owner": "",
+                 "modified": dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")}
+                for p in sorted(self.folder.glob("*.xlsx"))
+                if not p.name.startswith("~$") and p.resolve() != self.master_path.resolve()]
 
     def _backup(self, path: Path) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")

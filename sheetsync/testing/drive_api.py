@@ -15,7 +15,8 @@ def file_json(book: Spreadsheet) -> dict:
             "createdTime": "2026-01-01T00:00:00.000Z",
             "modifiedTime": book.modified.strftime("%Y-%m-%dT%H:%M:%S.") +
             f"{book.modified.microsecond // 1000:03d}Z",
-            "owners": [{"emailAddress": book.owner}]}
+            "owners": [{"emailAddress": book.owner,
+                        "displayName": book.owner.split("@")[0].replace(".", " ").title()}]}
 
 
 def _fields(record: dict, fields: str | None) -> dict:

@@ -350,6 +350,14 @@ class FakeGoogle:
             self.books[sid].parents = body.get("parents", [])
             return drive_api.file_json(self.books[sid])
         book = self._book(fid, drive=True)
+        if m[3] == "copy" and method == "POST":
+            import copy as _copy
+            twin = _copy.deepcopy(book)
+            twin.id = secrets.token_urlsafe(33)[:44].replace("-", "x").replace("_", "y")
+            twin.title = body.get("name", f"Copy of {book.title}")
+            twin.owner, twin.permissions, twin.version = DEFAULT_EMAIL, [], 1
+            self.books[twin.id] = twin
+            return drive_api.file_json(twin)
         if perms and method == "GET":
             return {"kind": "drive#permissionList", "permissions": list(book.permissions)}
         if perms and method == "POST":
