@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -31,7 +33,7 @@ from sheetsync.state import StateStore
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.writeback.sheet import plan_student
-from sheetsync.writeback.summary import build_summary
+from sheetsync.writeback.summary import SummaryData, build_summary
 
 log = logging.getLogger("sheetsync.nightly")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -45,6 +47,8 @@ class _Read:
     workbook: Workbook
     tab: str
     normalized: Normalized
+    taken_on: str = ""             # when the sheet was last read from the backend
+    fresh: bool = True             # read tonight (False: tonight's listing showed no change)
 
 
 @dataclass
@@ -54,6 +58,28 @@ class Judgement:
     states: pd.Series
     steps: pd.Series
     new_draws: dict
+    now: dt.date
+
+    def __post_init__(self):
+        # split once: filtering 100,000 rows again for each of 1,000 students costs seconds
+        self._leads = self.cohort.groupby("student", sort=False).indices if len(self.cohort) else {}
+        self._found = self.found.groupby("student", sort=False).indices if len(self.found) else {}
+
+    def leads_of(self, student: str) -> pd.DataFrame:
+        return self.cohort.iloc[self._leads.get(student, [])]
+
+    def found_of(self, student: str) -> pd.DataFrame:
+        return self.found.iloc[self._found.get(student, [])]
+
+    @property
+    def summaries(self) -> SummaryData:
+        if not hasattr(self, "_summaries"):
+            self._summaries = SummaryData(self.cohort, self.steps, self.now)
+        return self._summaries
+
+    def per_lead(self, student: str) -> tuple[pd.Series, pd.Series]:
+        rows = self._leads.get(student, [])
+        return self.states.iloc[rows], self.steps.iloc[rows]
 
 
 class Judge:
@@ -69,7 +95,7 @@ class Judge:
                                      settings=self.config.rules, draws=self.draws)
         language = self.config.language
         return Judgement(cohort, found, state_labels(cohort, language),
-                         next_steps(cohort, self.now, language), new_draws)
+                         next_steps(cohort, self.now, language), new_draws, self.now)
 
 
 def today_in(config: Config) -> dt.date:
@@ -94,9 +120,10 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started, dry_run=dry_run)
     try:
         roster = backend.roster()
-        reads = [r for r in (_read(backend, s, calendar.year, report) for s in roster) if r]
+        reads = _read_all(backend, roster, config, state, calendar.year, now, report)
         judge = Judge(config, now, calendar, state.draws())
-        judged = judge(reads)
+        with _cpu(report, "rules"):
+            judged = judge(reads)
         stopped = False
         for i, r in enumerate(reads):
             if should_stop and should_stop():
@@ -142,16 +169,55 @@ def _save_report(config: Config, report: RunReport):
     return path
 
 
+def _read_all(backend, roster, config: Config, state: StateStore, year: int, now: dt.date,
+              report: RunReport) -> list[_Read]:
+    """Every student's sheet, read by a small pool of workers (the rate limiter paces
+    them). A sheet whose version in tonight's single listing equals the version of the
+    snapshot kept last time is not read again, unless that snapshot is older than
+    `[quota] full_read_every_days`."""
+    try:
+        listed = backend.versions()
+    except SheetsyncError as e:      # without the listing every sheet is simply read
+        log.warning("could not list sheet versions, reading every sheet: %s", e)
+        listed = {}
+    outcomes = [StudentOutcome(id=s.id, name=s.name) for s in roster]
+    report.students.extend(outcomes)
+    reuse = {}
+    for s in roster:
+        snap = state.snapshot(s.id)
+        version = listed.get(backend.key(s))
+        if snap and version and snap[0] == version and \
+                (now - dt.date.fromisoformat(snap[1])).days < config.quota["full_read_every_days"]:
+            reuse[s.id] = snap
+    jobs = [(s, o, listed.get(backend.key(s)), reuse.get(s.id)) for s, o in zip(roster, outcomes)]
+    workers = max(1, config.quota["workers"])
+    if workers == 1 or len(jobs) < 2:
+        results = [_read(backend, s, year, report, o, version=v, snapshot=snap, today=now)
+                   for s, o, v, snap in jobs]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda j: _read(backend, j[0], year, report, j[1], version=j[2],
+                                                    snapshot=j[3], today=now), jobs))
+    report.unchanged = sum(1 for r in results if r and not r.fresh)
+    return [r for r in results if r]
+
+
 def _read(backend, student: Student, year: int, report: RunReport,
-          outcome: StudentOutcome | None = None) -> _Read | None:
+          outcome: StudentOutcome | None = None, *, version: str | None = None,
+          snapshot=None, today: dt.date | None = None) -> _Read | None:
     """Read and understand one student's sheet; None when there is nothing to judge."""
     if outcome is None:
         outcome = StudentOutcome(id=student.id, name=student.name)
         report.students.append(outcome)
     try:
-        workbook = backend.read(student)
-        reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
-                           student=student.id)
+        if snapshot is not None:
+            workbook, taken_on, fresh = snapshot[2], snapshot[1], False
+        else:
+            workbook = backend.read(student, version=version)
+            taken_on, fresh = (today or dt.date.today()).isoformat(), True
+        with _cpu(report, "normalise"):
+            reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
+                               student=student.id)
         if reading.tab is None:
             outcome.status = "skipped"
             outcome.message = _no_tab_message(workbook, student.tab)
@@ -162,7 +228,7 @@ def _read(backend, student: Student, year: int, report: RunReport,
         outcome.fields = sorted({c.field for c in norm.columns if c.field})
         outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
         outcome.unmapped_columns = norm.unmapped
-        return _Read(student, outcome, workbook, reading.tab, norm)
+        return _Read(student, outcome, workbook, reading.tab, norm, taken_on, fresh)
     except SheetsyncError as e:
         outcome.status, outcome.message = "failed", str(e)
     except Exception as e:     # a bug must not stop the other students
@@ -188,15 +254,20 @@ def _write_student(backend, reads: list[_Read], i: int, judge: Judge, judged: Ju
     for attempt in range(MAX_EDIT_RETRIES + 1):
         r = reads[i]
         try:
-            plan = _plan(r, judged, judge, config)
-            r.outcome.flags = int((judged.found["student"] == r.student.id).sum())
+            with _cpu(report, "plan"):
+                plan = _plan(r, judged, judge, config)
+            r.outcome.flags = len(judged.found_of(r.student.id))
             if report.dry_run:
                 report.plans.append(plan.describe())
+                return judged
+            if not plan:
+                _keep_snapshot(backend, state, r, plan)
                 return judged
             r.outcome.cells_written = backend.write(r.student, plan, r.workbook)
             if plan.student_cells:
                 state.log_cell_writes(report.run_id, r.student.id,
                                       [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
+            _keep_snapshot(backend, state, r, plan)
             return judged
         except SheetChangedError:
             if attempt == MAX_EDIT_RETRIES:
@@ -204,7 +275,7 @@ def _write_student(backend, reads: list[_Read], i: int, judge: Judge, judged: Ju
                 r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
                                      " nothing written, next night tries again")
                 return judged
-            fresh = _read(backend, r.student, judge.calendar.year, report, r.outcome)
+            fresh = _read(backend, r.student, judge.calendar.year, report, r.outcome, today=judge.now)
             if fresh is None:
                 return judged
             reads[i] = fresh
@@ -221,24 +292,52 @@ def _write_student(backend, reads: list[_Read], i: int, judge: Judge, judged: Ju
     return judged
 
 
+class _cpu:
+    """Adds the CPU time of a stage (this thread's) to report.cpu[name]."""
+
+    def __init__(self, report: RunReport, name: str):
+        self.report, self.name = report, name
+
+    def __enter__(self):
+        self.start = time.thread_time()
+
+    def __exit__(self, *exc):
+        spent = time.thread_time() - self.start
+        self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
+
+
+def _keep_snapshot(backend, state: StateStore, r: _Read, plan) -> None:
+    """The sheet as it now is, with the version it now has, so that tomorrow an
+    unchanged sheet costs no read. After our own write the version is asked again; any
+    edit that slips in between is caught by the version check before the next write."""
+    if plan:
+        version = backend.version_now(r.student)
+        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs)
+    else:
+        if not r.fresh:
+            return
+        version, workbook = r.workbook.version, r.workbook
+    if version:
+        state.save_snapshot(r.student.id, version, r.taken_on, workbook)
+
+
 def _plan(r: _Read, judged: Judgement, judge: Judge, config: Config):
     sid, language = r.student.id, config.language
     rule_of = registry()
-    mask = judged.cohort["student"] == sid
-    leads = judged.cohort[mask]
-    mine = judged.found[judged.found["student"] == sid]
+    leads = judged.leads_of(sid)
+    mine = judged.found_of(sid)
+    states, steps = judged.per_lead(sid)
     per_row_flags: dict[int, list[tuple]] = {}
     for f in mine[mine["row"].notna()].itertuples():
         text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
         per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
     flags = {row: "; ".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
     rows = leads["row"].astype(int)
-    per_row = {"flags": flags, "state": dict(zip(rows, judged.states[mask])),
-               "next": dict(zip(rows, judged.steps[mask]))}
+    per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
     student_msgs = [f"{f.code} {rule_of[f.code].text(language, f.params)}"
                     for f in mine[mine["row"].isna()].itertuples()]
     lost = [p["company"] for p in mine[mine["code"] == "LC01"]["params"]]
-    summary = build_summary(leads, student_msgs, judged.steps[mask], lost, now=judge.now,
+    summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
                             calendar=judge.calendar, language=language)
     plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language)
     if config.cleanup["in_place"]:

@@ -36,6 +36,8 @@ class RunReport:
     edit_retries: int = 0          # sheets read again because a student edited mid-run
     saved_to: str | None = None    # the JSON copy of this report
     lia_secured: int = 0           # students with a lead at "yes"
+    unchanged: int = 0             # sheets not read: unchanged since the last snapshot
+    cpu: dict[str, float] = field(default_factory=dict)   # CPU seconds per pandas stage
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)

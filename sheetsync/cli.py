@@ -64,7 +64,8 @@ def demo(folder: Path, students: int, seed: int, now, backend_kind: str):
 
 def _demo_google_fake(folder: Path, cohort, judged) -> None:
     """The demo through gspread and google-auth against FakeGoogle, twice: the second
-    night shows that an unchanged cohort costs one read per student and no writes."""
+    night shows that an unchanged cohort costs no student read or write, only the
+    master's (its Runs log grows)."""
     from jobs.nightly import run_nightly
     from sheetsync.backends.google import GoogleBackend
     from sheetsync.demo.google import upload_cohort
@@ -77,8 +78,9 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
             if night == 1:
                 click.echo(report.table())
             calls = report.api_calls
-            click.echo(f"night {night}: {calls['reads']} reads, {calls['structural']} structural,"
-                       f" {calls['writes']} values writes for {len(sheets)} students + master"
+            click.echo(f"night {night}: {report.unchanged} of {len(sheets)} student sheets unchanged"
+                       f" (not read); {calls['reads']} reads, {calls['structural']} structural,"
+                       f" {calls['writes']} values writes, students and master together"
                        f" ({len(google.requests)} HTTP requests, token exchange included)")
         first = next(iter(sheets))
         click.echo(f"\nWhat {cohort.students[0].name} sees on the sheetsync tab (top):")

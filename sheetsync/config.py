@@ -29,6 +29,10 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     "state": {"path": (str, ".sheetsync/state.db")},
     "schedule": {"time": (str, "02:30")},
     "cleanup": {"in_place": (bool, False)},
+    # Google's limits by default; lower them to leave room for other tools on the project
+    "quota": {"reads_per_minute": (int, 60), "writes_per_minute": (int, 60),
+              "project_per_minute": (int, 300), "workers": (int, 4),
+              "full_read_every_days": (int, 7)},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
                  "columns": dict, "email": str}
@@ -55,6 +59,7 @@ class Config:
     state: dict
     schedule: dict
     cleanup: dict
+    quota: dict
     students: list[Student]
     rules: dict[str, dict]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 _SCHEMA = """
@@ -17,6 +18,8 @@ CREATE TABLE IF NOT EXISTS draws (
     company_key TEXT NOT NULL, round INTEGER NOT NULL, seed TEXT NOT NULL,
     candidates TEXT NOT NULL, draw_order TEXT NOT NULL, run_id INTEGER,
     PRIMARY KEY (company_key, round));
+CREATE TABLE IF NOT EXISTS snapshots (
+    student TEXT PRIMARY KEY, version TEXT NOT NULL, taken_on TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS cell_writes (
     run_id INTEGER NOT NULL, student TEXT NOT NULL, tab TEXT NOT NULL, cell TEXT NOT NULL,
     old_value TEXT, new_value TEXT);
@@ -68,6 +71,21 @@ class StateStore:
                     " VALUES (?,?,?,?,?,?)",
                     (key, len(stored.get(key, [])), d["seed"], json.dumps(d["candidates"]),
                      json.dumps(d["order"]), run_id))
+
+    def snapshot(self, student: str):
+        """(version, date read, Workbook) of the last snapshot kept for a student, or None."""
+        row = self.db.execute("SELECT version, taken_on, data FROM snapshots WHERE student=?",
+                              (student,)).fetchone()
+        if row is None:
+            return None
+        from sheetsync.workbook import Workbook
+        return row[0], row[1], Workbook.from_json(json.loads(zlib.decompress(row[2])), row[0])
+
+    def save_snapshot(self, student: str, version: str, taken_on: str, workbook) -> None:
+        data = zlib.compress(json.dumps(workbook.to_json(), ensure_ascii=False).encode(), 6)
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO snapshots VALUES (?,?,?,?)",
+                            (student, version, taken_on, data))
 
     def cell_writes(self, run_id: int) -> list[dict]:
         rows = self.db.execute("SELECT student, tab, cell, old_value, new_value FROM cell_writes"

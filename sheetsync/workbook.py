@@ -37,6 +37,38 @@ class Workbook:
     def tab(self, title: str) -> Tab | None:
         return self.tabs.get(title)
 
+    def with_writes(self, writes, new_tabs=()) -> "Workbook":
+        """This snapshot as it is after `writes` (tab, row, col, value): what the sheet
+        holds once our own write has landed, kept so an unchanged sheet need not be read."""
+        tabs = {t: Tab(tab.title, [list(r) for r in tab.rows], tab.sheet_id, tab.grid)
+                for t, tab in self.tabs.items()}
+        for title in new_tabs:
+            tabs.setdefault(title, Tab(title, []))
+        for w in writes:
+            rows = tabs[w.tab].rows
+            while len(rows) < w.row:
+                rows.append([])
+            row = rows[w.row - 1]
+            while len(row) < w.col:
+                row.append("")
+            row[w.col - 1] = cell_text(w.value)
+        for tab in tabs.values():
+            tab.rows = [r[:max((i + 1 for i, v in enumerate(r) if v != ""), default=0)] for r in tab.rows]
+            while tab.rows and not tab.rows[-1]:
+                tab.rows.pop()
+        return Workbook(self.title, tabs, self.version, self.location)
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "location": self.location,
+                "tabs": [{"title": t.title, "rows": t.rows, "sheet_id": t.sheet_id,
+                          "grid": list(t.grid) if t.grid else None} for t in self.tabs.values()]}
+
+    @classmethod
+    def from_json(cls, data: dict, version: str | None) -> "Workbook":
+        tabs = {t["title"]: Tab(t["title"], t["rows"], t["sheet_id"], tuple(t["grid"]) if t["grid"] else None)
+                for t in data["tabs"]}
+        return cls(data["title"], tabs, version, data["location"])
+
 
 def cell_text(value) -> str:
     """A cell value of any type as the text a student would see."""

@@ -37,8 +37,10 @@ def test_demo_through_the_google_code_path_against_the_fake(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--backend", "google-fake", "--dir",
                                        str(tmp_path / "g"), "--students", "3", "--now", "2026-05-12"])
     assert result.exit_code == 0, result.output
-    assert "night 1: 4 reads, 4 structural, 4 values writes" in result.output
-    assert "night 2: 4 reads, 0 structural, 1 values writes" in result.output   # the master's log
+    assert "night 1: 0 of 3 student sheets unchanged (not read); 4 reads, 4 structural, 4 values writes" \
+        in result.output
+    assert "night 2: 3 of 3 student sheets unchanged (not read); 1 reads, 0 structural, 1 values writes" \
+        in result.output                                   # only the master: its Runs log grows
 
 
 def test_check_shows_how_each_sheet_was_understood_and_flags_attention(tmp_path):

@@ -18,8 +18,8 @@ class QuietLead(Rule):
     """
     code, name, severity = "FU04", "followup.quiet", "warning"
     config = {"days": 14}
-    message = {"sv": "ingen aktivitet på {days} dagar (senast {date})",
-               "en": "no activity for {days} days (last {date})"}
+    # "since DATE", not "N days": a count would change the flag, and cost a write, every night
+    message = {"sv": "ingen aktivitet sedan {date}", "en": "no activity since {date}"}
 
     def evaluate(self, frame, ctx):
         if ctx.calendar.sprint(ctx.now) not in REACH_OUT_SPRINTS:

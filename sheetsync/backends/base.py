@@ -16,8 +16,22 @@ class Backend(ABC):
         """The students to process, in a stable order."""
 
     @abstractmethod
-    def read(self, student: Student) -> Workbook:
-        """Every tab of the student's workbook, in one read."""
+    def read(self, student: Student, version: str | None = None) -> Workbook:
+        """Every tab of the student's workbook, in one read. `version`: the file's version
+        as listed at the start of the run, when the backend lists them."""
+
+    def key(self, student: Student) -> str:
+        """What `versions()` calls this student's file."""
+        return student.id
+
+    def versions(self) -> dict[str, str]:
+        """Every file's version in one listing, to skip reading what has not changed;
+        empty when the backend cannot list them cheaply."""
+        return {}
+
+    def version_now(self, student: Student) -> str | None:
+        """The file's version right now (after our own write)."""
+        return None
 
     @abstractmethod
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:

@@ -21,6 +21,7 @@ from google.oauth2.service_account import Credentials
 
 from sheetsync.a1 import column_letter, quote_sheet
 from sheetsync.backends.base import Backend
+from sheetsync.backends.ratelimit import RateLimiter, google_limiter
 from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
@@ -74,13 +75,14 @@ class GoogleBackend(Backend):
     kind = "google"
 
     def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
-                 timeout: float = 60.0):
+                 timeout: float = 60.0, clock=time.monotonic, limiter: RateLimiter | None = None):
         self.config = config
         self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
         self.client = gspread.authorize(self.credentials)
         self.http = self.client.http_client
         self.http.set_timeout(timeout)
         self.sleep, self.max_attempts = sleep, max_attempts
+        self.limiter = limiter or google_limiter(config.quota, clock=clock, sleep=sleep)
         self._calls = {"reads": 0, "writes": 0, "structural": 0, "drive": 0, "retries": 0,
                        "http_429": 0}
 
@@ -95,17 +97,44 @@ class GoogleBackend(Backend):
         return f"https://docs.google.com/spreadsheets/d/{spreadsheet_id(student.sheet)}/edit"
 
     # ---- reading ------------------------------------------------------------------------
-    def read(self, student: Student) -> Workbook:
+    def key(self, student: Student) -> str:
+        return spreadsheet_id(student.sheet)
+
+    def versions(self) -> dict[str, str]:
+        """Every visible spreadsheet's Drive version, from one paged files.list."""
+        out, token = {}, None
+        while True:
+            params = {"q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
+                      "pageSize": 1000, "supportsAllDrives": True, "includeItemsFromAllDrives": True,
+                      "fields": "nextPageToken,files(id,version)"}
+            if token:
+                params["pageToken"] = token
+            page = self._call("drive", lambda: self.http.request("get", DRIVE_FILES, params=params).json(),
+                              None, "drive")
+            out.update({f["id"]: str(f.get("version", "")) for f in page.get("files", [])})
+            token = page.get("nextPageToken")
+            if not token:
+                return out
+
+    def read(self, student: Student, version: str | None = None) -> Workbook:
+        """One Sheets call; the Drive version is taken first unless the run's listing gave it."""
         sid = spreadsheet_id(student.sheet)
-        try:
-            version = self.version(sid, student.id)    # before the read: an edit after it shows
-        except SheetNotFound:     # Drive says 404 also when not shared: Sheets tells which
-            version = None
+        if version is None:
+            try:
+                version = self.version(sid, student.id)    # before the read: an edit after shows
+            except SheetNotFound:     # Drive says 404 also when not shared: Sheets tells which
+                version = None
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), student.id, sid)
         book = _workbook(meta, sid)
         book.version = version
         return book
+
+    def version_now(self, student: Student) -> str | None:
+        try:
+            return self.version(spreadsheet_id(student.sheet), student.id)
+        except BackendError:
+            return None
 
     def version(self, sid: str, student: str | None) -> str:
         """Drive's `version` of the file: it grows with every change (Drive quota, not Sheets')."""
@@ -287,6 +316,7 @@ class GoogleBackend(Backend):
     # ---- every call goes through here ---------------------------------------------------
     def _call(self, kind: str, fn, student: str | None, sid: str, where: str | None = None):
         for attempt in range(self.max_attempts):
+            self.limiter.acquire(kind)
             self._calls[kind] += 1
             try:
                 return fn()

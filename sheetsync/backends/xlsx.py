@@ -72,7 +72,17 @@ class XlsxBackend(Backend):
         st = path.stat()
         return f"{st.st_mtime_ns}:{st.st_size}"
 
-    def read(self, student: Student) -> Workbook:
+    def key(self, student: Student) -> str:
+        return self.path(student).name
+
+    def versions(self) -> dict[str, str]:
+        return {p.name: self._version(p) for p in self.folder.glob("*.xlsx")} if self.folder.is_dir() else {}
+
+    def version_now(self, student: Student) -> str | None:
+        path = self.path(student)
+        return self._version(path) if path.exists() else None
+
+    def read(self, student: Student, version: str | None = None) -> Workbook:
         path = self.path(student)
         if not path.is_file():
             raise SheetNotFound("workbook not found", student=student.id, sheet=str(path))

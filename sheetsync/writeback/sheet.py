@@ -7,6 +7,7 @@ from sheetsync.writeback.plan import WritePlan, diff_cells, grid_cells
 from sheetsync.workbook import Workbook
 
 SUMMARY_TAB = "sheetsync"
+UPDATED_CELL = (2, 2)      # the summary's "last updated" date
 
 
 def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int,
@@ -29,4 +30,6 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     if current is None:
         plan.new_tabs.append(SUMMARY_TAB)
     plan.writes += diff_cells(SUMMARY_TAB, current, grid_cells(summary, current))
+    if not plan.new_tabs and all((w.tab, w.row, w.col) == (SUMMARY_TAB, *UPDATED_CELL) for w in plan.writes):
+        plan.writes = []          # only the date moved: nothing to tell the student, no write
     return plan

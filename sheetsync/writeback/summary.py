@@ -1,5 +1,8 @@
 """The summary tab: a student's numbers, next steps and standing, in their language.
 
+The figures are computed once over the whole cohort (`SummaryData`), one grouped pass per
+figure, and each student's tab is then assembled from plain values: at 1,000 students,
+ten small pandas operations per student would cost more than all the rules together.
 It never names another student: lottery losses show the company only.
 """
 from __future__ import annotations
@@ -10,7 +13,7 @@ import pandas as pd
 
 from sheetsync.engine.categories import focus_group
 from sheetsync.engine.context import Calendar
-from sheetsync.engine.leads import IN_DIALOGUE, contacted, processed, quality_mask
+from sheetsync.engine.leads import ANSWERED, IN_DIALOGUE, contacted, processed, quality_mask
 from sheetsync.i18n import t
 
 SPRINT_FOCUS = {
@@ -21,66 +24,88 @@ SPRINT_FOCUS = {
            " processes", 3: "research: small and mid-size companies", 4: "reach out at a higher"
            " pace", 5: "last push; staff start placing students"},
 }
+WEEK_ROWS = 30
 
 
-def build_summary(leads: pd.DataFrame, student_messages: list[str], next_steps: pd.Series,
+class SummaryData:
+    """Every student's summary figures, from one pass over the cohort."""
+
+    def __init__(self, cohort: pd.DataFrame, steps: pd.Series, now: dt.date):
+        c = cohort
+        done = processed(c)
+        group = focus_group(c["category"])
+        flags = pd.DataFrame({
+            "student": c["student"], "leads": 1, "quality": quality_mask(c),
+            "warm": c["temperature"] == "warm", "contacted": contacted(c), "processed": done,
+            "dialogue": c["stage"].isin(IN_DIALOGUE), "meetings": c["stage"].isin(("meeting", "offer")),
+            "offers": c["stage"] == "offer", "lia": c["stage"] == "yes",
+            "long": group == "long", "small": group == "small"})
+        self.figures = flags.groupby("student").sum() if len(c) else flags.set_index("student")
+        tried = c[c["channel"].notna() & contacted(c)]
+        self.channels = (pd.DataFrame({"student": tried["student"], "channel": tried["channel"],
+                                       "answered": tried["stage"].isin(ANSWERED)})
+                         .groupby(["student", "channel"])["answered"].agg(["sum", "count"]))
+        horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
+        due = c[c["follow_up"].notna() & (c["follow_up"] <= horizon) & ~done]
+        due = due.assign(step=steps.loc[due.index]).sort_values(["student", "follow_up", "row"])
+        self.week = {s: list(zip(g["row"].astype(int), g["company"], g["step"]))[:WEEK_ROWS]
+                     for s, g in due.groupby("student", sort=False)}
+
+    def of(self, student: str) -> dict:
+        if student in self.figures.index:
+            return {k: int(v) for k, v in self.figures.loc[student].items()}
+        return {k: 0 for k in self.figures.columns}
+
+    def channels_of(self, student: str) -> list[tuple[str, int, int]]:
+        if student not in self.channels.index.get_level_values(0):
+            return []
+        rows = self.channels.loc[student]
+        return [(ch, int(r["sum"]), int(r["count"])) for ch, r in rows.iterrows()]
+
+
+def build_summary(data: SummaryData, student: str, student_messages: list[str],
                   lost_companies: list[str], *, now: dt.date, calendar: Calendar,
                   language: str) -> list[list]:
     L = language
-    done = processed(leads)
+    f = data.of(student)
+    sprint = calendar.sprint(now)
     rows: list[list] = [[t("sum.title", L)],
                         [t("sum.synced", L), now.isoformat()],
-                        [t("sum.sprint", L), f"{calendar.sprint(now)}: {SPRINT_FOCUS[L][calendar.sprint(now)]}"],
+                        [t("sum.sprint", L), f"{sprint}: {SPRINT_FOCUS[L][sprint]}"],
                         [],
-                        [t("sum.leads", L), len(leads)],
-                        [t("sum.quality", L, target=calendar.quality_target), int(quality_mask(leads).sum())],
-                        [t("sum.warm", L), int((leads["temperature"] == "warm").sum())],
-                        [t("sum.contacted", L), int(contacted(leads).sum())],
-                        [t("sum.processed", L), int(done.sum())],
-                        [t("sum.dialogue", L), int(leads["stage"].isin(IN_DIALOGUE).sum())],
-                        [t("sum.meetings", L), int(leads["stage"].isin(("meeting", "offer")).sum())],
-                        [t("sum.offers", L), int((leads["stage"] == "offer").sum())],
-                        [t("sum.lia", L), t("yes" if (leads["stage"] == "yes").any() else "no", L)],
+                        [t("sum.leads", L), f["leads"]],
+                        [t("sum.quality", L, target=calendar.quality_target), f["quality"]],
+                        [t("sum.warm", L), f["warm"]],
+                        [t("sum.contacted", L), f["contacted"]],
+                        [t("sum.processed", L), f["processed"]],
+                        [t("sum.dialogue", L), f["dialogue"]],
+                        [t("sum.meetings", L), f["meetings"]],
+                        [t("sum.offers", L), f["offers"]],
+                        [t("sum.lia", L), t("yes" if f["lia"] else "no", L)],
                         [t("sum.soft", L, date=calendar.soft_deadline.isoformat()),
-                         (calendar.soft_deadline - now).days],
+                         time_left((calendar.soft_deadline - now).days, L)],
                         [t("sum.hard", L, date=calendar.hard_deadline.isoformat()),
-                         (calendar.hard_deadline - now).days],
-                        _mix(leads, L),
+                         time_left((calendar.hard_deadline - now).days, L)],
+                        [t("sum.mix", L), f"{f['long']} / {f['small']} / {f['leads'] - f['long'] - f['small']}"],
                         []]
     if student_messages:
         rows += [[t("sum.notes", L)]] + [["", m] for m in student_messages] + [[]]
-    rows += _channel_rates(leads, L)
+    channels = data.channels_of(student)
+    if channels:
+        rows += [[t("sum.channels", L)]] + [["", ch, f"{a}/{n}", f"{round(100 * a / n)}%"]
+                                            for ch, a, n in channels] + [[]]
     if lost_companies:
         rows += [[t("sum.lost", L)]] + [["", c] for c in sorted(set(lost_companies))] + [[]]
-    rows += _this_week(leads, next_steps, now, L)
+    rows += [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]
+    rows += [[r, c if isinstance(c, str) else "", s] for r, c, s in data.week.get(student, [])]
     return rows
 
 
-def _mix(leads: pd.DataFrame, L: str) -> list:
-    """D3: how the leads split between the two research focuses, from their category."""
-    groups = focus_group(leads["category"]).value_counts()
-    unknown = len(leads) - int(groups.sum())
-    return [t("sum.mix", L), f"{int(groups.get('long', 0))} / {int(groups.get('small', 0))} / {unknown}"]
-
-
-def _channel_rates(leads: pd.DataFrame, L: str) -> list[list]:
-    tried = leads[leads["channel"].notna() & contacted(leads)]
-    if tried.empty:
-        return []
-    answered = tried["stage"].isin(("in_dialogue", "meeting", "offer", "yes", "no"))
-    rates = answered.groupby(tried["channel"]).agg(["sum", "count"])
-    rows = [[t("sum.channels", L)]]
-    for channel, r in rates.iterrows():
-        rows.append(["", channel, f"{int(r['sum'])}/{int(r['count'])}",
-                     f"{round(100 * r['sum'] / r['count'])}%"])
-    return rows + [[]]
-
-
-def _this_week(leads: pd.DataFrame, next_steps: pd.Series, now: dt.date, L: str) -> list[list]:
-    horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
-    due = leads[leads["follow_up"].notna() & (leads["follow_up"] <= horizon) & ~processed(leads)]
-    due = due.sort_values(["follow_up", "row"])
-    rows = [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]
-    for idx, lead in due.head(30).iterrows():
-        rows.append([int(lead["row"]), lead["company"] or "", next_steps.get(idx, "")])
-    return rows
+def time_left(days: int, L: str) -> str:
+    """Whole weeks until the last fortnight, then days. A figure that changed every day
+    would cost every student's sheet a write every night (see docs/scaling.md)."""
+    if days < 0:
+        return t("time.passed", L)
+    if days > 14:
+        return t("time.weeks", L, n=days // 7)
+    return t("time.days", L, n=days)

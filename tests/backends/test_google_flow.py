@@ -51,17 +51,28 @@ def test_one_read_one_write_and_one_structural_call_per_student(google, cohort_i
     assert len(students) == 1 + len(sheets)
 
 
-def test_second_run_reads_once_and_writes_nothing(google, cohort_in_google, now):
-    config, sheets, _ = cohort_in_google
+def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google, now):
+    config, sheets, master = cohort_in_google
     run_nightly(config, now=now, backend=backend(config))
+    edited = list(sheets.values())[0]
+    rows = google.get_values(edited, "CRM")
+    h = next(i for i, r in enumerate(rows) if len(r) > 3)
+    company = next(c for c, v in enumerate(rows[h]) if v in (
+        "Företag", "Bolag", "Företagsnamn", "Arbetsgivare", "Company", "Company name", "Employer"))
+    rows[h + 1][company] = ""                              # the student blanks a name: CL01
+    google.set_values(edited, "CRM", rows)
     google.requests.clear()
     report = run_nightly(config, now=now, backend=backend(config))
-    assert report.ok
+    assert report.ok and report.unchanged == len(sheets) - 1
     for sid in sheets.values():
-        assert [(c.method, c.kind) for c in google.calls(path=sid) if c.kind != "drive"] == [
-            ("GET", "read")]
-    # only the master's Runs tab gains a row: one values write, nothing structural
-    assert report.api_calls["writes"] == 1 and report.api_calls["structural"] == 0
+        calls = [(c.method, c.kind) for c in google.calls(path=sid) if c.kind != "drive"]
+        assert calls == ([("GET", "read"), ("POST", "write")] if sid == edited else []), calls
+    listings = [c for c in google.calls(kind="drive") if c.path.endswith("/files")]
+    assert len(listings) == 1                              # one files.list for the whole roster
+    google.requests.clear()
+    third = run_nightly(config, now=now, backend=backend(config))
+    assert third.unchanged == len(sheets) and third.api_calls["reads"] == 1   # the master only
+    assert sum(s.cells_written for s in third.students) == 0
 
 
 def test_a_429_burst_is_waited_out(google, cohort_in_google, now):

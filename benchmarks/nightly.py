@@ -1,0 +1,172 @@
+"""The nightly job at scale against FakeGoogle with Google's quotas and latency, on a
+virtual clock, and the same cohort through a gspread-dataframe baseline.
+
+    pip install -e ".[test,bench]"
+    python -m benchmarks.nightly [--students 1000] [--leads 100] [--latency 0.25]
+
+Time is virtual: the fake's latency and quota windows, our rate limiter and every
+backoff run on one simulated clock, so a run that Google would pace over 17 minutes is
+measured in the CPU time it really costs. CPU time and peak memory are real (peak memory
+includes the fake's copy of every sheet). Figures are printed, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from benchmarks.normalize import cohort_grids
+from jobs.nightly import run_nightly
+from sheetsync import load_config
+from sheetsync.backends.google import GoogleBackend
+from sheetsync.normalize.headers import map_header
+from sheetsync.testing import FakeGoogle
+
+NOW = dt.date(2026, 5, 12)
+
+
+class VirtualClock:
+    def __init__(self):
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += max(seconds, 0.0)
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def cell(value):
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value
+
+
+def build(google, students: int, leads: int, folder: Path):
+    grids = cohort_grids(students, leads)
+    sheets = [google.create_spreadsheet(f"S{i} CRM", {"CRM": [[cell(v) for v in r] for r in g]})
+              for i, g in enumerate(grids)]
+    master = google.create_spreadsheet("Master", {"Sheet1": []})
+    google.credentials_file(folder / "credentials.json")
+    lines = ["[backend]", 'kind = "google"', "[master]", f'sheet = "{master}"', "[state]",
+             'path = "state.db"', "[quota]", "workers = 1"]
+    for i, sid in enumerate(sheets):
+        lines += ["[[students]]", f'id = "s{i}"', f'name = "Student {i}"', f'sheet = "{sid}"']
+    (folder / "sheetsync.toml").write_text("\n".join(lines), encoding="utf-8")
+    return load_config(folder / "sheetsync.toml"), sheets, master
+
+
+def calls_by_kind(google, sheets: list[str], since: int) -> Counter:
+    """Sheets reads, values writes, structural calls, Drive calls and 429s of the run."""
+    wanted = set(sheets)
+    c = Counter()
+    for call in google.requests[since:]:
+        if call.status == 429:
+            c["429"] += 1
+        student = any(s in call.path for s in wanted) if call.kind != "drive" else False
+        if call.kind == "read":
+            c["reads" if student else "master reads"] += 1
+        elif call.kind == "write":
+            kind = "structural" if call.path.endswith(":batchUpdate") and "values" not in call.path else "writes"
+            c[kind if student else f"master {kind}"] += 1
+        elif call.kind == "drive":
+            c["drive"] += 1
+    return c
+
+
+def ours(google, clock, config, sheets, label: str, students: int) -> dict:
+    start_log, start_t, start_cpu = len(google.requests), clock.t, time.process_time()
+    report = run_nightly(config, now=NOW, backend=GoogleBackend(config, sleep=clock.sleep,
+                                                                clock=clock.now))
+    wall, cpu = clock.t - start_t, time.process_time() - start_cpu
+    c = calls_by_kind(google, sheets, start_log)
+    floor = c["reads"] / 60 * 60
+    print(f"\n== sheetsync, {label}")
+    print(f"  students ok {report.count('ok')}, failed {report.count('failed')}, unchanged (not read)"
+          f" {report.unchanged}")
+    print(f"  per student: {c['reads'] / students:.2f} reads, {c['writes'] / students:.2f} values"
+          f" writes, {c['structural'] / students:.2f} structural; {c['drive']} Drive calls in all;"
+          f" master: {c['master reads']} read, {c['master writes']} write,"
+          f" {c['master structural']} structural")
+    print(f"  429s met: {c['429']}")
+    print(f"  wall time (virtual): {wall / 60:.1f} min; read floor ({c['reads']} reads at 60/min):"
+          f" {floor / 60:.1f} min; write floor: {c['writes'] / 60:.1f} min")
+    print(f"  CPU: {cpu:.1f} s in all (fake and gspread included); pandas stages:"
+          + ", ".join(f" {k} {v:.1f} s" for k, v in sorted(report.cpu.items())))
+    return {"calls": c, "wall": wall, "cpu": cpu}
+
+
+def baseline(google, clock, folder: Path, sheets: list[str], students: int) -> dict:
+    """What a gspread-dataframe user writes: open, read the sheet as a DataFrame, add a
+    flag column, write the whole frame back; gspread's BackOffHTTPClient for the 429s."""
+    import gspread
+    import gspread.http_client as http
+    from google.oauth2.service_account import Credentials
+    from gspread_dataframe import get_as_dataframe, set_with_dataframe
+    http.time.sleep = clock.sleep                # its backoff on the same virtual clock
+    creds = Credentials.from_service_account_file(str(folder / "credentials.json"),
+                                                  scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    gc = gspread.authorize(creds, http_client=gspread.BackOffHTTPClient)
+    start_log, start_t, start_cpu = len(google.requests), clock.t, time.process_time()
+    for sid in sheets:
+        ws = gc.open_by_key(sid).worksheet("CRM")
+        df = get_as_dataframe(ws, evaluate_formulas=False, header=None)
+        df[len(df.columns)] = ["flag"] * len(df)
+        set_with_dataframe(ws, df, include_column_header=False, resize=True)
+    wall, cpu = clock.t - start_t, time.process_time() - start_cpu
+    c = Counter()
+    for call in google.requests[start_log:]:
+        c[call.kind] += 1
+        c["429"] += call.status == 429
+    print("\n== baseline (gspread-dataframe: get_as_dataframe / set_with_dataframe per sheet)")
+    print(f"  per student: {c['read'] / students:.2f} reads, {c['write'] / students:.2f} writes"
+          f" (whole sheet rewritten, student cells included); 429s met: {c['429']}")
+    print(f"  wall time (virtual): {wall / 60:.1f} min; CPU {cpu:.1f} s")
+    return {"calls": c, "wall": wall}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--leads", type=int, default=100)
+    parser.add_argument("--latency", type=float, default=0.25, help="seconds per API call")
+    parser.add_argument("--edited", type=float, default=0.10, help="share edited before run 2")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    clock = VirtualClock()
+    folder = Path(tempfile.mkdtemp())
+    with FakeGoogle(quotas=True, latency=args.latency, clock=clock.now, sleep=clock.sleep) as google:
+        config, sheets, master = build(google, args.students, args.leads, folder)
+        fake_rss = rss_mib()
+        first = ours(google, clock, config, sheets, "first run", args.students)
+        edited = sheets[:int(len(sheets) * args.edited)]
+        for sid in edited:                       # a student blanks a company name: CL01
+            rows = google.get_values(sid, "CRM")
+            h = next(i for i, r in enumerate(rows) if len(r) > 3)
+            col = next(c for c, v in enumerate(rows[h]) if map_header(v)[0] == "company")
+            rows[h + 1][col] = ""
+            google.set_values(sid, "CRM", rows)
+        clock.t += 24 * 3600                     # the next night
+        ours(google, clock, config, sheets, f"second run, {len(edited)} sheets edited", args.students)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\npeak memory of both runs: {peak:.0f} MiB for the whole process, of which the fake's"
+              f" copy of {args.students} sheets and the generated cohort {fake_rss:.0f} MiB"
+              f" (sheetsync itself: about {peak - fake_rss:.0f} MiB)")
+        clock.t += 120                           # let the quota windows empty
+        if not args.no_baseline:
+            base = baseline(google, clock, folder, sheets, args.students)
+            ours_calls = sum(first["calls"][k] for k in ("reads", "writes", "structural"))
+            base_calls = base["calls"]["read"] + base["calls"]["write"]
+            print(f"\n== ratio (first run): API calls baseline/sheetsync {base_calls / ours_calls:.1f}x,"
+                  f" wall time {base['wall'] / first['wall']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
