@@ -100,21 +100,25 @@ class GoogleBackend(Backend):
     def key(self, student: Student) -> str:
         return spreadsheet_id(student.sheet)
 
-    def versions(self) -> dict[str, str]:
-        """Every visible spreadsheet's Drive version, from one paged files.list."""
-        out, token = {}, None
+    def _drive_files(self, fields: str, page_size: int):
+        """Every spreadsheet Drive shows the service account, page after page."""
+        token = None
         while True:
             params = {"q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
-                      "pageSize": 1000, "supportsAllDrives": True, "includeItemsFromAllDrives": True,
-                      "fields": "nextPageToken,files(id,version)"}
+                      "pageSize": page_size, "supportsAllDrives": True,
+                      "includeItemsFromAllDrives": True, "fields": f"nextPageToken,files({fields})"}
             if token:
                 params["pageToken"] = token
             page = self._call("drive", lambda: self.http.request("get", DRIVE_FILES, params=params).json(),
                               None, "drive")
-            out.update({f["id"]: str(f.get("version", "")) for f in page.get("files", [])})
+            yield from page.get("files", [])
             token = page.get("nextPageToken")
             if not token:
-                return out
+                return
+
+    def versions(self) -> dict[str, str]:
+        """Every visible spreadsheet's Drive version, from one paged files.list."""
+        return {f["id"]: str(f.get("version", "")) for f in self._drive_files("id,version", 1000)}
 
     def read(self, student: Student, version: str | None = None) -> Workbook:
         """One Sheets call; the Drive version is taken first unless the run's listing gave it."""
@@ -276,23 +280,13 @@ class GoogleBackend(Backend):
         return sid
 
     def list_spreadsheets(self) -> list[dict]:
-        """Drive's list of spreadsheets shared with the service account, page by page."""
-        files, token = [], None
-        while True:
-            params = {"q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
-                      "pageSize": 100, "supportsAllDrives": True, "includeItemsFromAllDrives": True,
-                      "fields": "nextPageToken,files(id,name,modifiedTime,owners(displayName,emailAddress))"}
-            if token:
-                params["pageToken"] = token
-            page = self._call("drive", lambda: self.http.request("get", DRIVE_FILES, params=params).json(),
-                              None, "drive")
-            for f in page.get("files", []):
-                owner = (f.get("owners") or [{}])[0]
-                files.append({"id": f["id"], "name": f.get("name", ""), "modified": f.get("modifiedTime", ""),
-                              "owner": owner.get("displayName") or owner.get("emailAddress", "")})
-            token = page.get("nextPageToken")
-            if not token:
-                return files
+        """Drive's list of spreadsheets shared with the service account."""
+        files = []
+        for f in self._drive_files("id,name,modifiedTime,owners(displayName,emailAddress)", 100):
+            owner = (f.get("owners") or [{}])[0]
+            files.append({"id": f["id"], "name": f.get("name", ""), "modified": f.get("modifiedTime", ""),
+                          "owner": owner.get("displayName") or owner.get("emailAddress", "")})
+        return files
 
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         sheet = self.config.master.get("sheet")
