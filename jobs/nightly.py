@@ -106,11 +106,13 @@ def today_in(config: Config) -> dt.date:
 
 
 def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = False,
-                backend=None, on_student=None, should_stop=None) -> RunReport:
+                backend=None, on_student=None, should_stop=None,
+                write_students: bool = True) -> RunReport:
     """Run the whole flow once for every student, then the master. Never raises for one
     student's problem; the report says what happened to each. `should_stop()` is asked
     before each student is written: once it says yes, the rest are skipped for tonight
-    and the master is left as it was."""
+    and the master is left as it was. With `write_students=False` (`sheetsync master`)
+    the cohort is read and judged and only the master is written."""
     now = now or today_in(config)
     backend = backend or open_backend(config)
     calendar = Calendar.from_config(config, now)
@@ -132,7 +134,10 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
                     rest.outcome.message = "not written: the service was stopping; the next run does it"
                 stopped = True
                 break
-            judged = _write_student(backend, reads, i, judge, judged, config, state, report)
+            if write_students:
+                judged = _write_student(backend, reads, i, judge, judged, config, state, report)
+            else:
+                r.outcome.flags = len(judged.found_of(r.student.id))
             if on_student:
                 on_student(reads[i].outcome)
         if not dry_run:

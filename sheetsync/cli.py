@@ -1,4 +1,5 @@
-"""The `sheetsync` command: demo, run, rules.
+"""The `sheetsync` command: demo, run, serve, check, master, distribute, undo, rules,
+template, roster discover.
 
 Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
 configuration error, printed as one line.
@@ -113,6 +114,23 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
     click.echo(report.table())
     if json_path:
         json_path.write_text(report.to_json(), encoding="utf-8")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
+def master(config_path: Path, now):
+    """Refresh only the staff master sheet; nothing is written to any student's sheet."""
+    from jobs.nightly import run_nightly
+    from sheetsync.lock import lock_for
+    try:
+        config = load_config(config_path)
+        with lock_for(config):
+            report = run_nightly(config, now=now, write_students=False)
+    except SheetsyncError as e:
+        _fail(str(e))
+    click.echo(report.table())
     sys.exit(0 if report.ok else 1)
 
 

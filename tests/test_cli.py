@@ -58,3 +58,16 @@ def test_check_shows_how_each_sheet_was_understood_and_flags_attention(tmp_path)
     assert "-> company (1.00)" in result.output and "first run would write 0 cell(s)" in result.output
     assert "needs attention: no column was understood as the company name" in result.output
     assert "2 of 3 students ready; 1 need attention" in result.output
+
+
+def test_master_refreshes_the_staff_sheet_and_touches_no_student(tmp_path):
+    runner = CliRunner()
+    runner.invoke(main, ["demo", "--dir", str(tmp_path / "d"), "--students", "3", "--now", "2026-05-12"])
+    students = sorted((tmp_path / "d" / "students").glob("*.xlsx"))
+    (tmp_path / "d" / "master.xlsx").unlink()
+    before = {p.name: p.read_bytes() for p in students}
+    result = runner.invoke(main, ["master", "--config", str(tmp_path / "d" / "sheetsync.toml"),
+                                  "--now", "2026-05-13"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "d" / "master.xlsx").exists()
+    assert {p.name: p.read_bytes() for p in students} == before
