@@ -196,6 +196,7 @@ def distribute(config: Config, group: str, *, tab: str | None = None, cap: int =
     finally:
         if state:
             state.finish_run(result.run_id, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                             {"kind": "distribute", "assignments": assignments})
+                             {"kind": "distribute", "assignments": assignments},
+                             {"kind": "distribute", "assigned": sum(len(v) for v in assignments.values())})
             state.close()
     return result

@@ -119,7 +119,8 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     state = StateStore(config.state_path)
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     run_id = None if dry_run else state.start_run(started, now.isoformat(), dry_run)
-    report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started, dry_run=dry_run)
+    report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started, dry_run=dry_run,
+                       students_written=write_students)
     try:
         roster = backend.roster()
         reads = _read_all(backend, roster, config, state, calendar.year, now, report)
@@ -159,7 +160,7 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
         report.api_calls = backend.calls
         report.finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         if run_id is not None:
-            state.finish_run(run_id, report.finished, report.to_dict())
+            state.finish_run(run_id, report.finished, report.to_dict(compact=True), report.summary())
             report.saved_to = str(_save_report(config, report))
         state.close()
     return report

@@ -36,6 +36,7 @@ class RunReport:
     edit_retries: int = 0          # sheets read again because a student edited mid-run
     saved_to: str | None = None    # the JSON copy of this report
     lia_secured: int = 0           # students with a lead at "yes"
+    students_written: bool = True  # False for `sheetsync master`: judged, only the master written
     unchanged: int = 0             # sheets not read: unchanged since the last snapshot
     cpu: dict[str, float] = field(default_factory=dict)   # CPU seconds per pandas stage
 
@@ -46,13 +47,32 @@ class RunReport:
     def ok(self) -> bool:
         return self.count("failed") == 0 and not self.master_error
 
-    def to_dict(self) -> dict:
+    def to_dict(self, compact: bool = False) -> dict:
+        """The report as data. `compact` (what is stored every night) leaves out how each
+        column was understood and keeps at most 20 unparsed cells per student."""
         d = asdict(self)
         d["counts"] = {s: self.count(s) for s in ("ok", "skipped", "failed")}
+        if compact:
+            for s in d["students"]:
+                s.pop("understood", None)
+                s.pop("fields", None)
+                s["unparsed"] = s["unparsed"][:20]
+            d.pop("plans", None)
         return d
 
+    def summary(self) -> dict:
+        """The few figures the master's Runs tab shows, kept apart so that reading a year
+        of runs does not mean parsing a year of full reports."""
+        return {"kind": "master" if self.students_written is False else "nightly",
+                "run_id": self.run_id, "started": self.started, "judged_on": self.judged_on,
+                "counts": {s: self.count(s) for s in ("ok", "skipped", "failed")},
+                "lia_secured": self.lia_secured,
+                "api_calls": {k: self.api_calls.get(k, 0) for k in ("reads", "writes")},
+                "students": [{"id": s.id, "status": s.status, "message": s.message}
+                             for s in self.students if s.status == "failed"]}
+
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
+        return json.dumps(self.to_dict(compact=True), ensure_ascii=False, indent=2, default=str)
 
     def table(self) -> str:
         """One screen for a person: a line per student, then the totals."""

@@ -53,7 +53,8 @@ class Service:
         store = StateStore(self.config.state_path)
         try:
             return not any(r["judged_on"] == local.date().isoformat() and r["finished"]
-                           and not r["dry_run"] for r in store.runs(limit=5))
+                           and not r["dry_run"] and (r["report"] or {}).get("kind") == "nightly"
+                           for r in store.runs(limit=20))
         finally:
             store.close()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
-    judged_on TEXT NOT NULL, dry_run INTEGER NOT NULL, report TEXT);
+    judged_on TEXT NOT NULL, dry_run INTEGER NOT NULL, report TEXT, summary TEXT);
 CREATE TABLE IF NOT EXISTS draws (
     company_key TEXT NOT NULL, round INTEGER NOT NULL, seed TEXT NOT NULL,
     candidates TEXT NOT NULL, draw_order TEXT NOT NULL, run_id INTEGER,
@@ -33,6 +33,10 @@ class StateStore:
         self.db = sqlite3.connect(self.path, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
+        if "summary" not in columns:          # a state store from before summaries were kept
+            with self.db:
+                self.db.execute("ALTER TABLE runs ADD COLUMN summary TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -43,16 +47,22 @@ class StateStore:
                                   (started, judged_on, int(dry_run)))
         return int(cur.lastrowid)
 
-    def finish_run(self, run_id: int, finished: str, report: dict) -> None:
+    def finish_run(self, run_id: int, finished: str, report: dict, summary: dict | None = None) -> None:
         with self.db:
-            self.db.execute("UPDATE runs SET finished=?, report=? WHERE id=?",
-                            (finished, json.dumps(report, default=str), run_id))
+            self.db.execute("UPDATE runs SET finished=?, report=?, summary=? WHERE id=?",
+                            (finished, json.dumps(report, default=str),
+                             json.dumps(summary or report, default=str), run_id))
 
     def runs(self, limit: int = 50) -> list[dict]:
-        rows = self.db.execute("SELECT id, started, finished, judged_on, dry_run, report FROM runs"
+        """The latest runs, newest first, each with its small summary (not its full report)."""
+        rows = self.db.execute("SELECT id, started, finished, judged_on, dry_run, summary FROM runs"
                                " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [{"id": r[0], "started": r[1], "finished": r[2], "judged_on": r[3],
                  "dry_run": bool(r[4]), "report": json.loads(r[5]) if r[5] else None} for r in rows]
+
+    def report(self, run_id: int) -> dict | None:
+        row = self.db.execute("SELECT report FROM runs WHERE id=?", (run_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def draws(self) -> dict[str, list[str]]:
         """company key -> the full drawn order, rounds concatenated."""

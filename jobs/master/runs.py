@@ -27,8 +27,9 @@ def _row(report: dict, finished: str | None) -> list:
 def runs_tab(history: list[dict], current, language: str) -> list[list]:
     rows = [HEADER[language]]
     for run in sorted(history, key=lambda r: r["id"]):        # state.runs() is newest first
-        if run["report"] and not run["dry_run"] and (current is None or run["id"] != current.run_id):
+        nightly = run["report"] and run["report"].get("kind", "nightly") in ("nightly", "master")
+        if nightly and not run["dry_run"] and (current is None or run["id"] != current.run_id):
             rows.append(_row(run["report"], run["finished"]))
     if current is not None:
-        rows.append(_row(current.to_dict(), None))
+        rows.append(_row(current.summary(), None))
     return rows

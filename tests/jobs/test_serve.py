@@ -99,3 +99,12 @@ def test_serve_forever_exits_when_stopped(demo_config):
     finally:
         __import__("signal").signal = original_signal
     assert not thread.is_alive()
+
+
+def test_other_kinds_of_run_do_not_count_as_tonights(demo_config):
+    """A distribute or master run earlier today must not make serve skip the night."""
+    from jobs.nightly import run_nightly
+    run_nightly(demo_config, now=NOW, write_students=False)          # `sheetsync master`
+    service = Service(demo_config, clock=lambda: at(NOW, 3, 0))
+    report = service.tick()
+    assert report is not None and sum(s.cells_written for s in report.students) > 0
