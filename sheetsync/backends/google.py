@@ -88,7 +88,8 @@ class GoogleBackend(Backend):
 
     @property
     def calls(self) -> dict[str, int]:
-        return dict(self._calls)
+        """Calls by kind, retries, 429s met, and whole seconds spent pacing for the quota."""
+        return {**self._calls, "quota_wait_s": round(self.limiter.waited)}
 
     def roster(self) -> list[Student]:
         return list(self.config.students)

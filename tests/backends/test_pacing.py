@@ -66,3 +66,14 @@ def test_an_unchanged_local_workbook_is_not_opened_again(demo_config, now):
     report = run_nightly(demo_config, now=now + dt.timedelta(days=0))
     assert report.unchanged == len(files) - 1 and report.api_calls["reads"] == 1
     assert report.ok
+
+
+def test_the_report_says_how_long_the_run_waited_for_the_quota(tmp_path):
+    clock = Clock()
+    with FakeGoogle(quotas=True, reads_per_minute_user=3, writes_per_minute_user=3,
+                    clock=clock.now, sleep=clock.sleep) as google:
+        config, sheets, _ = upload_cohort(google, generate_cohort(4, 4, NOW), tmp_path)
+        config.quota.update(reads_per_minute=3, writes_per_minute=3, workers=1)
+        report = run_nightly(config, now=NOW, backend=GoogleBackend(config, sleep=clock.sleep,
+                                                                    clock=clock.now))
+        assert report.api_calls["quota_wait_s"] >= 60 and report.api_calls["http_429"] == 0
