@@ -14,6 +14,7 @@ cells are logged, so `sheetsync undo RUN_ID` removes them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from sheetsync.backends import open_backend
 from sheetsync.config import Config, Student
 from sheetsync.errors import SheetsyncError
 from sheetsync.normalize import read_crm
+from sheetsync.normalize.companies import company_key
 from sheetsync.normalize.headers import find_header_row, map_header
 from sheetsync.normalize.text import fold
 from sheetsync.state import StateStore
@@ -96,7 +98,6 @@ def group_wishes(workbook: Workbook, members: list[Student], tab: str | None = N
         if member_col is None:
             continue
         company_col = fields.index("company")
-        from sheetsync.normalize.companies import company_key
         for r in t.rows[h + 1:]:
             if len(r) > max(member_col, company_col) and fold(r[member_col]) in by_name and r[company_col]:
                 wishes.setdefault(company_key(r[company_col]), []).append(by_name[fold(r[member_col])])
@@ -127,7 +128,6 @@ def clean_notes(text) -> str:
     """D2: only the sentences that state facts; speculation stays behind."""
     if not isinstance(text, str):
         return ""
-    import re
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     return " ".join(s for s in sentences if not SPECULATION.search(s))
 

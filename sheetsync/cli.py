@@ -206,7 +206,7 @@ def _attention(outcome) -> list[str]:
     if outcome.status != "ok":
         return [outcome.message or outcome.status]
     found = []
-    if not any("-> company" in line for line in outcome.understood):
+    if "company" not in outcome.fields:
         found.append("no column was understood as the company name")
     found += [line.strip() for line in outcome.understood if ": column:" in line]
     return found

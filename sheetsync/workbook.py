@@ -53,9 +53,7 @@ class Workbook:
                 row.append("")
             row[w.col - 1] = cell_text(w.value)
         for tab in tabs.values():
-            tab.rows = [r[:max((i + 1 for i, v in enumerate(r) if v != ""), default=0)] for r in tab.rows]
-            while tab.rows and not tab.rows[-1]:
-                tab.rows.pop()
+            tab.rows = trim_grid(tab.rows)
         return Workbook(self.title, tabs, self.version, self.location)
 
     def to_json(self) -> dict:
@@ -68,6 +66,14 @@ class Workbook:
         tabs = {t["title"]: Tab(t["title"], t["rows"], t["sheet_id"], tuple(t["grid"]) if t["grid"] else None)
                 for t in data["tabs"]}
         return cls(data["title"], tabs, version, data["location"])
+
+
+def trim_grid(rows: list[list[str]]) -> list[list[str]]:
+    """Trailing empty cells and rows dropped, as Google's values replies do."""
+    out = [r[:max((i + 1 for i, v in enumerate(r) if v != ""), default=0)] for r in rows]
+    while out and not out[-1]:
+        out.pop()
+    return out
 
 
 def cell_text(value) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jobs.master.students import by_student
+
 from sheetsync.engine.leads import IN_DIALOGUE
 
 HEADER = {"sv": ["Student", "I dialog", "Möten/erbjudanden", "Utan LIA 30/6", "Utan LIA 30/9",
@@ -15,12 +17,12 @@ def deadlines_tab(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, calendar,
                   language: str) -> list[list]:
     """One row per student without a secured LIA, most at risk first."""
     rows = []
-    by_student = dict(tuple(cohort.groupby("student"))) if len(cohort) else {}
+    leads_of = by_student(cohort)
     upcoming = [d for d in (calendar.soft_deadline, calendar.hard_deadline) if d >= now]
     days = (upcoming[0] - now).days if upcoming else ""
     placing = now >= calendar.placement_start
     for o in outcomes:
-        leads = by_student.get(o.id, cohort.iloc[0:0])
+        leads = leads_of.get(o.id, cohort.iloc[0:0])
         if (leads["stage"] == "yes").any():
             continue
         dialogue = int(leads["stage"].isin(IN_DIALOGUE).sum())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jobs.master.students import by_student
+
 from sheetsync.engine.leads import quality_mask
 
 RECOMMENDED = ("company", "contact_name", "phone", "email", "status_raw", "last_contact",
@@ -47,12 +49,12 @@ def feedback_tab(cohort: pd.DataFrame, outcomes, calendar, language: str) -> lis
     T, names = TEXT[language], FIELD_NAMES[language]
     target = calendar.quality_target
     rows = [HEADER[language]]
-    by_student = dict(tuple(cohort.groupby("student"))) if len(cohort) else {}
+    leads_of = by_student(cohort)
     for o in outcomes:
         if o.status != "ok":
             rows.append([o.name, "", "", "", T["unreadable"].format(message=o.message)])
             continue
-        leads = by_student.get(o.id, cohort.iloc[0:0])
+        leads = leads_of.get(o.id, cohort.iloc[0:0])
         missing = [f for f in RECOMMENDED if f not in o.fields]
         complete = int(quality_mask(leads).sum())
         sentences = [T["structure_missing"].format(missing=", ".join(names[f] for f in missing))

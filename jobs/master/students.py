@@ -36,12 +36,17 @@ def risk_level(has_lia: bool, leads: pd.DataFrame, codes: set[str]) -> str:
     return "low"
 
 
+def by_student(cohort: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each student's leads; a student with none gets an empty frame from `.get`."""
+    return dict(tuple(cohort.groupby("student"))) if len(cohort) else {}
+
+
 def students_tab(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str], *,
                  target: int, language: str) -> list[list]:
     rows = [HEADERS[language]["students"]]
-    by_student = dict(tuple(cohort.groupby("student"))) if len(cohort) else {}
+    leads_of = by_student(cohort)
     for o in outcomes:
-        leads = by_student.get(o.id, cohort.iloc[0:0])
+        leads = leads_of.get(o.id, cohort.iloc[0:0])
         mine = found[found["student"] == o.id]
         codes = set(mine["code"])
         has_lia = bool((leads["stage"] == "yes").any())

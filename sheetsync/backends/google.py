@@ -26,8 +26,8 @@ from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
-from sheetsync.workbook import Tab, Workbook, cell_text
-from sheetsync.writeback.plan import CellWrite, FormatRule, WritePlan, plain
+from sheetsync.workbook import Tab, Workbook, trim_grid
+from sheetsync.writeback.plan import CellWrite, FormatRule, WritePlan, diff_cells, grid_cells
 
 # the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
@@ -173,17 +173,8 @@ class GoogleBackend(Backend):
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": MASTER_FIELDS}), None, sid)
         current = _workbook(meta, sid)
-        writes = []
-        for title, rows in tabs.items():
-            old = current.tab(title)
-            height = max(len(rows), len(old.rows) if old else 0)
-            width = max([len(r) for r in rows] + [old.width if old else 0])
-            for r in range(height):
-                for c in range(width):
-                    row = rows[r] if r < len(rows) else []
-                    value = plain(row[c]) if c < len(row) else ""
-                    if old is None or old.value(r + 1, c + 1) != cell_text(value):
-                        writes.append(CellWrite(title, r + 1, c + 1, value))
+        writes = [w for title, rows in tabs.items()
+                  for w in diff_cells(title, current.tab(title), grid_cells(rows, current.tab(title)))]
         new_tabs = [t for t in tabs if current.tab(t) is None]
         used = {t.sheet_id for t in current.tabs.values()}
         ids = {t.title: t.sheet_id for t in current.tabs.values()}
@@ -379,9 +370,7 @@ def _workbook(meta: dict, sid: str) -> Workbook:
         for data in sheet.get("data", []):
             for row in data.get("rowData", []):
                 rows.append([v.get("formattedValue", "") for v in row.get("values", [])])
-        while rows and not rows[-1]:
-            rows.pop()
-        rows = [_trim(r) for r in rows]
+        rows = trim_grid(rows)
         grid = props.get("gridProperties", {})
         tabs[props.get("title", "")] = Tab(props.get("title", ""), rows, props.get("sheetId"),
                                            (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
@@ -420,12 +409,6 @@ def _conditional_format(rule: FormatRule, sheet_id: int) -> dict:
         "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
                                       "values": [{"userEnteredValue": rule.formula}]},
                         "format": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}}}}
-
-
-def _trim(row: list[str]) -> list[str]:
-    while row and row[-1] == "":
-        row = row[:-1]
-    return row
 
 
 def _ranges(writes: list[CellWrite]) -> list[dict]:

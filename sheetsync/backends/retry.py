@@ -7,7 +7,6 @@ connection). Anything else fails at once with the project's own exception.
 from __future__ import annotations
 
 import random
-import time
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "usageLimits",

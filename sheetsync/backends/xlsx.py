@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sheetsync.backends.base import Backend
 from sheetsync.config import Config, Student
 from sheetsync.errors import BackendError, SheetChangedError, SheetNotFound
-from sheetsync.workbook import Tab, Workbook, cell_text
+from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid
 from sheetsync.writeback.plan import WritePlan, plain
 
 _BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
@@ -97,7 +97,7 @@ class XlsxBackend(Backend):
             tabs = {}
             for ws in book.worksheets:
                 rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-                tabs[ws.title] = Tab(ws.title, _trim(rows))
+                tabs[ws.title] = Tab(ws.title, trim_grid(rows))
         finally:
             book.close()
         return Workbook(title=path.stem, tabs=tabs, version=version, location=str(path))
@@ -216,15 +216,3 @@ def add_chart(book, spec) -> None:
     chart.set_categories(Reference(data_ws, min_col=spec.domain_col + 1, min_row=spec.first_row + 2,
                                    max_row=max(spec.last_row, spec.first_row + 2)))
     anchor_ws.add_chart(chart, f"{column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
-
-
-def _trim(rows: list[list[str]]) -> list[list[str]]:
-    """Drop trailing empty cells and rows, as Google's values replies do."""
-    out = []
-    for row in rows:
-        while row and row[-1] == "":
-            row = row[:-1]
-        out.append(row)
-    while out and not out[-1]:
-        out.pop()
-    return out
