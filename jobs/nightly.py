@@ -17,23 +17,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 
 from jobs.master import build_master
 from jobs.report import RunReport, StudentOutcome
 from sheetsync.backends import open_backend
 from sheetsync.config import Config, Student
+from jobs.judging import Judge, Judgement
 from sheetsync.engine.context import Calendar
-from sheetsync.engine.leads import next_steps, state_labels
 from sheetsync.engine.registry import registry
-from sheetsync.engine.run import run_rules
 from sheetsync.errors import SheetChangedError, SheetsyncError
-from sheetsync.normalize import Normalized, normalize, read_crm
+from sheetsync.normalize import Normalized, read_crm
 from sheetsync.state import StateStore
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.writeback.sheet import plan_student
-from sheetsync.writeback.summary import SummaryData, build_summary
+from sheetsync.writeback.summary import build_summary
 
 log = logging.getLogger("sheetsync.nightly")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -49,53 +47,6 @@ class _Read:
     normalized: Normalized
     taken_on: str = ""             # when the sheet was last read from the backend
     fresh: bool = True             # read tonight (False: tonight's listing showed no change)
-
-
-@dataclass
-class Judgement:
-    cohort: pd.DataFrame
-    found: pd.DataFrame
-    states: pd.Series
-    steps: pd.Series
-    new_draws: dict
-    now: dt.date
-
-    def __post_init__(self):
-        # split once: filtering 100,000 rows again for each of 1,000 students costs seconds
-        self._leads = self.cohort.groupby("student", sort=False).indices if len(self.cohort) else {}
-        self._found = self.found.groupby("student", sort=False).indices if len(self.found) else {}
-
-    def leads_of(self, student: str) -> pd.DataFrame:
-        return self.cohort.iloc[self._leads.get(student, [])]
-
-    def found_of(self, student: str) -> pd.DataFrame:
-        return self.found.iloc[self._found.get(student, [])]
-
-    @property
-    def summaries(self) -> SummaryData:
-        if not hasattr(self, "_summaries"):
-            self._summaries = SummaryData(self.cohort, self.steps, self.now)
-        return self._summaries
-
-    def per_lead(self, student: str) -> tuple[pd.Series, pd.Series]:
-        rows = self._leads.get(student, [])
-        return self.states.iloc[rows], self.steps.iloc[rows]
-
-
-class Judge:
-    """The rules over the whole cohort; called again when a re-read changes a student."""
-
-    def __init__(self, config: Config, now: dt.date, calendar: Calendar, draws: dict):
-        self.config, self.now, self.calendar, self.draws = config, now, calendar, draws
-
-    def __call__(self, reads: list[_Read]) -> Judgement:
-        frames = [r.normalized.frame for r in reads if len(r.normalized.frame)]
-        cohort = pd.concat(frames, ignore_index=True) if frames else _empty_cohort()
-        found, new_draws = run_rules(cohort, now=self.now, calendar=self.calendar,
-                                     settings=self.config.rules, draws=self.draws)
-        language = self.config.language
-        return Judgement(cohort, found, state_labels(cohort, language),
-                         next_steps(cohort, self.now, language), new_draws, self.now)
 
 
 def today_in(config: Config) -> dt.date:
@@ -349,7 +300,3 @@ def _plan(r: _Read, judged: Judgement, judge: Judge, config: Config):
     if config.cleanup["in_place"]:
         plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, judge.calendar.year)
     return plan
-
-
-def _empty_cohort() -> pd.DataFrame:
-    return normalize([["Företag", "Status"]]).frame

@@ -22,6 +22,7 @@ class LeadCap(Rule):
         three keep it by lot; the other two see LC01 and choose other companies.
     """
     code, name, severity = "LC01", "caps.over_cap", "warning"
+    cohort_wide = True
     config = {"cap": 3, "protect_contacted": True, "seed": "sheetsync"}
     message = {"sv": "{company}: fler än {cap} studenter har företaget och lotten föll inte på dig"
                      " – välj ett annat lead",

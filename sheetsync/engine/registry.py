@@ -25,6 +25,7 @@ class Rule:
     severity: str = "warning"
     config: dict = {}                       # setting -> default; types checked in config
     message: dict[str, str] = {}            # language -> text with {params}
+    cohort_wide: bool = False               # judges students together (D1's cap), not one by one
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
