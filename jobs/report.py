@@ -39,6 +39,8 @@ class RunReport:
     students_written: bool = True  # False for `sheetsync master`: judged, only the master written
     unchanged: int = 0             # sheets not read: unchanged since the last snapshot
     cpu: dict[str, float] = field(default_factory=dict)   # CPU seconds per pandas stage
+    streamed: bool = False         # written while reading (jobs.stream), not after every read
+    rewritten: int = 0             # written twice: a sheet read later changed their cap verdict
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)

@@ -52,6 +52,9 @@ class Workbook:
             while len(row) < w.col:
                 row.append("")
             row[w.col - 1] = cell_text(w.value)
+            grid = tabs[w.tab].grid
+            if grid and (w.row > grid[0] or w.col > grid[1]):    # the write widened it
+                tabs[w.tab].grid = (max(grid[0], w.row), max(grid[1], w.col))
         for tab in tabs.values():
             tab.rows = trim_grid(tab.rows)
         return Workbook(self.title, tabs, self.version, self.location)

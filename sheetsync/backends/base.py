@@ -1,6 +1,7 @@
 """The one interface both backends implement: roster, read, write, master."""
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 
 from sheetsync.config import Student
@@ -60,6 +61,13 @@ class Backend(ABC):
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         """Ways the master is shared more widely than staff need; none for local files."""
         return []
+
+    def clock(self) -> float:
+        """Seconds on the clock the backend paces its calls by (the benchmark's is simulated)."""
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
     @property
     def calls(self) -> dict[str, int]:

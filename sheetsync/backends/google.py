@@ -81,7 +81,7 @@ class GoogleBackend(Backend):
         self.client = gspread.authorize(self.credentials)
         self.http = self.client.http_client
         self.http.set_timeout(timeout)
-        self.sleep, self.max_attempts = sleep, max_attempts
+        self.sleep, self.clock, self.max_attempts = sleep, clock, max_attempts
         self.limiter = limiter or google_limiter(config.quota, clock=clock, sleep=sleep)
         self._calls = {"reads": 0, "writes": 0, "structural": 0, "drive": 0, "retries": 0,
                        "http_429": 0}

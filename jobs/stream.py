@@ -1,0 +1,162 @@
+"""A night that writes while it reads, so reads and writes share the night.
+
+Google gives reads and writes separate quotas. A night that reads everyone before it
+writes uses them one after the other: reads/60 + writes/60 minutes. Only the cap (D1)
+needs everyone; so once nearly every student has a snapshot from an earlier night, a
+student can be judged as soon as their sheet is read, counting the students not read
+yet by their last snapshot, and written at once, while the next sheets are read.
+
+At the end the cap is judged once more over tonight's sheets only. A student whose
+lost companies differ from what they were written with (a sheet read later changed a
+company's holders) is written again: `report.rewritten` counts them, usually none.
+The lottery's draws are saved from that final judgement only, so a provisional verdict
+never fixes a draw.
+"""
+from __future__ import annotations
+
+import queue
+from concurrent.futures import ThreadPoolExecutor
+
+from jobs.judging import Judge, Judgement
+from jobs.report import RunReport, StudentOutcome
+from jobs.student_steps import SheetRead, cpu_stage, read_student, write_student
+from sheetsync.config import Config
+from sheetsync.state import StateStore
+
+# Most students must already be known from a snapshot, or early verdicts would be guesses
+# (on the first night nobody is: everyone is read before anyone is judged).
+MAX_UNKNOWN_SHARE = 0.05
+MIN_BATCH = 10           # judging the cap over everyone costs ~0.2 s at 1,000 students
+
+
+def can_stream(jobs: list) -> bool:
+    to_read = [j for j in jobs if j.reuse is None]
+    unknown = sum(1 for j in to_read if j.last is None)
+    return bool(to_read) and unknown <= MAX_UNKNOWN_SHARE * len(jobs)
+
+
+def stream_night(backend, jobs: list, judge: Judge, config: Config, state: StateStore,
+                 report: RunReport, *, should_stop=None) -> tuple[Judgement, bool]:
+    """Read, judge and write everyone in overlapping batches; (final judgement, stopped)."""
+    year, today = judge.calendar.year, judge.now
+    report.streamed = True
+    view: dict[str, SheetRead] = {}        # every student's newest data: tonight's or a snapshot
+    settled: dict[str, set] = {}           # the cap verdict each student's sheet now shows
+    for j in jobs:
+        if j.reuse is not None:
+            r = read_student(backend, j.student, year, report, j.outcome, snapshot=j.reuse, today=today)
+        elif j.last is not None:           # to be read tonight; counts for the cap till then
+            r = read_student(backend, j.student, year, report, StudentOutcome(j.student.id, ""),
+                             snapshot=j.last, today=today)
+        else:
+            continue
+        if r is not None:
+            view[j.student.id] = r
+    to_read = [j for j in jobs if j.reuse is None]
+    arrivals = _Arrivals(backend)
+    start = backend.clock()
+
+    def read_one(j) -> None:
+        r = None
+        try:
+            backend.sleep(max(0.0, start - backend.clock()))      # not before it was asked for
+            r = read_student(backend, j.student, year, report, j.outcome, version=j.version,
+                             today=today)
+        finally:                           # the writer counts on one arrival per sheet
+            arrivals.put(backend.clock(), j.student.id, r)
+
+    stopped = False
+    with ThreadPoolExecutor(max_workers=max(1, config.quota["workers"])) as pool:
+        for j in to_read:
+            pool.submit(read_one, j)
+        batch = [j.student.id for j in jobs if j.reuse is not None]
+        pending = len(to_read)
+        while True:
+            if batch:
+                stopped = _write_batch(backend, view, batch, judge, config, state, report,
+                                       settled, should_stop)
+                if stopped:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    break
+            if not pending:
+                break
+            arrived = arrivals.take(min(MIN_BATCH, pending))
+            pending -= len(arrived)
+            batch = []
+            for sid, r in arrived:
+                if r is None:                  # failed or nothing to judge: out of the cap too
+                    view.pop(sid, None)
+                else:
+                    view[sid] = r
+                    batch.append(sid)
+    if stopped:
+        for j in jobs:
+            if j.student.id not in settled and j.outcome.status == "ok":
+                j.outcome.status = "skipped"
+                j.outcome.message = "not written: the service was stopping; the next run does it"
+    with cpu_stage(report, "rules"):
+        final = judge(list(view.values()))
+    if not stopped:
+        again = [sid for sid, r in view.items()
+                 if r.outcome.status == "ok" and settled.get(sid) != final.cap_of(sid)]
+        if again:
+            report.rewritten += sum(1 for sid in again if sid in settled)
+            _write_batch(backend, view, again, judge, config, state, report, settled, None, final)
+            final = judge(list(view.values()))
+    return final, stopped
+
+
+def _write_batch(backend, view: dict[str, SheetRead], batch: list[str], judge: Judge,
+                 config: Config, state: StateStore, report: RunReport, settled: dict,
+                 should_stop, judged: Judgement | None = None) -> bool:
+    """Judge `batch` with everyone in `view` counting for the cap, and write each; True
+    when told to stop."""
+    reads = list(view.values())
+    index = {r.student.id: i for i, r in enumerate(reads)}
+    batch = [sid for sid in batch if sid in index]
+    focus = set(batch)
+    if judged is None:
+        with cpu_stage(report, "rules"):
+            judged = judge(reads, focus)
+    for sid in batch:
+        if should_stop and should_stop():
+            return True
+        i = index[sid]
+        judged = write_student(backend, reads, i, judge, judged, config, state, report, focus)
+        view[sid] = reads[i]
+        if reads[i].outcome.status == "ok":
+            settled[sid] = judged.cap_of(sid)
+    return False
+
+
+class _Arrivals:
+    """Sheets read by the workers, handed to the writer in the order they were read.
+
+    Each carries the moment it was read on the backend's clock, and the writer takes
+    only what has been read by its own moment: with real time that is everything that
+    has arrived; on the benchmark's simulated clocks it keeps the two in step."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self._queue: queue.Queue = queue.Queue()
+        self._waiting: list[tuple[float, str, SheetRead | None]] = []
+
+    def put(self, moment: float, student: str, read: SheetRead | None) -> None:
+        self._queue.put((moment, student, read))
+
+    def take(self, at_least: int) -> list[tuple[str, SheetRead | None]]:
+        while len(self._waiting) < at_least:
+            self._waiting.append(self._queue.get())
+        while True:
+            try:
+                self._waiting.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        self._waiting.sort(key=lambda item: item[0])
+        lag = self._waiting[at_least - 1][0] - self.backend.clock()
+        if lag > 0:
+            self.backend.sleep(lag)
+        now = self.backend.clock()
+        n = max(at_least, sum(1 for item in self._waiting if item[0] <= now))
+        taken, self._waiting = self._waiting[:n], self._waiting[n:]
+        return [(student, read) for _, student, read in taken]

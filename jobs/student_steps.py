@@ -1,0 +1,187 @@
+"""One student's steps in a night: read and understand the sheet, plan and write it.
+
+Shared by the night that reads everyone before judging (jobs.nightly) and the night that
+writes while it reads (jobs.stream). Nothing here raises for one student's problem: it
+is put in their outcome, naming the sheet and the cell.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from jobs.judging import Judge, Judgement
+from jobs.report import RunReport, StudentOutcome
+from sheetsync.config import Config, Student
+from sheetsync.engine.registry import registry
+from sheetsync.errors import SheetChangedError, SheetsyncError
+from sheetsync.normalize import Normalized, read_crm
+from sheetsync.state import StateStore
+from sheetsync.workbook import Workbook, cell_text
+from sheetsync.writeback.cleanup import cleanup_writes
+from sheetsync.writeback.sheet import plan_student
+from sheetsync.writeback.summary import build_summary
+
+log = logging.getLogger("sheetsync.nightly")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_EDIT_RETRIES = 3
+
+
+@dataclass
+class SheetRead:
+    student: Student
+    outcome: StudentOutcome
+    workbook: Workbook
+    tab: str
+    normalized: Normalized
+    taken_on: str = ""             # when the sheet was last read from the backend
+    fresh: bool = True             # read tonight (False: tonight's listing showed no change)
+
+
+def read_student(backend, student: Student, year: int, report: RunReport,
+                 outcome: StudentOutcome | None = None, *, version: str | None = None,
+                 snapshot=None, today: dt.date | None = None) -> SheetRead | None:
+    """Read and understand one student's sheet; None when there is nothing to judge."""
+    if outcome is None:
+        outcome = StudentOutcome(id=student.id, name=student.name)
+        report.students.append(outcome)
+    try:
+        if snapshot is not None:
+            workbook, taken_on, fresh = snapshot[2], snapshot[1], False
+        else:
+            workbook = backend.read(student, version=version)
+            taken_on, fresh = (today or dt.date.today()).isoformat(), True
+        with cpu_stage(report, "normalise"):
+            reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
+                               student=student.id)
+        if reading.tab is None:
+            outcome.status = "skipped"
+            outcome.message = no_tab_message(workbook, student.tab)
+            return None
+        norm = reading.normalized
+        outcome.tab, outcome.leads = reading.tab, len(norm.frame)
+        outcome.understood = reading.report_lines()
+        outcome.fields = sorted({c.field for c in norm.columns if c.field})
+        outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
+        outcome.unmapped_columns = norm.unmapped
+        return SheetRead(student, outcome, workbook, reading.tab, norm, taken_on, fresh)
+    except SheetsyncError as e:
+        outcome.status, outcome.message = "failed", str(e)
+    except Exception as e:     # a bug must not stop the other students
+        log.exception("reading %s", student.id)
+        outcome.status = "failed"
+        outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
+    return None
+
+
+def no_tab_message(workbook: Workbook, configured: str | None) -> str:
+    where = f"{workbook.location}"
+    if configured:
+        return f"configured tab {configured!r} not found in {where} (tabs: {', '.join(workbook.tabs)})"
+    if not any(t.rows for t in workbook.tabs.values()):
+        return f"the workbook is empty: {where}"
+    return (f"no tab with a recognisable header (columns like Företag/Company, Telefon/Phone,"
+            f" Status) in {where}; tabs: {', '.join(workbook.tabs)}")
+
+
+def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged: Judgement,
+                  config: Config, state: StateStore, report: RunReport,
+                  focus: set[str] | None = None) -> Judgement:
+    """Plan and write one student's sheet; on an edit in between, read and judge again
+    (`focus`: the students the judgement covers, default all)."""
+    for attempt in range(MAX_EDIT_RETRIES + 1):
+        r = reads[i]
+        try:
+            with cpu_stage(report, "plan"):
+                plan = plan_for(r, judged, judge, config)
+            r.outcome.flags = len(judged.found_of(r.student.id))
+            if report.dry_run:
+                report.plans.append(plan.describe())
+                return judged
+            if not plan:
+                keep_snapshot(backend, state, r, plan)
+                return judged
+            r.outcome.cells_written = backend.write(r.student, plan, r.workbook)
+            if plan.student_cells:
+                state.log_cell_writes(report.run_id, r.student.id,
+                                      [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
+            keep_snapshot(backend, state, r, plan)
+            return judged
+        except SheetChangedError:
+            if attempt == MAX_EDIT_RETRIES:
+                r.outcome.status = "skipped"
+                r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
+                                     " nothing written, next night tries again")
+                return judged
+            fresh = read_student(backend, r.student, judge.calendar.year, report, r.outcome, today=judge.now)
+            if fresh is None:
+                return judged
+            reads[i] = fresh
+            judged = judge(reads, focus)
+            report.edit_retries += 1
+        except SheetsyncError as e:
+            r.outcome.status, r.outcome.message = "failed", str(e)
+            return judged
+        except Exception as e:
+            log.exception("writing %s", r.student.id)
+            r.outcome.status = "failed"
+            r.outcome.message = f"internal error while writing: {type(e).__name__}: {e}"
+            return judged
+    return judged
+
+
+class cpu_stage:
+    """Adds the CPU time of a stage (this thread's) to report.cpu[name]."""
+
+    def __init__(self, report: RunReport, name: str):
+        self.report, self.name = report, name
+
+    def __enter__(self):
+        self.start = time.thread_time()
+
+    def __exit__(self, *exc):
+        spent = time.thread_time() - self.start
+        self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
+
+
+def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
+    """The sheet as it now is, with the version it now has, so that tomorrow an
+    unchanged sheet costs no read. After our own write the version is asked again; any
+    edit that slips in between is caught by the version check before the next write.
+    `r` then stands for the sheet as written, for a second write the same night."""
+    if plan:
+        version = backend.version_now(r.student)
+        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs)
+        workbook.version = version
+        r.workbook = workbook
+    else:
+        if not r.fresh:
+            return
+        version, workbook = r.workbook.version, r.workbook
+    if version:
+        state.save_snapshot(r.student.id, version, r.taken_on, workbook)
+
+
+def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
+    sid, language = r.student.id, config.language
+    rule_of = registry()
+    leads = judged.leads_of(sid)
+    mine = judged.found_of(sid)
+    states, steps = judged.per_lead(sid)
+    per_row_flags: dict[int, list[tuple]] = {}
+    for f in mine[mine["row"].notna()].itertuples():
+        text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
+        per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
+    flags = {row: "; ".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
+    rows = leads["row"].astype(int)
+    per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
+    student_msgs = [f"{f.code} {rule_of[f.code].text(language, f.params)}"
+                    for f in mine[mine["row"].isna()].itertuples()]
+    lost = [p["company"] for p in mine[mine["code"] == "LC01"]["params"]]
+    summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
+                            calendar=judge.calendar, language=language)
+    plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language)
+    if config.cleanup["in_place"]:
+        plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, judge.calendar.year)
+    return plan
