@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import resource
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -30,8 +31,22 @@ NOW = dt.date(2026, 5, 12)
 
 
 class VirtualClock:
+    """Simulated seconds with a timeline per thread: a thread's sleep moves its own time
+    only, so the reader waiting on the read quota and the writer on the write quota
+    overlap as they would in real time. A new thread starts at 0 and catches up when it
+    gets work (jobs.stream waits for the moment a read was asked for, and the writer for
+    the moment a sheet was read). A night's wall time is the main thread's at the end."""
+
     def __init__(self):
-        self.t = 0.0
+        self._local = threading.local()
+
+    @property
+    def t(self) -> float:
+        return getattr(self._local, "t", 0.0)
+
+    @t.setter
+    def t(self, value: float) -> None:
+        self._local.t = value
 
     def now(self) -> float:
         return self.t

@@ -76,7 +76,8 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
                 if on_student:
                     on_student(o)
         else:
-            reads = _read_all(backend, jobs, config, calendar.year, now, report)
+            reads = _read_all(backend, jobs, config, calendar.year, now, report,
+                              prepare=write_students and not dry_run)
             with cpu_stage(report, "rules"):
                 judged = judge(reads)
             stopped, judged = _write_all(backend, reads, judge, judged, config, state, report,
@@ -139,12 +140,15 @@ def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date
 
 
 def _read_all(backend, jobs: list[ReadJob], config: Config, year: int, now: dt.date,
-              report: RunReport) -> list[SheetRead]:
+              report: RunReport, prepare: bool) -> list[SheetRead]:
     """Every student's sheet (or unchanged snapshot), by a small pool of workers: the
-    rate limiter paces them."""
+    rate limiter paces them. With `prepare`, a sheet that lacks the owned columns or the
+    summary tab gets them right after its read (on Google: while the others are read)."""
+    language = config.language if prepare else None
+
     def one(j: ReadJob):
         return read_student(backend, j.student, year, report, j.outcome, version=j.version,
-                            snapshot=j.reuse, today=now)
+                            snapshot=j.reuse, today=now, prepare_in=language)
     workers = max(1, config.quota["workers"])
     if workers == 1 or len(jobs) < 2:
         results = [one(j) for j in jobs]

@@ -61,7 +61,7 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
         try:
             backend.sleep(max(0.0, start - backend.clock()))      # not before it was asked for
             r = read_student(backend, j.student, year, report, j.outcome, version=j.version,
-                             today=today)
+                             today=today, prepare_in=config.language)
         finally:                           # the writer counts on one arrival per sheet
             arrivals.put(backend.clock(), j.student.id, r)
 

@@ -20,7 +20,7 @@ from sheetsync.normalize import Normalized, read_crm
 from sheetsync.state import StateStore
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
-from sheetsync.writeback.sheet import plan_student
+from sheetsync.writeback.sheet import plan_shape, plan_student
 from sheetsync.writeback.summary import build_summary
 
 log = logging.getLogger("sheetsync.nightly")
@@ -41,8 +41,11 @@ class SheetRead:
 
 def read_student(backend, student: Student, year: int, report: RunReport,
                  outcome: StudentOutcome | None = None, *, version: str | None = None,
-                 snapshot=None, today: dt.date | None = None) -> SheetRead | None:
-    """Read and understand one student's sheet; None when there is nothing to judge."""
+                 snapshot=None, today: dt.date | None = None,
+                 prepare_in: str | None = None) -> SheetRead | None:
+    """Read and understand one student's sheet; None when there is nothing to judge.
+    `prepare_in` (a language): let a backend that can make the owned columns and the
+    summary tab right after the read (Google) do so now."""
     if outcome is None:
         outcome = StudentOutcome(id=student.id, name=student.name)
         report.students.append(outcome)
@@ -55,6 +58,8 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         with cpu_stage(report, "normalise"):
             reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
                                student=student.id)
+        if reading.tab is not None and fresh and prepare_in and backend.prepares_on_read:
+            workbook, reading = _prepare(backend, student, workbook, reading, year, prepare_in, report)
         if reading.tab is None:
             outcome.status = "skipped"
             outcome.message = no_tab_message(workbook, student.tab)
@@ -73,6 +78,23 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         outcome.status = "failed"
         outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
     return None
+
+
+def _prepare(backend, student: Student, workbook: Workbook, reading, year: int, language: str,
+             report: RunReport):
+    """The sheet's structure made now; the sheet as it is after. If it shows a student's
+    edit since our read (not just our headers and tab), it is understood again."""
+    shape = plan_shape(student.id, workbook, reading.tab, reading.normalized.header_row, language)
+    if not shape:
+        return workbook, reading
+    shaped = backend.prepare(student, shape, workbook)
+    expected = workbook.with_writes(shape.writes, shape.new_tabs)
+    if {t: tab.rows for t, tab in shaped.tabs.items()} == {t: tab.rows for t, tab in expected.tabs.items()}:
+        return shaped, reading
+    report.edit_retries += 1
+    with cpu_stage(report, "normalise"):
+        return shaped, read_crm(shaped, tab=student.tab, overrides=student.columns, year=year,
+                                student=student.id)
 
 
 def no_tab_message(workbook: Workbook, configured: str | None) -> str:

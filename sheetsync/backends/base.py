@@ -34,6 +34,14 @@ class Backend(ABC):
         """The file's version right now (after our own write)."""
         return None
 
+    prepares_on_read = False
+
+    def prepare(self, student: Student, shape: WritePlan, read: Workbook) -> Workbook:
+        """Apply a plan's structure (writeback.sheet.plan_shape) right after the read and
+        return the sheet as it then is. Only a backend that sets `prepares_on_read` (one
+        whose structural calls cost quota the reads do not use) is asked."""
+        return read
+
     @abstractmethod
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
         """Apply the plan (owned cells only); return the number of cells written.

@@ -16,6 +16,7 @@ import time
 
 import gspread
 import requests
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
 from google.oauth2.service_account import Credentials
 
@@ -36,6 +37,7 @@ READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,i
                "gridProperties(rowCount,columnCount)),data(rowData(values(formattedValue))))")
 MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 
@@ -136,19 +138,47 @@ class GoogleBackend(Backend):
         return book
 
     def version_now(self, student: Student) -> str | None:
+        """The version after our own change. If Drive says someone else changed the file
+        last (a student's edit slipped in right after ours), the version is marked so it
+        never matches: the next write, or tomorrow's listing, then reads the sheet again."""
         try:
-            return self.version(spreadsheet_id(student.sheet), student.id)
+            return self.version(spreadsheet_id(student.sheet), student.id, ours=True)
         except BackendError:
             return None
 
-    def version(self, sid: str, student: str | None) -> str:
+    def version(self, sid: str, student: str | None, *, ours: bool = False) -> str:
         """Drive's `version` of the file: it grows with every change (Drive quota, not Sheets')."""
+        fields = "version,modifiedTime" + (",lastModifyingUser(me)" if ours else "")
         reply = self._call("drive", lambda: self.http.request(
-            "get", f"{DRIVE_FILES}/{sid}", params={"fields": "version,modifiedTime",
+            "get", f"{DRIVE_FILES}/{sid}", params={"fields": fields,
                                                    "supportsAllDrives": True}).json(), student, sid)
-        return str(reply.get("version", ""))
+        version = str(reply.get("version", ""))
+        if ours and reply.get("lastModifyingUser", {}).get("me") is False:
+            return version + EDITED_AFTER_US
+        return version
 
     # ---- writing ------------------------------------------------------------------------
+    prepares_on_read = True
+
+    def prepare(self, student: Student, shape: WritePlan, read: Workbook) -> Workbook:
+        """The owned columns, their colours and the summary tab in one structural call made
+        right after the read, so on a first night the write quota does it while the read
+        quota is still reading. Google returns the spreadsheet as it is just after the
+        change, in the same call: a student's edit since our read shows in it. Its Drive
+        version is then what the write checks against."""
+        if not shape:
+            return read
+        sid = spreadsheet_id(student.sheet)
+        body = {"requests": self._shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats)
+                + _cell_requests(shape.writes, read),
+                "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
+        reply = self._call("structural", lambda: self.http.request(
+            "post", SPREADSHEET_BATCH_UPDATE_URL % sid, json=body,
+            params={"fields": f"updatedSpreadsheet({READ_FIELDS})"}).json(), student.id, sid)
+        book = _workbook(reply.get("updatedSpreadsheet", {}), sid)
+        book.version = self.version_now(student)
+        return book
+
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
         if not plan:
             return 0
@@ -376,6 +406,22 @@ def _workbook(meta: dict, sid: str) -> Workbook:
                                            (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
     return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
                     location=f"spreadsheet {sid}")
+
+
+def _cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:
+    """Our own header cells, in the structural call: a stringValue is never parsed."""
+    out = []
+    for w in writes:
+        tab = read.tab(w.tab)
+        if tab is None or tab.sheet_id is None:
+            continue
+        kind = "numberValue" if isinstance(w.value, (int, float)) else "stringValue"
+        out.append({"updateCells": {
+            "start": {"sheetId": tab.sheet_id, "rowIndex": w.row - 1, "columnIndex": w.col - 1},
+            "rows": [{"values": [{"userEnteredValue": {kind: w.value if kind == "numberValue"
+                                                       else str(w.value)}}]}],
+            "fields": "userEnteredValue"}})
+    return out
 
 
 def _column_range(sheet_id: int, col: int) -> dict:

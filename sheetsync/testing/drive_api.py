@@ -9,14 +9,18 @@ from sheetsync.testing.store import Spreadsheet
 SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
-def file_json(book: Spreadsheet) -> dict:
+def file_json(book: Spreadsheet, caller: str = "") -> dict:
+    """A file as Drive shows it to `caller` (lastModifyingUser.me: the caller changed it last)."""
+    last = book.modified_by or book.owner
     return {"kind": "drive#file", "id": book.id, "name": book.title, "mimeType": SHEET_MIME,
             "version": str(book.version),
             "createdTime": "2026-01-01T00:00:00.000Z",
             "modifiedTime": book.modified.strftime("%Y-%m-%dT%H:%M:%S.") +
             f"{book.modified.microsecond // 1000:03d}Z",
             "owners": [{"emailAddress": book.owner,
-                        "displayName": book.owner.split("@")[0].replace(".", " ").title()}]}
+                        "displayName": book.owner.split("@")[0].replace(".", " ").title()}],
+            "lastModifyingUser": {"kind": "drive#user", "emailAddress": last, "me": last == caller,
+                                  "displayName": last.split("@")[0].replace(".", " ").title()}}
 
 
 def _fields(record: dict, fields: str | None) -> dict:
@@ -49,8 +53,8 @@ def list_files(books: list[Spreadsheet], params: dict) -> dict:
     return reply
 
 
-def get_file(book: Spreadsheet, params: dict) -> dict:
-    return _fields(file_json(book), params.get("fields", [None])[0])
+def get_file(book: Spreadsheet, params: dict, caller: str = "") -> dict:
+    return _fields(file_json(book, caller), params.get("fields", [None])[0])
 
 
 def add_permission(book: Spreadsheet, body: dict) -> dict:

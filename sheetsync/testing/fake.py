@@ -72,6 +72,7 @@ class FakeGoogle:
         self._emails: set[str] = set()
         self._revoked: set[str] = set()
         self._token_failures = 0
+        self._caller = ""                 # the service account of the request being answered
         self._lock = threading.RLock()
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
 
@@ -240,6 +241,7 @@ class FakeGoogle:
         if self.quotas and kind in ("read", "write"):
             self._take_quota(kind, email)
         body = json.loads(request.body) if request.body else {}
+        self._caller = email
         if "/drive/" in path:
             return 200, self._drive(request.method, path, params, body)
         return 200, self._sheets(request.method, path, params, body)
@@ -297,11 +299,18 @@ class FakeGoogle:
         if not m:
             raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
         book = self._book(m[1])
-        rest = m[2]
+        version = book.version
+        try:
+            return self._sheets_call(book, method, m[2], params, body)
+        finally:
+            if book.version != version:      # the change is the caller's
+                book.modified_by = self._caller
+
+    def _sheets_call(self, book, method, rest, params, body) -> dict:
         if rest == "" and method == "GET":
             return sheets_api.get_spreadsheet(book, params)
         if rest == ":batchUpdate" and method == "POST":
-            return sheets_api.batch_update(book, body)
+            return sheets_api.batch_update(book, body, params)
         if rest == "/values:batchGet" and method == "GET":
             render = params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
             return {"spreadsheetId": book.id, "valueRanges": [
@@ -363,7 +372,7 @@ class FakeGoogle:
         if perms and method == "POST":
             return drive_api.add_permission(book, body)
         if method == "GET":
-            return drive_api.get_file(book, params)
+            return drive_api.get_file(book, params, self._caller)
         if method == "DELETE":
             del self.books[fid]
             return {}

@@ -183,7 +183,10 @@ STRUCTURAL = ("addSheet", "deleteSheet", "updateSheetProperties", "repeatCell", 
               "autoResizeDimensions", "appendDimension", "createDeveloperMetadata")
 
 
-def batch_update(book: Spreadsheet, body: dict) -> dict:
+def batch_update(book: Spreadsheet, body: dict, params: dict | None = None) -> dict:
+    """The requests in order; with includeSpreadsheetInResponse, the spreadsheet as it is
+    right after them (grid data when responseIncludeGridData, or when a `fields` mask on
+    the call names it), as `updatedSpreadsheet`."""
     replies = []
     for req in body.get("requests", []):
         if len(req) != 1 or next(iter(req)) not in STRUCTURAL:
@@ -191,7 +194,12 @@ def batch_update(book: Spreadsheet, body: dict) -> dict:
         kind, args = next(iter(req.items()))
         replies.append(_structural(book, kind, args))
     book.touch()
-    return {"spreadsheetId": book.id, "replies": replies}
+    reply = {"spreadsheetId": book.id, "replies": replies}
+    if body.get("includeSpreadsheetInResponse"):
+        mask = (params or {}).get("fields", [None])[0]
+        include = ("data" in mask or "rowData" in mask) if mask else bool(body.get("responseIncludeGridData"))
+        reply["updatedSpreadsheet"] = spreadsheet_json(book, body.get("responseRanges", []), include)
+    return apply_mask(reply, parse_mask(mask)) if body.get("includeSpreadsheetInResponse") and mask else reply
 
 
 def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
@@ -226,6 +234,9 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         else:
             sheet.rows += int(args.get("length", 0))
         return {}
+    if kind == "updateCells" and "start" in args:
+        _update_cells(_sheet_by_id(book, args["start"].get("sheetId")), args)
+        return {}
     book.requests.append({kind: args})        # formats, rules, charts: stored, not rendered
     if kind == "addChart":
         chart = {"chartId": len(book.requests), **args.get("chart", {})}
@@ -234,6 +245,29 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         (book.sheet_by_id(anchor) or book.sheets[0]).charts.append(chart)
         return {"addChart": {"chart": chart}}
     return {}
+
+
+def _update_cells(sheet: Sheet, args: dict) -> None:
+    """updateCells from a start cell: userEnteredValue only (stringValue is never parsed,
+    like RAW); cells outside the grid are refused as Google refuses them."""
+    start = args["start"]
+    r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+    for dr, row in enumerate(args.get("rows", [])):
+        for dc, value in enumerate(row.get("values", [])):
+            r, c = r0 + dr, c0 + dc
+            if r >= sheet.rows or c >= sheet.cols:
+                raise bad_request(f"Invalid requests[0].updateCells: GridCoordinate is outside"
+                                  f" the grid of sheet {sheet.sheet_id}")
+            entered = value.get("userEnteredValue", {})
+            if "formulaValue" in entered:
+                cell = user_entered_cell(entered["formulaValue"])
+            else:
+                cell = raw_cell(entered.get("stringValue", entered.get("numberValue",
+                                                                       entered.get("boolValue"))))
+            if cell is None:
+                sheet.cells.pop((r, c), None)
+            else:
+                sheet.cells[(r, c)] = cell
 
 
 def _sheet_by_id(book: Spreadsheet, sheet_id) -> Sheet:

@@ -114,6 +114,7 @@ class Spreadsheet:
     shared_with_service: bool = True
     requests: list[dict] = field(default_factory=list)     # structural requests, stored
     next_sheet_id: int = 1
+    modified_by: str = ""            # who made the last change ('' = the owner)
 
     def sheet(self, title: str | None) -> Sheet | None:
         if title is None:
@@ -123,7 +124,8 @@ class Spreadsheet:
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
-    def touch(self) -> None:
+    def touch(self, by: str = "") -> None:
+        self.modified_by = by
         self.version += 1
         self.modified = max(dt.datetime.now(dt.timezone.utc),
                             self.modified + dt.timedelta(milliseconds=1))

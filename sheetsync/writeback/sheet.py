@@ -33,3 +33,15 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     if not plan.new_tabs and all((w.tab, w.row, w.col) == (SUMMARY_TAB, *UPDATED_CELL) for w in plan.writes):
         plan.writes = []          # only the date moved: nothing to tell the student, no write
     return plan
+
+
+def plan_shape(student: str, workbook: Workbook, crm_tab: str, header_row: int,
+               language: str) -> WritePlan:
+    """What the sheet needs before any flag, from its layout alone: the owned columns'
+    headers and colours, and the summary tab. Empty once they are there. Google makes it
+    while the night is still reading (GoogleBackend.prepare), so the write quota does
+    this work while the read quota reads."""
+    plan = plan_student(student, workbook, crm_tab, header_row, {}, [], language)
+    plan.writes = [w for w in plan.writes if w.tab == crm_tab and w.row == header_row + 1]
+    return plan
+

@@ -40,8 +40,17 @@ def assert_flags_on_their_leads(rows):
             assert not any(c in text for c in ("CL05", "CL04", "FU02")), (company, text)
 
 
+# when the student's edit lands, as the calls on their sheet go: read, the structural call
+# that adds our columns and tab (it returns the sheet as it then is), the Drive version
+# after it, the Drive version check just before the values write
+MOMENTS = {"before our columns": {"kind": "write"},
+           "just after our columns": {"kind": "drive"},
+           "before the flags": {"kind": "drive", "skip": 1}}
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
 @pytest.mark.parametrize("edit", ["insert", "sort"])
-def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_path, now, edit):
+def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_path, now, edit, moment):
     with FakeGoogle() as google:
         sid = google.create_spreadsheet("CRM", {"CRM": [HEADER] + LEADS})
         google.credentials_file(tmp_path / "credentials.json")
@@ -52,9 +61,8 @@ def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_pat
             if edit == "insert":
                 google.insert_rows(sid, "CRM", 2, [["Spotify", "Eva", "070-555 55 55", "ja"]])
             else:
-                google.set_values(sid, "CRM", [rows[0]] + sorted(rows[1:], reverse=True))
-        # the listing gives the version at read; the check before the write sees the edit
-        google.before(student_edits, kind="drive", path=sid)
+                google.set_values(sid, "CRM", [rows[0]] + sorted(rows[1:]))      # A-Z: a new order
+        google.before(student_edits, path=sid, **MOMENTS[moment])
         report = run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
         assert report.students[0].status == "ok", report.table()
         assert report.edit_retries == 1
