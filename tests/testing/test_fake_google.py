@@ -115,6 +115,43 @@ def test_batch_update_add_sheet_and_stored_requests(google, client):
     assert google.books[sid].requests == [{"addConditionalFormatRule": {"rule": {}, "index": 0}}]
 
 
+def test_update_cells_and_the_spreadsheet_returned_by_a_batch_update(google, client):
+    sid = google.create_spreadsheet("T", {"CRM": [["Företag"], ["Volvo"]]}, rows=5, cols=2)
+    sheet_id = google.books[sid].sheets[0].sheet_id
+    cell = {"userEnteredValue": {"stringValue": "=IMPORTRANGE(1)"}}
+    reply = client.http_client.request(
+        "post", f"https://sheets.googleapis.com/v4/spreadsheets/{sid}:batchUpdate",
+        params={"fields": "updatedSpreadsheet(sheets(properties(title,gridProperties(columnCount)),"
+                          "data(rowData(values(formattedValue)))))"},
+        json={"requests": [{"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": 1}},
+                           {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 2},
+                                            "rows": [{"values": [cell]}], "fields": "userEnteredValue"}}],
+              "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}).json()
+    assert reply == {"updatedSpreadsheet": {"sheets": [{
+        "properties": {"title": "CRM", "gridProperties": {"columnCount": 3}},
+        "data": [{"rowData": [{"values": [{"formattedValue": "Företag"}, {},
+                                          {"formattedValue": "=IMPORTRANGE(1)"}]},
+                              {"values": [{"formattedValue": "Volvo"}]}]}]}]}}
+    assert not google.is_formula(sid, "CRM", 1, 3)              # a stringValue stays text
+    outside = {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 9, "columnIndex": 0},
+                               "rows": [{"values": [cell]}], "fields": "userEnteredValue"}}
+    with pytest.raises(gspread.exceptions.APIError):
+        client.http_client.batch_update(sid, {"requests": [outside]})
+
+
+def test_drive_names_who_changed_a_file_last(google, client):
+    sid = google.create_spreadsheet("T", {"Sheet1": []})
+
+    def last():
+        return client.http_client.request(
+            "get", f"https://www.googleapis.com/drive/v3/files/{sid}",
+            params={"fields": "version,lastModifyingUser(me)"}).json()["lastModifyingUser"]["me"]
+    client.open_by_key(sid).sheet1.update([["x"]], "A1")
+    assert last() is True                       # the service account's own change
+    google.set_values(sid, "Sheet1", [["y"]])   # then a person's
+    assert last() is False
+
+
 def test_field_mask_and_grid_data_in_one_call(google, client):
     sid = google.create_spreadsheet("T", {"A": [["x", "", "y"]], "B": []})
     meta = client.http_client.fetch_sheet_metadata(sid, params={
