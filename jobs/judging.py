@@ -18,6 +18,7 @@ from sheetsync.config import Config
 from sheetsync.engine import findings as F
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import next_steps, state_labels
+from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
 from sheetsync.normalize import normalize
 from sheetsync.writeback.summary import SummaryData
@@ -64,6 +65,11 @@ class _Own:
     found: pd.DataFrame
     states: np.ndarray
     steps: np.ndarray
+    shared: pd.DataFrame          # the few columns the cohort-wide rules read
+
+
+def _shared_columns() -> list[str]:
+    return sorted({c for rule in registry().values() if rule.cohort_wide for c in rule.columns})
 
 
 class Judge:
@@ -76,12 +82,12 @@ class Judge:
     def __call__(self, reads: list, focus: set[str] | None = None) -> Judgement:
         """Everyone in `reads` counts for the cap; the judgement covers `focus` (default all)."""
         chosen = reads if focus is None else [r for r in reads if r.student.id in focus]
-        self._judge_own([r for r in chosen if not self._known(r)])
-        everyone = _concat([r.normalized.frame for r in reads])
+        self._judge_own([r for r in reads if not self._known(r)])
+        everyone = _concat([self._own[r.student.id].shared for r in reads])
         cap_found, new_draws = run_rules(everyone, now=self.now, calendar=self.calendar,
                                          settings=self.config.rules, draws=self.draws,
                                          cohort_wide=True)
-        cohort = everyone if focus is None else _concat([r.normalized.frame for r in chosen])
+        cohort = _concat([r.normalized.frame for r in chosen])
         own = [self._own[r.student.id] for r in chosen]
         if focus is not None:
             cap_found = cap_found[cap_found["student"].isin(focus)]
@@ -107,11 +113,13 @@ class Judge:
         steps = next_steps(batch, self.now, language).to_numpy(dtype=object)
         rows_of = batch.groupby("student", sort=False).indices if len(batch) else {}
         found_of = found.groupby("student", sort=False).indices if len(found) else {}
+        shared = _shared_columns()
         for r in reads:
             sid = r.student.id
             rows = rows_of.get(sid, np.array([], dtype=int))
             mine = found.iloc[found_of.get(sid, [])].reset_index(drop=True)
-            self._own[sid] = _Own(r.normalized.frame, mine, states[rows], steps[rows])
+            self._own[sid] = _Own(r.normalized.frame, mine, states[rows], steps[rows],
+                                  r.normalized.frame[shared])
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -26,6 +26,7 @@ class Rule:
     config: dict = {}                       # setting -> default; types checked in config
     message: dict[str, str] = {}            # language -> text with {params}
     cohort_wide: bool = False               # judges students together (D1's cap), not one by one
+    columns: tuple[str, ...] = ()           # a cohort-wide rule: the lead fields it reads
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

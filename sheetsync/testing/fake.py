@@ -214,10 +214,19 @@ class FakeGoogle:
         if self.latency:
             self.sleep(self.latency)
         with self._lock:
+            self._forget_bodies()
             self._run_hooks(request.method, path, kind)
             status, body = self._dispatch(request, path, params, kind)
             self.requests.append(Call(request.method, path, status, kind, url.query))
         return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(body)
+
+    def _forget_bodies(self) -> None:
+        """`responses` keeps every request and reply it served, bodies included: at 1,000
+        sheets that is hundreds of MiB that the real API never costs us. `requests` (our
+        own log, without bodies) is what tests look at."""
+        self._mock.calls.reset()
+        for match in self._mock.registered():
+            match.calls.reset()
 
     def _dispatch(self, request, path, params, kind) -> tuple[int, dict]:
         try:
