@@ -178,8 +178,12 @@ def main() -> None:
             google.set_values(sid, "CRM", rows)
         clock.t += 24 * 3600                     # the next night
         ours(google, clock, config, sheets, f"second run, {len(edited)} sheets edited", args.students)
+        clock.t += 24 * 3600
+        config.quota["full_read_every_days"] = 0   # the weekly night that reads every sheet
+        ours(google, clock, config, sheets, "third run, every sheet read again (the weekly full read),"
+             " none edited", args.students)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"\npeak memory of both runs: {peak:.0f} MiB for the whole process, of which the fake's"
+        print(f"\npeak memory of the three runs: {peak:.0f} MiB for the whole process, of which the fake's"
               f" copy of {args.students} sheets and the generated cohort {fake_rss:.0f} MiB"
               f" (sheetsync itself: about {peak - fake_rss:.0f} MiB)")
         clock.t += 120                           # let the quota windows empty

@@ -84,9 +84,7 @@ class Judge:
         chosen = reads if focus is None else [r for r in reads if r.student.id in focus]
         self._judge_own([r for r in reads if not self._known(r)])
         everyone = _concat([self._own[r.student.id].shared for r in reads])
-        cap_found, new_draws = run_rules(everyone, now=self.now, calendar=self.calendar,
-                                         settings=self.config.rules, draws=self.draws,
-                                         cohort_wide=True)
+        cap_found, new_draws = self._judge_together(everyone, chosen, focus)
         cohort = _concat([r.normalized.frame for r in chosen])
         own = [self._own[r.student.id] for r in chosen]
         if focus is not None:
@@ -96,6 +94,23 @@ class Judge:
         states = pd.Series(_join([o.states for o in own]), index=cohort.index, dtype=object)
         steps = pd.Series(_join([o.steps for o in own]), index=cohort.index, dtype=object)
         return Judgement(cohort, found, states, steps, new_draws, self.now)
+
+    def _judge_together(self, everyone: pd.DataFrame, chosen: list, focus: set[str] | None):
+        """The cohort-wide rules. For a batch, a rule that judges per key (the cap: per
+        company) needs only the rows sharing a key with the batch: a fraction of the cohort."""
+        parts, new_draws = [], {}
+        for code, rule in registry().items():
+            if not rule.cohort_wide:
+                continue
+            rows = everyone
+            if focus is not None and rule.judged_per in everyone:
+                keys = pd.unique(_concat([self._own[r.student.id].shared for r in chosen])[rule.judged_per])
+                rows = everyone[everyone[rule.judged_per].isin(keys)]
+            found, draws = run_rules(rows, now=self.now, calendar=self.calendar,
+                                     settings=self.config.rules, draws=self.draws, only=(code,))
+            parts.append(found)
+            new_draws.update(draws)
+        return F.concat(parts), new_draws
 
     def _known(self, read) -> bool:
         own = self._own.get(read.student.id)

@@ -26,7 +26,7 @@ from sheetsync.state import StateStore
 # Most students must already be known from a snapshot, or early verdicts would be guesses
 # (on the first night nobody is: everyone is read before anyone is judged).
 MAX_UNKNOWN_SHARE = 0.05
-MIN_BATCH = 10           # judging the cap over everyone costs ~0.2 s at 1,000 students
+MIN_BATCH = 10           # each batch judges the cap again: a tenth of what is left, 10 at least
 
 
 def can_stream(jobs: list) -> bool:
@@ -52,6 +52,7 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
             continue
         if r is not None:
             view[j.student.id] = r
+        j.last = None                      # held by the view until tonight's read replaces it
     to_read = [j for j in jobs if j.reuse is None]
     arrivals = _Arrivals(backend)
     start = backend.clock()
@@ -80,7 +81,7 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
                     break
             if not pending:
                 break
-            arrived = arrivals.take(min(MIN_BATCH, pending))
+            arrived = arrivals.take(min(pending, max(MIN_BATCH, pending // 10)))
             pending -= len(arrived)
             batch = []
             for sid, r in arrived:
@@ -134,11 +135,14 @@ class _Arrivals:
 
     Each carries the moment it was read on the backend's clock, and the writer takes
     only what has been read by its own moment: with real time that is everything that
-    has arrived; on the benchmark's simulated clocks it keeps the two in step."""
+    has arrived; on the benchmark's simulated clocks it keeps the two in step. At most
+    HELD sheets wait, so a reader far ahead of the writer waits instead of holding the
+    whole cohort twice in memory (the view still has the snapshots)."""
+    HELD = 200
 
     def __init__(self, backend):
         self.backend = backend
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue = queue.Queue(maxsize=self.HELD)
         self._waiting: list[tuple[float, str, SheetRead | None]] = []
 
     def put(self, moment: float, student: str, read: SheetRead | None) -> None:
@@ -147,7 +151,7 @@ class _Arrivals:
     def take(self, at_least: int) -> list[tuple[str, SheetRead | None]]:
         while len(self._waiting) < at_least:
             self._waiting.append(self._queue.get())
-        while True:
+        while len(self._waiting) < at_least + self.HELD:
             try:
                 self._waiting.append(self._queue.get_nowait())
             except queue.Empty:

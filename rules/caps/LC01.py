@@ -24,6 +24,7 @@ class LeadCap(Rule):
     code, name, severity = "LC01", "caps.over_cap", "warning"
     cohort_wide = True
     columns = ("student", "row", "company", "company_key", "stage", "attempts")
+    judged_per = "company_key"
     config = {"cap": 3, "protect_contacted": True, "seed": "sheetsync"}
     message = {"sv": "{company}: fler än {cap} studenter har företaget och lotten föll inte på dig"
                      " – välj ett annat lead",

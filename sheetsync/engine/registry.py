@@ -27,6 +27,7 @@ class Rule:
     message: dict[str, str] = {}            # language -> text with {params}
     cohort_wide: bool = False               # judges students together (D1's cap), not one by one
     columns: tuple[str, ...] = ()           # a cohort-wide rule: the lead fields it reads
+    judged_per: str | None = None           # ...and the field whose holders decide together
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
