@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -91,7 +92,8 @@ def _prepare(backend, student: Student, workbook: Workbook, reading, year: int, 
     expected = workbook.with_writes(shape.writes, shape.new_tabs)
     if {t: tab.rows for t, tab in shaped.tabs.items()} == {t: tab.rows for t, tab in expected.tabs.items()}:
         return shaped, reading
-    report.edit_retries += 1
+    with cpu_stage._lock:
+        report.edit_retries += 1
     with cpu_stage(report, "normalise"):
         return shaped, read_crm(shaped, tab=student.tab, overrides=student.columns, year=year,
                                 student=student.id)
@@ -155,6 +157,7 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
 
 class cpu_stage:
     """Adds the CPU time of a stage (this thread's) to report.cpu[name]."""
+    _lock = threading.Lock()           # read workers add to the same report
 
     def __init__(self, report: RunReport, name: str):
         self.report, self.name = report, name
@@ -164,7 +167,8 @@ class cpu_stage:
 
     def __exit__(self, *exc):
         spent = time.thread_time() - self.start
-        self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
+        with self._lock:
+            self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
 
 
 def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
