@@ -192,19 +192,21 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
 def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
     sid, language = r.student.id, config.language
     rule_of = registry()
-    leads = judged.leads_of(sid)
     mine = judged.found_of(sid)
-    states, steps = judged.per_lead(sid)
+    rows, states, steps = judged.per_lead(sid)
     per_row_flags: dict[int, list[tuple]] = {}
-    for f in mine[mine["row"].notna()].itertuples():
+    student_msgs, lost = [], []
+    for f in mine:
         text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
-        per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
+        if f.row is None:
+            student_msgs.append(text)
+        else:
+            per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
+        if f.code == "LC01":
+            lost.append(f.params["company"])
     flags = {row: "; ".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
-    rows = leads["row"].astype(int)
+    rows = rows.tolist()
     per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
-    student_msgs = [f"{f.code} {rule_of[f.code].text(language, f.params)}"
-                    for f in mine[mine["row"].isna()].itertuples()]
-    lost = [p["company"] for p in mine[mine["code"] == "LC01"]["params"]]
     summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
                             calendar=judge.calendar, language=language)
     plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language)

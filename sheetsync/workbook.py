@@ -81,6 +81,8 @@ def trim_grid(rows: list[list[str]]) -> list[list[str]]:
 
 def cell_text(value) -> str:
     """A cell value of any type as the text a student would see."""
+    if type(value) is str:         # nearly every cell: snapshots hold text
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

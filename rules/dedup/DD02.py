@@ -1,3 +1,4 @@
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
@@ -20,11 +21,8 @@ def similar_pairs(keys: list[str], threshold: int) -> set[tuple[int, int]]:
     pairs = set()
     if n <= ALL_PAIRS_UP_TO:
         scores = cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=threshold)
-        for i in range(n):
-            for j in range(i + 1, n):
-                if scores[i, j] and keys[i] != keys[j]:
-                    pairs.add((i, j))
-        return pairs
+        above, below = np.nonzero(np.triu(scores, 1))
+        return {(i, j) for i, j in zip(above.tolist(), below.tolist()) if keys[i] != keys[j]}
     for order in (sorted(range(n), key=lambda k: keys[k]),
                   sorted(range(n), key=lambda k: keys[k][::-1])):
         for pos, i in enumerate(order):
@@ -55,14 +53,14 @@ class PossibleDuplicate(Rule):
 
     def evaluate(self, frame, ctx):
         keyed = frame[frame["company_key"].notna()].sort_values(["student", "row"])
+        keys, sheet_rows = keyed["company_key"].tolist(), keyed["row"].tolist()
+        companies, index = keyed["company"].tolist(), keyed.index
         rows, params = [], []
-        for _, leads in keyed.groupby("student", sort=False):
-            keys = leads["company_key"].tolist()
+        for at in keyed.groupby("student", sort=False).indices.values():
             earlier: dict[int, int] = {}               # later lead -> its first look-alike
-            for i, j in sorted(similar_pairs(keys, ctx.settings["similarity"])):
+            for i, j in sorted(similar_pairs([keys[k] for k in at], ctx.settings["similarity"])):
                 earlier.setdefault(j, i)
             for j, i in sorted(earlier.items()):
-                rows.append(leads.index[j])
-                params.append({"first_row": int(leads["row"].iloc[i]),
-                               "other": leads["company"].iloc[i]})
+                rows.append(index[at[j]])
+                params.append({"first_row": int(sheet_rows[at[i]]), "other": companies[at[i]]})
         return findings(frame.loc[rows], self.code, self.severity, params)

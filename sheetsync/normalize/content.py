@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 _NUMBERISH = re.compile(r"^[\d\s\-+./()]+$")
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 
 
-def suspicious_columns(frame: pd.DataFrame, min_values: int = 5, share: float = 0.6) -> list[tuple[str, str]]:
-    """[(field, reason)] for columns whose values look like another kind of data."""
+def suspicious_columns(columns, min_values: int = 5, share: float = 0.6) -> list[tuple[str, str]]:
+    """[(field, reason)] for columns whose values look like another kind of data.
+    `columns`: field -> values (a dict of lists, or a frame), None or NaN for missing."""
     out = []
     checks = {
         "company": (lambda v: bool(_NUMBERISH.match(v)), "holds numbers, not company names"),
@@ -24,11 +23,15 @@ def suspicious_columns(frame: pd.DataFrame, min_values: int = 5, share: float = 
                          "holds e-mails or numbers, not names"),
     }
     for fld, (odd, reason) in checks.items():
-        values = [str(v) for v in frame[fld].dropna() if str(v).strip()]
+        values = [str(v) for v in columns[fld] if _present(v) and str(v).strip()]
         if len(values) >= min_values and sum(map(odd, values)) / len(values) >= share:
             out.append((fld, reason))
     for fld, raw_ok in (("phone", "phone_ok"), ("email", "email_ok")):
-        raw = frame[f"{fld}_raw"].notna()
-        if raw.sum() >= min_values and (~frame.loc[raw, raw_ok].astype(bool)).mean() >= share:
+        ok = [bool(good) for raw, good in zip(columns[f"{fld}_raw"], columns[raw_ok]) if _present(raw)]
+        if len(ok) >= min_values and ok.count(False) / len(ok) >= share:
             out.append((fld, f"most values are not {'phone numbers' if fld == 'phone' else 'e-mail addresses'}"))
     return out
+
+
+def _present(value) -> bool:
+    return value is not None and value == value          # NaN is the one value unequal to itself

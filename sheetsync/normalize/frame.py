@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sheetsync.a1 import cell
@@ -103,11 +104,13 @@ def _column(rows: list[list], index: int) -> list[str]:
 
 
 def normalize(rows: list[list], *, year: int | None = None, overrides: dict | None = None,
-              student: str | None = None, tab: str | None = None) -> Normalized:
-    """Read one tab's grid. Never raises on odd input: what it cannot read is reported."""
+              student: str | None = None, tab: str | None = None,
+              header_row: int | None = -1) -> Normalized:
+    """Read one tab's grid. Never raises on odd input: what it cannot read is reported.
+    `header_row`: where the caller already found the header (None: it has none)."""
     year = year or dt.date.today().year
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (rows or [])]
-    h = find_header_row(rows)
+    h = find_header_row(rows) if header_row == -1 else header_row
     if h is None:
         return Normalized(_empty_frame(), {}, None,
                           problems=[Problem("A1", "", "", "no_header")])
@@ -115,12 +118,15 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     columns = map_columns(header, overrides)
     owned = {i for i, v in enumerate(header) if is_owned_header(cell_text(v))}
     header_folded = [fold(cell_text(v)) for v in header]
+    # a repeated header is checked in full only when its first cell repeats (cheap first)
+    first = next((i for i, v in enumerate(header_folded) if v), 0)
     problems: list[Problem] = []
     data, sheet_rows = [], []
     for offset, row in enumerate(rows[h + 1:], start=h + 2):
         if _is_blank_row(row, owned):
             continue
-        if [fold(cell_text(v)) for v in row[:len(header)]] == header_folded[:len(row)]:
+        if (len(row) > first and fold(cell_text(row[first])) == header_folded[first]
+                and [fold(cell_text(v)) for v in row[:len(header)]] == header_folded[:len(row)]):
             problems.append(Problem(cell(offset, 1), "", "", "repeated_header"))
             continue
         data.append(row)
@@ -129,8 +135,12 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     by_field = {c.field: c for c in columns if c.field and c.field != ATTEMPT_COLUMN}
     n = len(data)
 
+    columns_read: dict[str, list[str]] = {}
+
     def raw(fld: str) -> list[str]:
-        return _column(data, by_field[fld].index) if fld in by_field else [""] * n
+        if fld not in columns_read:
+            columns_read[fld] = _column(data, by_field[fld].index) if fld in by_field else [""] * n
+        return columns_read[fld]
 
     def report(fld: str, values: list[str], ok: list[bool], kind: str) -> None:
         col = by_field[fld].index + 1
@@ -175,11 +185,11 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     out["stray_space"] = _stray_spaces(data, sheet_rows, [c.index for c in by_field.values()])
     out["student"] = [student] * n
     out["tab"] = [tab] * n
-    frame = pd.DataFrame(out, columns=list(CANONICAL) + list(EXTRA))
     for fld in DATE_FIELDS:
-        frame[fld] = pd.to_datetime(frame[fld])
-    frame["attempts"] = frame["attempts"].astype("int64")
-    for fld, reason in suspicious_columns(frame):
+        out[fld] = _datetimes(out[fld])
+    out["attempts"] = np.array(out["attempts"], dtype="int64")
+    frame = pd.DataFrame(out, columns=list(CANONICAL) + list(EXTRA))
+    for fld, reason in suspicious_columns(out):
         col = by_field[fld]
         problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
@@ -214,15 +224,13 @@ def _stages_and_attempts(out: dict, data: list, columns: list[Column], by_field:
 
 def _stray_spaces(data: list, sheet_rows: list[int], columns: list[int]) -> list:
     """Per row, the first mapped cell whose text has stray spaces, or None."""
-    out = []
-    for row, r in zip(data, sheet_rows):
-        found = None
-        for c in sorted(columns):
-            v = row[c] if c < len(row) else None
-            if isinstance(v, str) and v.strip() and (v != v.strip() or "  " in v):
-                found = cell(r, c + 1)
-                break
-        out.append(found)
+    out: list = [None] * len(data)
+    for c in sorted(columns):
+        for i, row in enumerate(data):
+            if out[i] is None and c < len(row):
+                v = row[c]
+                if isinstance(v, str) and (v[:1].isspace() or v[-1:].isspace() or "  " in v) and v.strip():
+                    out[i] = cell(sheet_rows[i], c + 1)
     return out
 
 
@@ -235,6 +243,11 @@ def _fill_same_as_above(companies: list) -> list:
         filled.append(c)
         last = c if c else last
     return filled
+
+
+def _datetimes(dates: list) -> np.ndarray:
+    """Dates (None for none) as datetime64[s], the unit pandas gives parsed dates."""
+    return np.array(dates, dtype="datetime64[D]").astype("datetime64[s]")
 
 
 def _empty_frame() -> pd.DataFrame:

@@ -13,6 +13,7 @@ import phonenumbers
 
 DEFAULT_REGION = "SE"
 _ONE_NUMBER = re.compile(r"^\+?[\d\s\-()./]{5,20}$")
+_WORDS_AROUND = re.compile(r"^[^\d+]*[:\s]|[\s(\[][^\d]*$")
 
 
 @lru_cache(maxsize=65536)
@@ -25,6 +26,11 @@ def parse_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
         text = "+" + text[2:]
     if _ONE_NUMBER.match(text):          # the common case: one number, no words around it
         return _parse_one(text, region)
+    bare = _WORDS_AROUND.sub("", text)   # 'mobil: 070-123 45 67 (mobil)': words hold no digits
+    if bare != text and _ONE_NUMBER.match(bare):
+        found = _parse_one(bare, region)
+        if found:                        # the matcher is slow: only for what this misses
+            return found
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
         return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
     return _parse_one(text, region)     # the matcher wants separators: '701234567' needs parse

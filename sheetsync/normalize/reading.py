@@ -32,10 +32,12 @@ class Reading:
 
 def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | None = None,
              year: int, student: str | None = None) -> Reading:
-    crm = choose_crm_tab(workbook, tab)
+    header_rows: dict[str, int | None] = {}
+    crm = choose_crm_tab(workbook, tab, header_rows)
     if crm is None:
         return Reading(None, None)
-    norm = normalize(workbook.tabs[crm].rows, year=year, overrides=overrides, student=student, tab=crm)
+    norm = normalize(workbook.tabs[crm].rows, year=year, overrides=overrides, student=student, tab=crm,
+                     header_row=header_rows.get(crm, -1))
     log_tab = find_log_tab(workbook, crm)
     if log_tab:
         log = normalize(workbook.tabs[log_tab].rows, year=year, student=student, tab=log_tab)

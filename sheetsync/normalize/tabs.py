@@ -27,8 +27,10 @@ def _company_repeats(tab: Tab, header_row: int) -> bool:
     return len(names) >= 4 and len(set(names)) / len(names) < 0.6
 
 
-def crm_score(title: str, tab: Tab) -> float:
+def crm_score(title: str, tab: Tab, header_rows: dict | None = None) -> float:
     h = find_header_row(tab.rows)
+    if header_rows is not None:
+        header_rows[title] = h
     if h is None:
         return 0.0
     score = header_score(tab.rows[h])
@@ -39,15 +41,17 @@ def crm_score(title: str, tab: Tab) -> float:
     return max(score, 0.01) if score > 0 or header_score(tab.rows[h]) > 0 else 0.0
 
 
-def choose_crm_tab(workbook: Workbook, configured: str | None = None) -> str | None:
-    """The configured tab if it exists, else the best-scoring tab; None if none has a header."""
+def choose_crm_tab(workbook: Workbook, configured: str | None = None,
+                   header_rows: dict | None = None) -> str | None:
+    """The configured tab if it exists, else the best-scoring tab; None if none has a header.
+    `header_rows`, if given, gets each scored tab's header row, to be found once only."""
     if configured:
         return configured if configured in workbook.tabs else None
     best, best_score = None, 0.0
     for title, tab in workbook.tabs.items():
         if title.strip().lower().startswith(OWNED_PREFIX):
             continue
-        score = crm_score(title, tab)
+        score = crm_score(title, tab, header_rows)
         if score > best_score:
             best, best_score = title, score
     return best

@@ -37,8 +37,7 @@ def owned_columns(tab: Tab, header_row: int, language: str) -> tuple[dict[str, i
         if kind and kind not in found:
             found[kind] = c
     taken = set(found.values())
-    edge = max((c for row in tab.rows for c, v in enumerate(row, 1)
-                if v != "" and c not in taken and not is_owned_header(v)), default=0)
+    edge = max((_last_student_cell(row, taken) for row in tab.rows), default=0)
     nxt = max([edge] + [c for c in taken if c > edge]) + 1 if taken else edge + 1
     for kind in KINDS:
         if kind not in found:
@@ -50,3 +49,12 @@ def owned_columns(tab: Tab, header_row: int, language: str) -> tuple[dict[str, i
     headers = {"flags": t("col.flags", language), "state": t("col.state", language),
                "next": t("col.next", language)}
     return found, headers
+
+
+def _last_student_cell(row: list, taken: set[int]) -> int:
+    """1-based column of the row's right-most cell that is not ours, 0 if none."""
+    for c in range(len(row), 0, -1):
+        v = row[c - 1]
+        if v != "" and c not in taken and not is_owned_header(v):
+            return c
+    return 0

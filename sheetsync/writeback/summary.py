@@ -40,11 +40,17 @@ class SummaryData:
             "dialogue": c["stage"].isin(IN_DIALOGUE), "meetings": c["stage"].isin(("meeting", "offer")),
             "offers": c["stage"] == "offer", "lia": c["stage"] == "yes",
             "long": group == "long", "small": group == "small"})
-        self.figures = flags.groupby("student").sum() if len(c) else flags.set_index("student")
+        figures = flags.groupby("student").sum() if len(c) else flags.set_index("student")
+        self._empty = {k: 0 for k in figures.columns}
+        self._figures = {s: {k: int(v) for k, v in row.items()}
+                         for s, row in figures.to_dict("index").items()}
         tried = c[c["channel"].notna() & contacted(c)]
-        self.channels = (pd.DataFrame({"student": tried["student"], "channel": tried["channel"],
-                                       "answered": tried["stage"].isin(ANSWERED)})
-                         .groupby(["student", "channel"])["answered"].agg(["sum", "count"]))
+        channels = (pd.DataFrame({"student": tried["student"], "channel": tried["channel"],
+                                  "answered": tried["stage"].isin(ANSWERED)})
+                    .groupby(["student", "channel"])["answered"].agg(["sum", "count"]))
+        self._channels: dict[str, list[tuple[str, int, int]]] = {}
+        for (student, channel), answered, count in zip(channels.index, channels["sum"], channels["count"]):
+            self._channels.setdefault(student, []).append((channel, int(answered), int(count)))
         horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
         due = c[c["follow_up"].notna() & (c["follow_up"] <= horizon) & ~done]
         due = due.assign(step=steps.loc[due.index]).sort_values(["student", "follow_up", "row"])
@@ -52,15 +58,10 @@ class SummaryData:
                      for s, g in due.groupby("student", sort=False)}
 
     def of(self, student: str) -> dict:
-        if student in self.figures.index:
-            return {k: int(v) for k, v in self.figures.loc[student].items()}
-        return {k: 0 for k in self.figures.columns}
+        return dict(self._figures.get(student, self._empty))
 
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
-        if student not in self.channels.index.get_level_values(0):
-            return []
-        rows = self.channels.loc[student]
-        return [(ch, int(r["sum"]), int(r["count"])) for ch, r in rows.iterrows()]
+        return self._channels.get(student, [])
 
 
 def build_summary(data: SummaryData, student: str, student_messages: list[str],

@@ -17,9 +17,9 @@ def reads_of(cohort, now):
 
 def per_student(judgement, sid):
     found = judgement.found_of(sid)
-    states, steps = judgement.per_lead(sid)
-    return (sorted((str(r), c, repr(p)) for r, c, p in zip(found["row"], found["code"], found["params"])),
-            list(states), list(steps), judgement.summaries.of(sid))
+    rows, states, steps = judgement.per_lead(sid)
+    return (sorted((str(f.row), f.code, repr(f.params)) for f in found),
+            list(zip(rows.tolist(), states, steps)), judgement.summaries.of(sid))
 
 
 def test_batches_and_a_rejudged_student_match_the_whole_cohort(tmp_path, now):
