@@ -1,5 +1,3 @@
-import pandas as pd
-
 from rules.caps.lottery import extend_order
 from sheetsync.engine.findings import findings
 from sheetsync.engine.leads import contacted
@@ -41,20 +39,22 @@ class LeadCap(Rule):
         sub = active[active["company_key"].isin(over)]
         sub = sub.assign(in_contact=contacted(sub))
         per = sub.groupby(["company_key", "student"])["in_contact"].any()
-        losers = []
-        for key, students in per.groupby(level=0):
-            students = students.droplevel(0)
-            keep = set(students[students].index) if ctx.settings["protect_contacted"] else set()
-            others = sorted(set(students.index) - keep)
+        holders: dict[str, list[tuple[str, bool]]] = {}     # plain lists: one pass, no per-key pandas
+        for (key, student), in_contact in zip(per.index, per.tolist()):
+            holders.setdefault(key, []).append((student, bool(in_contact)))
+        lost = set()
+        for key, pairs in holders.items():
+            keep = {s for s, c in pairs if c} if ctx.settings["protect_contacted"] else set()
+            others = sorted({s for s, _ in pairs} - keep)
             order, new = extend_order(ctx.draws.get(key, []), others, ctx.settings["seed"], key)
             if new:
                 ctx.new_draws[key] = new
             places = max(cap - len(keep), 0)
-            ranked = [s for s in order if s in others]
-            losers += [(key, s) for s in ranked[places:]]
-        if not losers:
+            candidates = set(others)
+            ranked = [s for s in order if s in candidates]
+            lost.update((key, s) for s in ranked[places:])
+        if not lost:
             return findings(frame.iloc[0:0], self.code, self.severity)
-        lost = pd.MultiIndex.from_tuples(losers, names=["company_key", "student"])
-        rows = sub[pd.MultiIndex.from_frame(sub[["company_key", "student"]]).isin(lost)]
+        rows = sub[[pair in lost for pair in zip(sub["company_key"].tolist(), sub["student"].tolist())]]
         return findings(rows, self.code, self.severity,
                         [{"company": c, "cap": cap} for c in rows["company"]])

@@ -24,14 +24,22 @@ class SameCompanyTwice(Rule):
     message = {"sv": "samma företag som rad {first_row}", "en": "same company as row {first_row}"}
 
     def evaluate(self, frame, ctx):
-        first = pd.Series(frame["row"].max() + 1 if len(frame) else 0, index=frame.index)
-        for column in IDENTITIES:
-            has = frame[column].notna() & (frame[column].astype(str) != "")
-            if not has.any():
-                continue
-            sub = frame.loc[has, ["student", column, "row"]]
-            earliest = sub.groupby(["student", column])["row"].transform("min")
-            first.loc[has] = first.loc[has].where(first.loc[has] <= earliest, earliest)
-        dup = first < frame["row"]
+        students, rows = frame["student"].tolist(), frame["row"].tolist()
+        first = list(rows)                    # per lead: the first row sharing an identity
+        for column in IDENTITIES:             # plain dicts: a grouped transform per column
+            values = frame[column].tolist()   # costs more than the whole pass
+            earliest: dict[tuple, int] = {}
+            for student, value, row in zip(students, values, rows):
+                if _present(value):
+                    key = (student, value)
+                    earliest[key] = min(row, earliest.get(key, row))
+            for i, (student, value) in enumerate(zip(students, values)):
+                if _present(value):
+                    first[i] = min(first[i], earliest[(student, value)])
+        dup = [f < r for f, r in zip(first, rows)]
         return findings(frame[dup], self.code, self.severity,
-                        [{"first_row": int(r)} for r in first[dup]])
+                        [{"first_row": int(f)} for f, d in zip(first, dup) if d])
+
+
+def _present(value) -> bool:
+    return value is not None and value == value and str(value) != ""    # NaN != NaN
