@@ -1,3 +1,5 @@
+import numpy as np
+
 from rules.caps.lottery import extend_order
 from sheetsync.engine.findings import findings
 from sheetsync.engine.leads import contacted
@@ -55,6 +57,7 @@ class LeadCap(Rule):
             lost.update((key, s) for s in ranked[places:])
         if not lost:
             return findings(frame.iloc[0:0], self.code, self.severity)
-        rows = sub[[pair in lost for pair in zip(sub["company_key"].tolist(), sub["student"].tolist())]]
+        mask = [pair in lost for pair in zip(sub["company_key"].tolist(), sub["student"].tolist())]
+        rows = sub[np.array(mask, dtype=bool)]
         return findings(rows, self.code, self.severity,
                         [{"company": c, "cap": cap} for c in rows["company"]])

@@ -1,4 +1,4 @@
-import pandas as pd
+import numpy as np
 
 from sheetsync.engine.findings import findings
 from sheetsync.engine.registry import Rule
@@ -36,7 +36,7 @@ class SameCompanyTwice(Rule):
             for i, (student, value) in enumerate(zip(students, values)):
                 if _present(value):
                     first[i] = min(first[i], earliest[(student, value)])
-        dup = [f < r for f, r in zip(first, rows)]
+        dup = np.array([f < r for f, r in zip(first, rows)], dtype=bool)
         return findings(frame[dup], self.code, self.severity,
                         [{"first_row": int(f)} for f, d in zip(first, dup) if d])
 

@@ -71,3 +71,12 @@ def test_importing_one_rule_first_still_registers_them_all():
             "print(len(registry()))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) == len(registry()) >= 17
+
+
+@pytest.mark.parametrize("code", sorted(registry()))
+def test_a_sheet_with_a_header_and_no_leads_gives_no_lead_findings(code):
+    frame = normalize([["Företag", "Telefon", "Status"]], year=2026, student="s", tab="CRM").frame
+    found, _ = run_rules(frame, now=pd.Timestamp("2026-05-12").date(), calendar=Calendar.default(2026),
+                         only=(code,))
+    assert list(found.columns) == ["student", "row", "code", "severity", "params"]
+    assert found["row"].isna().all()             # at most a finding about the student as a whole
