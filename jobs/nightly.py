@@ -86,12 +86,13 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
             state.save_draws(judged.new_draws, run_id)
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
         report.lia_secured = int(judged.cohort.loc[judged.cohort["stage"] == "yes", "student"].nunique())
-        master = build_master(judged.cohort, judged.found, report.students,
-                              {s.id: backend.link(s) for s in roster}, calendar=calendar, now=now,
-                              cap=cap, language=config.language,
-                              draws={**state.draws(), **{k: d["order"] for k, d in judged.new_draws.items()}},
-                              history=state.runs(limit=400), current=report,
-                              include_contacts=config.master["include_contact_details"])
+        with cpu_stage(report, "master"):
+            master = build_master(judged.cohort, judged.found, report.students,
+                                  {s.id: backend.link(s) for s in roster}, calendar=calendar, now=now,
+                                  cap=cap, language=config.language,
+                                  draws={**state.draws(), **{k: d["order"] for k, d in judged.new_draws.items()}},
+                                  history=state.runs(limit=400), current=report,
+                                  include_contacts=config.master["include_contact_details"])
         if not dry_run and not stopped:
             try:
                 report.master = backend.write_master(master.tabs, master.charts)

@@ -17,8 +17,8 @@ from jobs.report import RunReport, StudentOutcome
 from sheetsync.config import Config, Student
 from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetChangedError, SheetsyncError
-from sheetsync.normalize import Normalized, read_crm
-from sheetsync.state import StateStore
+from sheetsync.normalize import Normalized, Reading, read_crm, reading_key
+from sheetsync.state import StateStore, load_reading
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.writeback.sheet import plan_shape, plan_student
@@ -38,6 +38,9 @@ class SheetRead:
     normalized: Normalized
     taken_on: str = ""             # when the sheet was last read from the backend
     fresh: bool = True             # read tonight (False: tonight's listing showed no change)
+    reading: Reading | None = None     # how `workbook` was understood, to be kept with it
+    reading_key: str = ""
+    reading_kept: bool = False     # the snapshot already holds this reading
 
 
 def read_student(backend, student: Student, year: int, report: RunReport,
@@ -51,14 +54,20 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         outcome = StudentOutcome(id=student.id, name=student.name)
         report.students.append(outcome)
     try:
+        kept = None
         if snapshot is not None:
             workbook, taken_on, fresh = snapshot[2], snapshot[1], False
+            kept = snapshot[3] if len(snapshot) > 3 else None
         else:
             workbook = backend.read(student, version=version)
             taken_on, fresh = (today or dt.date.today()).isoformat(), True
+        key = reading_key(year=year, tab=student.tab, overrides=student.columns, student=student.id)
         with cpu_stage(report, "normalise"):
-            reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
-                               student=student.id)
+            reading = load_reading(kept, key)
+            reused = reading is not None
+            if reading is None:
+                reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
+                                   student=student.id)
         if reading.tab is not None and fresh and prepare_in and backend.prepares_on_read:
             workbook, reading = _prepare(backend, student, workbook, reading, year, prepare_in, report)
         if reading.tab is None:
@@ -71,7 +80,8 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         outcome.fields = sorted({c.field for c in norm.columns if c.field})
         outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
         outcome.unmapped_columns = norm.unmapped
-        return SheetRead(student, outcome, workbook, reading.tab, norm, taken_on, fresh)
+        return SheetRead(student, outcome, workbook, reading.tab, norm, taken_on, fresh,
+                         reading, key, reused)
     except SheetsyncError as e:
         outcome.status, outcome.message = "failed", str(e)
     except Exception as e:     # a bug must not stop the other students
@@ -175,18 +185,24 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     """The sheet as it now is, with the version it now has, so that tomorrow an
     unchanged sheet costs no read. After our own write the version is asked again; any
     edit that slips in between is caught by the version check before the next write.
-    `r` then stands for the sheet as written, for a second write the same night."""
+    `r` then stands for the sheet as written, for a second write the same night.
+    The reading is kept with it unless our write changed the student's own cells
+    (cleanup in place): owned columns and the summary tab are not read as leads."""
+    reading = (r.reading_key, r.reading) if r.reading is not None else None
     if plan:
         version = backend.version_now(r.student)
         workbook = r.workbook.with_writes(plan.writes, plan.new_tabs)
         workbook.version = version
         r.workbook = workbook
+        if plan.student_cells:
+            reading = None
     else:
-        if not r.fresh:
+        if not r.fresh and r.reading_kept:
             return
         version, workbook = r.workbook.version, r.workbook
     if version:
-        state.save_snapshot(r.student.id, version, r.taken_on, workbook)
+        state.save_snapshot(r.student.id, version, r.taken_on, workbook, reading)
+        r.reading_kept = reading is not None
 
 
 def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):

@@ -1,11 +1,15 @@
 """The state store: an embedded SQLite file (WAL mode, one transaction per change).
 
-Holds the runs, the cap lottery's draws (made once, kept), and every write to a
-student's own cells with its old value (for `sheetsync undo`).
+Holds the runs, the cap lottery's draws (made once, kept), every write to a student's
+own cells with its old value (for `sheetsync undo`), and each sheet's last snapshot with
+how it was understood (so an unchanged sheet is neither read nor normalised again).
+The understanding is a pickle: the store is the service's own file, as trusted as its
+config; a pickle from another normaliser version is ignored by its key, not loaded.
 """
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
 import zlib
 from pathlib import Path
@@ -19,7 +23,8 @@ CREATE TABLE IF NOT EXISTS draws (
     candidates TEXT NOT NULL, draw_order TEXT NOT NULL, run_id INTEGER,
     PRIMARY KEY (company_key, round));
 CREATE TABLE IF NOT EXISTS snapshots (
-    student TEXT PRIMARY KEY, version TEXT NOT NULL, taken_on TEXT NOT NULL, data BLOB NOT NULL);
+    student TEXT PRIMARY KEY, version TEXT NOT NULL, taken_on TEXT NOT NULL, data BLOB NOT NULL,
+    reading_key TEXT, reading BLOB);
 CREATE TABLE IF NOT EXISTS cell_writes (
     run_id INTEGER NOT NULL, student TEXT NOT NULL, tab TEXT NOT NULL, cell TEXT NOT NULL,
     old_value TEXT, new_value TEXT);
@@ -37,6 +42,11 @@ class StateStore:
         if "summary" not in columns:          # a state store from before summaries were kept
             with self.db:
                 self.db.execute("ALTER TABLE runs ADD COLUMN summary TEXT")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(snapshots)")}
+        if "reading" not in columns:          # ...and from before readings were kept
+            with self.db:
+                self.db.execute("ALTER TABLE snapshots ADD COLUMN reading_key TEXT")
+                self.db.execute("ALTER TABLE snapshots ADD COLUMN reading BLOB")
 
     def close(self) -> None:
         self.db.close()
@@ -83,19 +93,26 @@ class StateStore:
                      json.dumps(d["order"]), run_id))
 
     def snapshot(self, student: str):
-        """(version, date read, Workbook) of the last snapshot kept for a student, or None."""
-        row = self.db.execute("SELECT version, taken_on, data FROM snapshots WHERE student=?",
-                              (student,)).fetchone()
+        """(version, date read, Workbook, kept reading) of the last snapshot kept for a
+        student, or None. The kept reading is (key, pickled Reading) or None."""
+        row = self.db.execute("SELECT version, taken_on, data, reading_key, reading FROM snapshots"
+                              " WHERE student=?", (student,)).fetchone()
         if row is None:
             return None
         from sheetsync.workbook import Workbook
-        return row[0], row[1], Workbook.from_json(json.loads(zlib.decompress(row[2])), row[0])
+        kept = (row[3], row[4]) if row[4] is not None else None
+        return row[0], row[1], Workbook.from_json(json.loads(zlib.decompress(row[2])), row[0]), kept
 
-    def save_snapshot(self, student: str, version: str, taken_on: str, workbook) -> None:
+    def save_snapshot(self, student: str, version: str, taken_on: str, workbook,
+                      reading: tuple[str, object] | None = None) -> None:
+        """`reading`: (key, Reading) of how this very workbook was understood, if known."""
         data = zlib.compress(json.dumps(workbook.to_json(), ensure_ascii=False).encode(), 6)
+        key, blob = (reading[0], zlib.compress(pickle.dumps(reading[1], pickle.HIGHEST_PROTOCOL), 1)) \
+            if reading else (None, None)
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO snapshots VALUES (?,?,?,?)",
-                            (student, version, taken_on, data))
+            self.db.execute("INSERT OR REPLACE INTO snapshots (student, version, taken_on, data,"
+                            " reading_key, reading) VALUES (?,?,?,?,?,?)",
+                            (student, version, taken_on, data, key, blob))
 
     def cell_writes(self, run_id: int) -> list[dict]:
         rows = self.db.execute("SELECT student, tab, cell, old_value, new_value FROM cell_writes"
@@ -107,3 +124,13 @@ class StateStore:
             self.db.executemany(
                 "INSERT INTO cell_writes (run_id, student, tab, cell, old_value, new_value)"
                 " VALUES (?,?,?,?,?,?)", [(run_id, student, *r) for r in rows])
+
+
+def load_reading(kept: tuple[str, bytes] | None, key: str):
+    """The kept Reading if it was made under `key` (same normaliser, year, settings), else None."""
+    if kept is None or kept[0] != key:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(kept[1]))
+    except Exception:           # a pickle from an older pandas, say: normalise again
+        return None

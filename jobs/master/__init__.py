@@ -17,7 +17,7 @@ from jobs.master.charts import ChartSpec, overview
 from jobs.master.deadlines import deadlines_tab
 from jobs.master.feedback import feedback_tab
 from jobs.master.runs import runs_tab
-from jobs.master.students import HEADERS, companies_tab, contacts_tab, students_tab
+from jobs.master.students import HEADERS, CohortFacts, companies_tab, contacts_tab, students_tab
 
 
 @dataclass
@@ -31,12 +31,12 @@ def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dic
                  history: list[dict] | None = None, current=None,
                  include_contacts: bool = False) -> Master:
     names = HEADERS[language]["tabs"]
-    students = students_tab(cohort, found, outcomes, links, target=calendar.quality_target,
-                            language=language)
+    facts = CohortFacts(cohort, found)
+    students = students_tab(facts, outcomes, links, target=calendar.quality_target, language=language)
     tabs = {names["overview"]: [], names["students"]: students,
             names["companies"]: companies_tab(cohort, cap, language, draws or {}),
-            names["feedback"]: feedback_tab(cohort, outcomes, calendar, language),
-            names["deadlines"]: deadlines_tab(cohort, found, outcomes, calendar, now, language),
+            names["feedback"]: feedback_tab(facts, outcomes, calendar, language),
+            names["deadlines"]: deadlines_tab(facts, outcomes, calendar, now, language),
             names["runs"]: runs_tab(history or [], current, language)}
     if include_contacts:
         tabs[names["contacts"]] = contacts_tab(cohort, outcomes, language)

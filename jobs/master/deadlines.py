@@ -1,11 +1,7 @@
 """Who has no LIA at the soft and hard deadlines, and the October placement list (D8)."""
 from __future__ import annotations
 
-import pandas as pd
-
-from jobs.master.students import by_student
-
-from sheetsync.engine.leads import IN_DIALOGUE
+from jobs.master.students import CohortFacts
 
 HEADER = {"sv": ["Student", "I dialog", "Möten/erbjudanden", "Utan LIA 30/6", "Utan LIA 30/9",
                  "Placeringslista", "Dagar till nästa deadline"],
@@ -13,21 +9,17 @@ HEADER = {"sv": ["Student", "I dialog", "Möten/erbjudanden", "Utan LIA 30/6", "
                  "Placement list", "Days to next deadline"]}
 
 
-def deadlines_tab(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, calendar, now,
-                  language: str) -> list[list]:
+def deadlines_tab(facts: CohortFacts, outcomes, calendar, now, language: str) -> list[list]:
     """One row per student without a secured LIA, most at risk first."""
     rows = []
-    leads_of = by_student(cohort)
     upcoming = [d for d in (calendar.soft_deadline, calendar.hard_deadline) if d >= now]
     days = (upcoming[0] - now).days if upcoming else ""
     placing = now >= calendar.placement_start
     for o in outcomes:
-        leads = leads_of.get(o.id, cohort.iloc[0:0])
-        if (leads["stage"] == "yes").any():
+        f = facts.of(o.id)
+        if f["lia"]:
             continue
-        dialogue = int(leads["stage"].isin(IN_DIALOGUE).sum())
-        meetings = int(leads["stage"].isin(("meeting", "offer")).sum())
-        rows.append([o.name, dialogue, meetings,
+        rows.append([o.name, f["dialogue"], f["meetings"],
                      "✔" if now > calendar.soft_deadline else "",
                      "✔" if now > calendar.hard_deadline else "",
                      "✔" if placing else "", days])

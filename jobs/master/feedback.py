@@ -3,11 +3,7 @@ staff member can send as they are (DOMAIN.md: "Early May: staff give each studen
 feedback on the CRM's structure, quality and volume")."""
 from __future__ import annotations
 
-import pandas as pd
-
-from jobs.master.students import by_student
-
-from sheetsync.engine.leads import quality_mask
+from jobs.master.students import CohortFacts
 
 RECOMMENDED = ("company", "contact_name", "phone", "email", "status_raw", "last_contact",
                "follow_up", "category", "notes")
@@ -45,25 +41,24 @@ TEXT = {
 }
 
 
-def feedback_tab(cohort: pd.DataFrame, outcomes, calendar, language: str) -> list[list]:
+def feedback_tab(facts: CohortFacts, outcomes, calendar, language: str) -> list[list]:
     T, names = TEXT[language], FIELD_NAMES[language]
     target = calendar.quality_target
     rows = [HEADER[language]]
-    leads_of = by_student(cohort)
     for o in outcomes:
         if o.status != "ok":
             rows.append([o.name, "", "", "", T["unreadable"].format(message=o.message)])
             continue
-        leads = leads_of.get(o.id, cohort.iloc[0:0])
-        missing = [f for f in RECOMMENDED if f not in o.fields]
-        complete = int(quality_mask(leads).sum())
-        sentences = [T["structure_missing"].format(missing=", ".join(names[f] for f in missing))
+        f = facts.of(o.id)
+        leads, complete = f["leads"], f["quality"]
+        missing = [fld for fld in RECOMMENDED if fld not in o.fields]
+        sentences = [T["structure_missing"].format(missing=", ".join(names[fld] for fld in missing))
                      if missing else T["structure_ok"],
-                     T["quality"].format(complete=complete, leads=len(leads))
-                     if complete < len(leads) else T["quality_ok"],
+                     T["quality"].format(complete=complete, leads=leads)
+                     if complete < leads else T["quality_ok"],
                      (T["volume_ok"] if complete >= target else T["volume_low"]).format(
                          quality=complete, target=target)]
         rows.append([o.name, f"{len(RECOMMENDED) - len(missing)}/{len(RECOMMENDED)}",
-                     f"{round(100 * complete / len(leads)) if len(leads) else 0} %",
+                     f"{round(100 * complete / leads) if leads else 0} %",
                      f"{complete}/{target}", " ".join(sentences)])
     return rows

@@ -6,8 +6,8 @@
     ('phone', '+46701234567', 'yes')
 """
 from sheetsync.normalize.frame import CANONICAL, Column, Normalized, Problem, normalize
-from sheetsync.normalize.reading import Reading, read_crm
+from sheetsync.normalize.reading import Reading, read_crm, reading_key
 from sheetsync.normalize.tabs import choose_crm_tab
 
 __all__ = ["CANONICAL", "Column", "Normalized", "Problem", "Reading", "choose_crm_tab", "normalize",
-           "read_crm"]
+           "read_crm", "reading_key"]

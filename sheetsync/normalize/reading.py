@@ -1,7 +1,13 @@
 """A whole workbook read as a CRM: which tab, how it was understood, a log folded in."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
 
 from sheetsync.normalize.contact_log import apply_log, find_log_tab
 from sheetsync.normalize.frame import Normalized, normalize
@@ -43,3 +49,19 @@ def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | No
         log = normalize(workbook.tabs[log_tab].rows, year=year, student=student, tab=log_tab)
         norm.frame = apply_log(norm.frame, log.frame)
     return Reading(crm, norm, log_tab)
+
+
+@lru_cache(maxsize=1)
+def _normaliser_fingerprint() -> str:
+    """Changes with the normaliser's code and with pandas: a reading kept by another
+    version is not trusted."""
+    digest = hashlib.sha256(pd.__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def reading_key(*, year: int, tab: str | None, overrides: dict | None, student: str | None) -> str:
+    """What a reading of one workbook depends on besides the workbook itself."""
+    settings = json.dumps([year, tab, sorted((overrides or {}).items()), student], default=str)
+    return f"{_normaliser_fingerprint()}:{hashlib.sha256(settings.encode()).hexdigest()[:16]}"

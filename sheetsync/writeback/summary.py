@@ -13,7 +13,7 @@ import pandas as pd
 
 from sheetsync.engine.categories import focus_group
 from sheetsync.engine.context import Calendar
-from sheetsync.engine.leads import ANSWERED, IN_DIALOGUE, contacted, processed, quality_mask
+from sheetsync.engine.leads import ANSWERED, COUNTS, contacted, counts_per_student, processed
 from sheetsync.i18n import t
 
 SPRINT_FOCUS = {
@@ -34,16 +34,8 @@ class SummaryData:
         c = cohort
         done = processed(c)
         group = focus_group(c["category"])
-        flags = pd.DataFrame({
-            "student": c["student"], "leads": 1, "quality": quality_mask(c),
-            "warm": c["temperature"] == "warm", "contacted": contacted(c), "processed": done,
-            "dialogue": c["stage"].isin(IN_DIALOGUE), "meetings": c["stage"].isin(("meeting", "offer")),
-            "offers": c["stage"] == "offer", "lia": c["stage"] == "yes",
-            "long": group == "long", "small": group == "small"})
-        figures = flags.groupby("student").sum() if len(c) else flags.set_index("student")
-        self._empty = {k: 0 for k in figures.columns}
-        self._figures = {s: {k: int(v) for k, v in row.items()}
-                         for s, row in figures.to_dict("index").items()}
+        self._figures = counts_per_student(c, long=group == "long", small=group == "small")
+        self._empty = {k: 0 for k in COUNTS + ("long", "small")}
         tried = c[c["channel"].notna() & contacted(c)]
         channels = (pd.DataFrame({"student": tried["student"], "channel": tried["channel"],
                                   "answered": tried["stage"].isin(ANSWERED)})
