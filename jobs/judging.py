@@ -52,15 +52,20 @@ def _by_student(found: list[Finding]) -> dict[str, list[Finding]]:
 
 
 class Judgement:
-    """The findings, states and next steps of some students (all of them, or a batch)."""
+    """The findings, states, next steps and summary figures of some students (all of
+    them, or a batch), assembled from each student's kept judgement."""
 
-    def __init__(self, cohort: pd.DataFrame, found: dict[str, list[Finding]], states: np.ndarray,
-                 steps: np.ndarray, new_draws: dict, now: dt.date):
-        self.cohort, self.new_draws, self.now = cohort, new_draws, now
-        self._found = found
-        self._leads = cohort.groupby("student", sort=False).indices if len(cohort) else {}
-        self._rows = cohort["row"].to_numpy(dtype="int64") if len(cohort) else np.array([], dtype="int64")
-        self._states, self._steps = states, steps
+    def __init__(self, own: dict[str, _Own], found: dict[str, list[Finding]], new_draws: dict,
+                 now: dt.date, cohort: pd.DataFrame | None = None):
+        self._own, self._found, self.new_draws, self.now = own, found, new_draws, now
+        self._cohort = cohort
+
+    @property
+    def cohort(self) -> pd.DataFrame:
+        """Every chosen student's leads in one frame (the master's input), joined on demand."""
+        if self._cohort is None:
+            self._cohort = _concat([o.frame for o in self._own.values()])
+        return self._cohort
 
     @property
     def found(self) -> pd.DataFrame:
@@ -72,12 +77,9 @@ class Judgement:
             self._found_frame = frame
         return self._found_frame
 
-    @property
-    def steps(self) -> pd.Series:
-        return pd.Series(self._steps, index=self.cohort.index, dtype=object)
-
     def leads_of(self, student: str) -> pd.DataFrame:
-        return self.cohort.iloc[self._leads.get(student, [])]
+        own = self._own.get(student)
+        return own.frame if own is not None else self.cohort.iloc[0:0]
 
     def found_of(self, student: str) -> list[Finding]:
         return self._found.get(student, [])
@@ -87,15 +89,15 @@ class Judgement:
         return {(int(f.row), f.params["company"]) for f in self.found_of(student) if f.code == "LC01"}
 
     @property
-    def summaries(self) -> SummaryData:
-        if not hasattr(self, "_summaries"):
-            self._summaries = SummaryData(self.cohort, self.steps, self.now)
-        return self._summaries
+    def summaries(self) -> _Summaries:
+        return _Summaries(self._own)
 
     def per_lead(self, student: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The sheet rows of the student's leads, and each one's state and next step."""
-        at = self._leads.get(student, [])
-        return self._rows[at], self._states[at], self._steps[at]
+        own = self._own.get(student)
+        if own is None:
+            return np.array([], dtype="int64"), np.array([], dtype=object), np.array([], dtype=object)
+        return own.rows, own.states, own.steps
 
 
 @dataclass
@@ -103,8 +105,26 @@ class _Own:
     """One student's judgement that needs no one else: kept while their frame is the same."""
     frame: pd.DataFrame
     found: list[Finding]          # rule code order
+    rows: np.ndarray              # each lead's sheet row
     states: np.ndarray
     steps: np.ndarray
+    summary: SummaryData          # of the pass that judged them (shared with its other students)
+
+
+class _Summaries:
+    """Summary figures per student, each from the pass that judged them."""
+
+    def __init__(self, own: dict[str, _Own]):
+        self._own = own
+
+    def of(self, student: str) -> dict:
+        return self._own[student].summary.of(student)
+
+    def channels_of(self, student: str) -> list[tuple[str, int, int]]:
+        return self._own[student].summary.channels_of(student)
+
+    def week_of(self, student: str) -> list[tuple[int, str, str]]:
+        return self._own[student].summary.week_of(student)
 
 
 def _shared_columns() -> list[str]:
@@ -119,33 +139,47 @@ class Judge:
         self._own: dict[str, _Own] = {}
         self._pool: pd.DataFrame | None = None      # everyone's shared columns, as last joined
         self._pooled: dict[str, pd.DataFrame] = {}  # student -> the frame their pool rows came from
+        self._together: tuple | None = None         # (pool, findings, draws) over the whole pool
 
     def __call__(self, reads: list, focus: set[str] | None = None) -> Judgement:
         """Everyone in `reads` counts for the cap; the judgement covers `focus` (default all)."""
         chosen = reads if focus is None else [r for r in reads if r.student.id in focus]
+        # everyone unknown is judged now, in one pass: many small passes cost more, and
+        # a sheet read again to the same cells keeps its frame, so stays known
         unknown = [r for r in reads if not self._known(r)]
         batch = self._judge_own(unknown)
         if len(unknown) != len(reads):
             batch = None                  # the joined frame covers only some of them
+        pool_before = self._pool
         everyone = self._everyone(reads, batch)
-        cap_found, new_draws = self._judge_together(everyone, chosen, focus)
-        cohort = batch if focus is None and batch is not None else \
-            _concat([r.normalized.frame for r in chosen])
+        cap_found, new_draws = self._judge_together(everyone, focus, unchanged=everyone is pool_before)
         capped = _by_student(finding_list(cap_found))
-        found, states, steps = {}, [], []
+        own, found = {}, {}
         for r in chosen:
             sid = r.student.id
-            own = self._own[sid]
-            mine = sorted(own.found + capped.get(sid, []), key=lambda f: f.code)
+            own[sid] = self._own[sid]
+            mine = sorted(own[sid].found + capped.get(sid, []), key=lambda f: f.code)
             if mine:
                 found[sid] = mine
-            states.append(own.states)
-            steps.append(own.steps)
-        return Judgement(cohort, found, _join(states), _join(steps), new_draws, self.now)
+        return Judgement(own, found, new_draws, self.now, batch if focus is None else None)
 
-    def _judge_together(self, everyone: pd.DataFrame, chosen: list, focus: set[str] | None):
+    def _judge_together(self, everyone: pd.DataFrame, focus: set[str] | None, unchanged: bool):
         """The cohort-wide rules. For a batch, a rule that judges per key (the cap: per
-        company) needs only the rows sharing a key with the batch: a fraction of the cohort."""
+        company) needs only the rows sharing a key with the batch: a fraction of the cohort.
+        While the pool stays the same from one call to the next (a weekly full read of an
+        unchanged cohort), the whole pool is judged once and each batch takes its part."""
+        if self._together is not None and self._together[0] is everyone:
+            found, draws = self._together[1], self._together[2]
+        elif focus is None or unchanged:
+            found, draws = self._run_together(everyone, None)
+            self._together = (everyone, found, draws)
+        else:
+            found, draws = self._run_together(everyone, focus)
+        if focus is not None:
+            found = found[found["student"].isin(focus)]
+        return found, draws
+
+    def _run_together(self, everyone: pd.DataFrame, focus: set[str] | None):
         parts, new_draws = [], {}
         for code, rule in registry().items():
             if not rule.cohort_wide:
@@ -157,8 +191,6 @@ class Judge:
                 rows = everyone[everyone[rule.judged_per].isin(keys)]
             found, draws = run_rules(rows, now=self.now, calendar=self.calendar,
                                      settings=self.config.rules, draws=self.draws, only=(code,))
-            if focus is not None:
-                found = found[found["student"].isin(focus)]
             parts.append(found)
             new_draws.update(draws)
         return F.concat(parts), new_draws
@@ -185,8 +217,8 @@ class Judge:
         return own is not None and own.frame is read.normalized.frame
 
     def _judge_own(self, reads: list) -> pd.DataFrame | None:
-        """The one-student rules, states and steps for `reads`, in one pass over them all;
-        the frame of their leads joined."""
+        """The one-student rules, states, steps and summary figures for `reads`, in one
+        pass over them all; the frame of their leads joined."""
         if not reads:
             return None
         batch = _concat([r.normalized.frame for r in reads])
@@ -195,13 +227,17 @@ class Judge:
         found = found.sort_values("code", kind="stable")
         language = self.config.language
         states = state_labels(batch, language).to_numpy(dtype=object)
-        steps = next_steps(batch, self.now, language).to_numpy(dtype=object)
+        steps = next_steps(batch, self.now, language)
+        summary = SummaryData(batch, steps, self.now)
+        steps = steps.to_numpy(dtype=object)
+        sheet_rows = batch["row"].to_numpy(dtype="int64")
         rows_of = batch.groupby("student", sort=False).indices if len(batch) else {}
         found_of = _by_student(finding_list(found))
         for r in reads:
             sid = r.student.id
-            rows = rows_of.get(sid, np.array([], dtype=int))
-            self._own[sid] = _Own(r.normalized.frame, found_of.get(sid, []), states[rows], steps[rows])
+            at = rows_of.get(sid, np.array([], dtype=int))
+            self._own[sid] = _Own(r.normalized.frame, found_of.get(sid, []), sheet_rows[at],
+                                  states[at], steps[at], summary)
         return batch
 
 

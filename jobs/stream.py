@@ -54,6 +54,7 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
             view[j.student.id] = r
         j.last = None                      # held by the view until tonight's read replaces it
     to_read = [j for j in jobs if j.reuse is None]
+    previous = {j.student.id: view.get(j.student.id) for j in to_read}
     arrivals = _Arrivals(backend)
     start = backend.clock()
 
@@ -62,7 +63,8 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
         try:
             backend.sleep(max(0.0, start - backend.clock()))      # not before it was asked for
             r = read_student(backend, j.student, year, report, j.outcome, version=j.version,
-                             today=today, prepare_in=config.language)
+                             today=today, prepare_in=config.language,
+                             previous=previous[j.student.id])
         finally:                           # the writer counts on one arrival per sheet
             arrivals.put(backend.clock(), j.student.id, r)
 

@@ -46,10 +46,12 @@ class SheetRead:
 def read_student(backend, student: Student, year: int, report: RunReport,
                  outcome: StudentOutcome | None = None, *, version: str | None = None,
                  snapshot=None, today: dt.date | None = None,
-                 prepare_in: str | None = None) -> SheetRead | None:
+                 prepare_in: str | None = None, previous: SheetRead | None = None) -> SheetRead | None:
     """Read and understand one student's sheet; None when there is nothing to judge.
     `prepare_in` (a language): let a backend that can make the owned columns and the
-    summary tab right after the read (Google) do so now."""
+    summary tab right after the read (Google) do so now. `previous`: the student's last
+    snapshot, already understood; a sheet read to the same cells keeps its very reading,
+    so the judge knows it already (the weekly full read of an unchanged cohort)."""
     if outcome is None:
         outcome = StudentOutcome(id=student.id, name=student.name)
         report.students.append(outcome)
@@ -63,7 +65,11 @@ def read_student(backend, student: Student, year: int, report: RunReport,
             taken_on, fresh = (today or dt.date.today()).isoformat(), True
         key = reading_key(year=year, tab=student.tab, overrides=student.columns, student=student.id)
         with cpu_stage(report, "normalise"):
-            reading = load_reading(kept, key)
+            if (previous is not None and previous.reading is not None and previous.reading_key == key
+                    and _same_cells(workbook, previous.workbook)):
+                reading = previous.reading
+            else:
+                reading = load_reading(kept, key)
             reused = reading is not None
             if reading is None:
                 reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
@@ -89,6 +95,10 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         outcome.status = "failed"
         outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
     return None
+
+
+def _same_cells(a: Workbook, b: Workbook) -> bool:
+    return a.tabs.keys() == b.tabs.keys() and all(a.tabs[t].rows == b.tabs[t].rows for t in a.tabs)
 
 
 def _prepare(backend, student: Student, workbook: Workbook, reading, year: int, language: str,

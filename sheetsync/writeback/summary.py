@@ -46,14 +46,18 @@ class SummaryData:
         horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
         due = c[c["follow_up"].notna() & (c["follow_up"] <= horizon) & ~done]
         due = due.assign(step=steps.loc[due.index]).sort_values(["student", "follow_up", "row"])
-        self.week = {s: list(zip(g["row"].astype(int), g["company"], g["step"]))[:WEEK_ROWS]
-                     for s, g in due.groupby("student", sort=False)}
+        self._week = {s: list(zip(g["row"].astype(int), g["company"], g["step"]))[:WEEK_ROWS]
+                      for s, g in due.groupby("student", sort=False)}
 
     def of(self, student: str) -> dict:
         return dict(self._figures.get(student, self._empty))
 
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
         return self._channels.get(student, [])
+
+    def week_of(self, student: str) -> list[tuple[int, str, str]]:
+        """(row, company, next step) of the leads due within a week, soonest first."""
+        return self._week.get(student, [])
 
 
 def build_summary(data: SummaryData, student: str, student_messages: list[str],
@@ -90,7 +94,7 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
     if lost_companies:
         rows += [[t("sum.lost", L)]] + [["", c] for c in sorted(set(lost_companies))] + [[]]
     rows += [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]
-    rows += [[r, c if isinstance(c, str) else "", s] for r, c, s in data.week.get(student, [])]
+    rows += [[r, c if isinstance(c, str) else "", s] for r, c, s in data.week_of(student)]
     return rows
 
 
