@@ -123,3 +123,28 @@ def test_emails_and_domains():
     assert parse_email("anna(at)volvo") == (None, False)
     assert parse_email("anna@volvo")[1] is False
     assert domain_of("https://www.volvo.se/jobb") == "volvo.se"
+
+
+def test_the_fast_swedish_path_agrees_with_libphonenumber_on_random_numbers():
+    import random
+
+    import phonenumbers
+
+    from sheetsync.normalize.phones import _parse_one
+
+    def library(text):
+        try:
+            number = phonenumbers.parse(text, "SE")
+        except phonenumbers.NumberParseException:
+            return None
+        return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if phonenumbers.is_valid_number(number) else None)
+
+    rng = random.Random(7)
+    texts = []
+    for _ in range(3000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(5, 12)))
+        spaced = "".join(d + rng.choice(["", "", " ", "-"]) for d in digits).strip(" -")
+        texts.append(rng.choice(["0", "+46", "+46 ", "+46-"]) + spaced)
+    assert sum(library(t) is not None for t in texts) > 300          # valid ones are in play
+    assert [_parse_one(t, "SE") for t in texts] == [library(t) for t in texts]
