@@ -89,10 +89,13 @@ class WritePlan:
 def diff_cells(tab_title: str, current: Tab | None, desired: dict[tuple[int, int], object]) -> list[CellWrite]:
     """Writes for every desired cell whose text differs from what the tab holds."""
     out = []
+    rows = current.rows if current else []
     for (r, c), value in sorted(desired.items()):
-        value = plain(value)
-        have = current.value(r, c) if current else ""
-        if have != cell_text(value):
+        if type(value) is not str:          # nearly all are text: skip the conversions
+            value = plain(value)
+        row = rows[r - 1] if r <= len(rows) else ()
+        have = row[c - 1] if c <= len(row) else ""
+        if have != (value if type(value) is str else cell_text(value)):
             out.append(CellWrite(tab_title, r, c, value))
     return out
 
