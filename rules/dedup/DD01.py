@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 
 from sheetsync.engine.findings import findings
 from sheetsync.engine.registry import Rule
@@ -24,22 +25,19 @@ class SameCompanyTwice(Rule):
     message = {"sv": "samma företag som rad {first_row}", "en": "same company as row {first_row}"}
 
     def evaluate(self, frame, ctx):
-        students, rows = frame["student"].tolist(), frame["row"].tolist()
-        first = list(rows)                    # per lead: the first row sharing an identity
-        for column in IDENTITIES:             # plain dicts: a grouped transform per column
-            values = frame[column].tolist()   # costs more than the whole pass
-            earliest: dict[tuple, int] = {}
-            for student, value, row in zip(students, values, rows):
-                if _present(value):
-                    key = (student, value)
-                    earliest[key] = min(row, earliest.get(key, row))
-            for i, (student, value) in enumerate(zip(students, values)):
-                if _present(value):
-                    first[i] = min(first[i], earliest[(student, value)])
-        dup = np.array([f < r for f, r in zip(first, rows)], dtype=bool)
+        rows = frame["row"].to_numpy(dtype="int64")
+        first = rows.copy()                   # per lead: the first row sharing an identity
+        for column in IDENTITIES:
+            values = frame[column]
+            has = (values.notna() & (values.astype(str) != "")).to_numpy(dtype=bool)
+            if not has.any():
+                continue
+            held = pd.DataFrame({"student": frame["student"].to_numpy()[has],
+                                 "value": values.to_numpy(dtype=object)[has]})
+            group = held.groupby(["student", "value"], sort=False).ngroup().to_numpy()
+            earliest = np.full(group.max() + 1, np.iinfo("int64").max)
+            np.minimum.at(earliest, group, rows[has])
+            first[has] = np.minimum(first[has], earliest[group])
+        dup = first < rows
         return findings(frame[dup], self.code, self.severity,
-                        [{"first_row": int(f)} for f, d in zip(first, dup) if d])
-
-
-def _present(value) -> bool:
-    return value is not None and value == value and str(value) != ""    # NaN != NaN
+                        [{"first_row": int(f)} for f in first[dup]])

@@ -28,4 +28,5 @@ def focus_group(categories: pd.Series) -> pd.Series:
         if LONG_PROCESS.search(key):
             return "long"
         return None
-    return categories.map(group)
+    distinct = {text: group(text) for text in pd.unique(categories)}    # few distinct texts
+    return categories.map(distinct.get)
