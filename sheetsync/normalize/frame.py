@@ -6,6 +6,7 @@ are cached), so a cohort of 100,000 rows costs little more than its distinct val
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -222,15 +223,19 @@ def _stages_and_attempts(out: dict, data: list, columns: list[Column], by_field:
     out["stage"], out["attempts"] = stages, attempts
 
 
+_STRAY = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)|  ")
+
+
 def _stray_spaces(data: list, sheet_rows: list[int], columns: list[int]) -> list:
     """Per row, the first mapped cell whose text has stray spaces, or None."""
     out: list = [None] * len(data)
     for c in sorted(columns):
-        for i, row in enumerate(data):
-            if out[i] is None and c < len(row):
-                v = row[c]
-                if isinstance(v, str) and (v[:1].isspace() or v[-1:].isspace() or "  " in v) and v.strip():
-                    out[i] = cell(sheet_rows[i], c + 1)
+        cells = [row[c] if c < len(row) and isinstance(row[c], str) else "" for row in data]
+        if not _STRAY.search("\x00".join(cells)):      # one scan rules out a clean column
+            continue
+        for i, v in enumerate(cells):
+            if out[i] is None and (v[:1].isspace() or v[-1:].isspace() or "  " in v) and v.strip():
+                out[i] = cell(sheet_rows[i], c + 1)
     return out
 
 
