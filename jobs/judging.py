@@ -39,9 +39,10 @@ class Finding(NamedTuple):
 def finding_list(found: pd.DataFrame) -> list[Finding]:
     if not len(found):
         return []
-    rows = [None if r is pd.NA else int(r) for r in found["row"].to_numpy(dtype=object)]
-    return list(map(Finding._make, zip(found["student"].tolist(), rows, found["code"].tolist(),
-                                       found["severity"].tolist(), found["params"].tolist())))
+    rows = found["row"].astype(object)
+    rows = rows.where(rows.notna(), None).tolist()        # Python ints, None for the student
+    return list(map(Finding, found["student"].tolist(), rows, found["code"].tolist(),
+                    found["severity"].tolist(), found["params"].tolist()))
 
 
 def _by_student(found: list[Finding]) -> dict[str, list[Finding]]:
