@@ -64,7 +64,7 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
             backend.sleep(max(0.0, start - backend.clock()))      # not before it was asked for
             r = read_student(backend, j.student, year, report, j.outcome, version=j.version,
                              today=today, prepare_in=config.language,
-                             previous=previous[j.student.id])
+                             previous=previous.pop(j.student.id))   # not held once replaced
         finally:                           # the writer counts on one arrival per sheet
             arrivals.put(backend.clock(), j.student.id, r)
 
