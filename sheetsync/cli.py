@@ -52,6 +52,8 @@ def demo(folder: Path, students: int, seed: int, now, backend_kind: str):
     judged = now or demo_date(dt.date.today())
     cohort = generate_cohort(students, seed, judged)
     if backend_kind == "google-fake":
+        if folder == Path("sheetsync-demo"):       # keep the local demo's config runnable
+            folder = Path("sheetsync-demo-google")
         _demo_google_fake(folder, cohort, judged)
         return
     config_path = write_demo(folder, cohort)

@@ -43,6 +43,17 @@ def test_demo_through_the_google_code_path_against_the_fake(tmp_path):
         in result.output                                   # only the master: its Runs log grows
 
 
+def test_the_google_fake_demo_leaves_the_local_demo_runnable(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args in ([], ["--backend", "google-fake"]):
+        result = runner.invoke(main, ["demo", "--students", "2", "--now", "2026-05-12", *args])
+        assert result.exit_code == 0, result.output
+    again = runner.invoke(main, ["run", "--config", "sheetsync-demo/sheetsync.toml", "--now", "2026-05-12"])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "sheetsync-demo-google" / "sheetsync.toml").exists()
+
+
 def test_check_shows_how_each_sheet_was_understood_and_flags_attention(tmp_path):
     from openpyxl import Workbook
     runner = CliRunner()
