@@ -95,5 +95,11 @@ def companies_tab(cohort: pd.DataFrame, cap: int, language: str, draws: dict) ->
 def contacts_tab(cohort: pd.DataFrame, outcomes, language: str) -> list[list]:
     names = {o.id: o.name for o in outcomes}
     return [HEADERS[language]["contacts"]] + [
-        [names.get(r.student, r.student), r.company or "", r.contact_name or "", r.phone or "",
-         r.email or ""] for r in cohort.itertuples() if r.contact_name or r.phone or r.email]
+        [names.get(r.student, r.student), _text(r.company), _text(r.contact_name), _text(r.phone),
+         _text(r.email)] for r in cohort.itertuples()
+        if _text(r.contact_name) or _text(r.phone) or _text(r.email)]
+
+
+def _text(value) -> str:
+    """A text cell of the cohort frame: missing is None or NaN depending on the column."""
+    return value if isinstance(value, str) else ""

@@ -68,3 +68,15 @@ def test_master_charts_on_google_are_added_once(tmp_path, demo_cohort, now):
                    for c in charts}
         assert sources == {"Översikt", "Studenter", "Körningar"}
         assert google.get_values(master, "Översikt")[3] == ["Leads", str(sum(len(s.leads) for s in demo_cohort.students))]
+
+
+def test_the_contacts_tab_lists_only_leads_with_a_contact_and_only_text():
+    from types import SimpleNamespace
+
+    from jobs.master.students import contacts_tab
+    from sheetsync.normalize import normalize
+    frame = normalize([["Företag", "Kontaktperson", "Telefon", "E-post"],
+                       ["Volvo AB", "", "070-123 45 67", ""], ["Saab AB", "Eva Ek", "", ""],
+                       ["Scania AB", "", "", ""]], year=2026, student="s", tab="CRM").frame
+    rows = contacts_tab(frame, [SimpleNamespace(id="s", name="Sara")], "en")
+    assert rows[1:] == [["Sara", "Volvo AB", "", "+46701234567", ""], ["Sara", "Saab AB", "Eva Ek", "", ""]]
