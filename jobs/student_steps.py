@@ -34,13 +34,19 @@ class SheetRead:
     student: Student
     outcome: StudentOutcome
     workbook: Workbook
-    tab: str
-    normalized: Normalized
+    reading: Reading               # how `workbook` was understood, kept with its snapshot
+    reading_key: str               # what that reading depends on besides the workbook
     taken_on: str = ""             # when the sheet was last read from the backend
     fresh: bool = True             # read tonight (False: tonight's listing showed no change)
-    reading: Reading | None = None     # how `workbook` was understood, to be kept with it
-    reading_key: str = ""
     reading_kept: bool = False     # the snapshot already holds this reading
+
+    @property
+    def tab(self) -> str:
+        return self.reading.tab
+
+    @property
+    def normalized(self) -> Normalized:
+        return self.reading.normalized
 
 
 def read_student(backend, student: Student, year: int, report: RunReport,
@@ -59,14 +65,13 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         kept = None
         if snapshot is not None:
             workbook, taken_on, fresh = snapshot[2], snapshot[1], False
-            kept = snapshot[3] if len(snapshot) > 3 else None
+            kept = snapshot[3]
         else:
             workbook = backend.read(student, version=version)
             taken_on, fresh = (today or dt.date.today()).isoformat(), True
         key = reading_key(year=year, tab=student.tab, overrides=student.columns, student=student.id)
         with cpu_stage(report, "normalise"):
-            if (previous is not None and previous.reading is not None and previous.reading_key == key
-                    and _same_cells(workbook, previous.workbook)):
+            if previous is not None and previous.reading_key == key and _same_cells(workbook, previous.workbook):
                 reading = previous.reading
             else:
                 reading = load_reading(kept, key)
@@ -86,8 +91,7 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         outcome.fields = sorted({c.field for c in norm.columns if c.field})
         outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
         outcome.unmapped_columns = norm.unmapped
-        return SheetRead(student, outcome, workbook, reading.tab, norm, taken_on, fresh,
-                         reading, key, reused)
+        return SheetRead(student, outcome, workbook, reading, key, taken_on, fresh, reused)
     except SheetsyncError as e:
         outcome.status, outcome.message = "failed", str(e)
     except Exception as e:     # a bug must not stop the other students
@@ -198,7 +202,7 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     `r` then stands for the sheet as written, for a second write the same night.
     The reading is kept with it unless our write changed the student's own cells
     (cleanup in place): owned columns and the summary tab are not read as leads."""
-    reading = (r.reading_key, r.reading) if r.reading is not None else None
+    reading = (r.reading_key, r.reading)
     if plan:
         version = backend.version_now(r.student)
         workbook = r.workbook.with_writes(plan.writes, plan.new_tabs)

@@ -186,9 +186,6 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     out["stray_space"] = _stray_spaces(data, sheet_rows, [c.index for c in by_field.values()])
     out["student"] = [student] * n
     out["tab"] = [tab] * n
-    for fld in DATE_FIELDS:
-        out[fld] = _datetimes(out[fld])
-    out["attempts"] = np.array(out["attempts"], dtype="int64")
     frame = _frame(out)
     for fld, reason in suspicious_columns(out):
         col = by_field[fld]
@@ -262,7 +259,7 @@ def _frame(columns: dict[str, list]) -> pd.DataFrame:
     for name, kind in _TYPED.items():
         frame[name] = np.asarray(columns[name], dtype=kind)
     for name in DATE_FIELDS:
-        frame[name] = columns[name]
+        frame[name] = _datetimes(columns[name])
     return frame
 
 
@@ -272,9 +269,4 @@ def _datetimes(dates: list) -> np.ndarray:
 
 
 def _empty_frame() -> pd.DataFrame:
-    frame = pd.DataFrame({c: [] for c in list(CANONICAL) + list(EXTRA)})
-    for fld in DATE_FIELDS:
-        frame[fld] = pd.to_datetime(frame[fld])
-    frame["attempts"] = frame["attempts"].astype("int64")
-    frame["row"] = frame["row"].astype("int64")
-    return frame
+    return _frame({name: [] for name in list(CANONICAL) + list(EXTRA)})
