@@ -144,7 +144,7 @@ def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date
                 report: RunReport) -> list[ReadJob]:
     """One Drive listing gives every sheet's version: a sheet whose version equals the
     snapshot kept last time is not read again, unless that snapshot is older than
-    `[quota] full_read_every_days`."""
+    `[quota] full_read_every_days`, or the sheet as our own write left it."""
     try:
         listed = backend.versions()
     except SheetsyncError as e:      # without the listing every sheet is simply read
@@ -157,7 +157,10 @@ def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date
         snap = state.snapshot(s.id)
         version = listed.get(backend.key(s))
         fresh_enough = snap and (now - dt.date.fromisoformat(snap[1])).days < config.quota["full_read_every_days"]
-        reuse = snap if snap and version and snap[0] == version and fresh_enough else None
+        # a sheet we wrote last time is read again: an edit racing our write hides
+        # behind the version the write produced
+        reuse = snap if snap and version and snap[0] == version and fresh_enough \
+            and not snap[2].written else None
         jobs.append(ReadJob(s, outcome, version, reuse, snap))
     report.unchanged = sum(1 for j in jobs if j.reuse)
     return jobs
@@ -172,7 +175,8 @@ def _read_all(backend, jobs: list[ReadJob], config: Config, year: int, now: dt.d
 
     def one(j: ReadJob):
         return read_student(backend, j.student, year, report, j.outcome, version=j.version,
-                            snapshot=j.reuse, today=now, prepare_in=language)
+                            snapshot=j.reuse, today=now, prepare_in=language,
+                            last=j.last)
     workers = max(1, config.quota["workers"])
     if workers == 1 or len(jobs) < 2:
         results = [one(j) for j in jobs]

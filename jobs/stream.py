@@ -62,9 +62,10 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
         r = None
         try:
             backend.sleep(max(0.0, start - backend.clock()))      # not before it was asked for
+            last = previous.pop(j.student.id)          # not held once replaced
             r = read_student(backend, j.student, year, report, j.outcome, version=j.version,
-                             today=today, prepare_in=config.language,
-                             previous=previous.pop(j.student.id))   # not held once replaced
+                             today=today, prepare_in=config.language, previous=last,
+                             before=last.workbook if last else None)
         finally:                           # the writer counts on one arrival per sheet
             arrivals.put(backend.clock(), j.student.id, r)
 

@@ -39,6 +39,7 @@ class SheetRead:
     taken_on: str = ""             # when the sheet was last read from the backend
     fresh: bool = True             # read tonight (False: tonight's listing showed no change)
     reading_kept: bool = False     # the snapshot already holds this reading
+    before: Workbook | None = None  # the sheet as we last left it (the newest snapshot)
 
     @property
     def tab(self) -> str:
@@ -52,12 +53,15 @@ class SheetRead:
 def read_student(backend, student: Student, year: int, report: RunReport,
                  outcome: StudentOutcome | None = None, *, version: str | None = None,
                  snapshot=None, today: dt.date | None = None,
-                 prepare_in: str | None = None, previous: SheetRead | None = None) -> SheetRead | None:
+                 prepare_in: str | None = None, previous: SheetRead | None = None,
+                 before: Workbook | None = None, last: tuple | None = None) -> SheetRead | None:
     """Read and understand one student's sheet; None when there is nothing to judge.
     `prepare_in` (a language): let a backend that can make the owned columns and the
     summary tab right after the read (Google) do so now. `previous`: the student's last
     snapshot, already understood; a sheet read to the same cells keeps its very reading,
-    so the judge knows it already (the weekly full read of an unchanged cohort)."""
+    so the judge knows it already (the weekly full read of an unchanged cohort).
+    `before`: the sheet as we last left it, to tell a student's note in an owned cell;
+    `last`: the newest snapshot (it gives `before`, and its reading if the cells match)."""
     if outcome is None:
         outcome = StudentOutcome(id=student.id, name=student.name)
         report.students.append(outcome)
@@ -73,6 +77,8 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         with cpu_stage(report, "normalise"):
             if previous is not None and previous.reading_key == key and _same_cells(workbook, previous.workbook):
                 reading = previous.reading
+            elif kept is None and last is not None and _same_cells(workbook, last[2]):
+                reading = load_reading(last[3], key)     # read again to the same cells
             else:
                 reading = load_reading(kept, key)
             reused = reading is not None
@@ -91,7 +97,9 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         outcome.fields = sorted({c.field for c in norm.columns if c.field})
         outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
         outcome.unmapped_columns = norm.unmapped
-        return SheetRead(student, outcome, workbook, reading, key, taken_on, fresh, reused)
+        if before is None and (snapshot or last) is not None:
+            before = (snapshot or last)[2]
+        return SheetRead(student, outcome, workbook, reading, key, taken_on, fresh, reused, before)
     except SheetsyncError as e:
         outcome.status, outcome.message = "failed", str(e)
     except Exception as e:     # a bug must not stop the other students
@@ -162,7 +170,8 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
                 r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
                                      " nothing written, next night tries again")
                 return judged
-            fresh = read_student(backend, r.student, judge.calendar.year, report, r.outcome, today=judge.now)
+            fresh = read_student(backend, r.student, judge.calendar.year, report, r.outcome,
+                                 today=judge.now, before=r.before)
             if fresh is None:
                 return judged
             reads[i] = fresh
@@ -205,8 +214,8 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     reading = (r.reading_key, r.reading)
     if plan:
         version = backend.version_now(r.student)
-        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs)
-        workbook.version = version
+        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks)
+        workbook.version, workbook.written = version, True
         r.workbook = workbook
         if plan.student_cells:
             reading = None
@@ -239,7 +248,8 @@ def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
     per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
     summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
                             calendar=judge.calendar, language=language)
-    plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language)
+    plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language,
+                        before=r.before)
     if config.cleanup["in_place"]:
         plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, judge.calendar.year)
     return plan

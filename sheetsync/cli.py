@@ -66,16 +66,17 @@ def demo(folder: Path, students: int, seed: int, now, backend_kind: str):
 
 
 def _demo_google_fake(folder: Path, cohort, judged) -> None:
-    """The demo through gspread and google-auth against FakeGoogle, twice: the second
-    night shows that an unchanged cohort costs no student read or write, only the
-    master's (its Runs log grows)."""
+    """The demo through gspread and google-auth against FakeGoogle, three nights: the
+    second reads again every sheet the first wrote (to catch an edit racing our write) and
+    writes nothing; the third shows that an unchanged cohort costs no student read or
+    write, only the master's (its Runs log grows)."""
     from jobs.nightly import run_nightly
     from sheetsync.backends.google import GoogleBackend
     from sheetsync.demo.google import upload_cohort
     from sheetsync.testing import FakeGoogle
     with FakeGoogle() as google:
         config, sheets, master = upload_cohort(google, cohort, folder)
-        for night in (1, 2):
+        for night in (1, 2, 3):
             google.requests.clear()
             report = run_nightly(config, now=judged, backend=GoogleBackend(config))
             if night == 1:

@@ -52,6 +52,12 @@ TEXT: dict[str, dict[str, str]] = {
     "sum.channels": {"sv": "Svarsfrekvens per kanal", "en": "Answer rate per channel"},
     "sum.lost": {"sv": "Leads du förlorade i lottning (välj ett annat)",
                  "en": "Leads you lost in a draw (pick another)"},
+    "sum.own_tab": {"sv": "Din egen flik '{tab}' lämnas orörd: sheetsyncs sammanfattning finns här, i '{ours}'.",
+                    "en": "Your own tab '{tab}' is left as it is: sheetsync's summary is here, in '{ours}'."},
+    "sum.moved_notes": {"sv": "Det du skrev i sheetsyncs kolumner (de skrivs över varje natt; skriv i dina egna kolumner)",
+                        "en": "What you wrote in sheetsync's columns (they are rewritten every night; write in your own columns)"},
+    "sum.moved_note": {"sv": "Din anteckning i {cell} flyttades hit: {text}",
+                       "en": "Your note in {cell} was moved here: {text}"},
     "yes": {"sv": "ja", "en": "yes"},
     "no": {"sv": "nej", "en": "no"},
 }

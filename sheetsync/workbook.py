@@ -13,6 +13,13 @@ class Tab:
     rows: list[list[str]]
     sheet_id: int | None = None      # Google's numeric sheetId; None for xlsx
     grid: tuple[int, int] | None = None   # Google's (rowCount, columnCount): writes must fit
+    # cells holding a formula, (row, col) 1-based -> its text: a formula that shows
+    # nothing still makes its column the student's
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    # the service's marks (Google developer metadata, an .xlsx defined name): owned
+    # column kind -> 1-based column, wherever the student moved or renamed it
+    marks: dict[str, int] = field(default_factory=dict)
+    ours: bool = False               # the tab carries the summary tab's mark
 
     def value(self, row: int, col: int) -> str:
         """Cell text at 1-based (row, col); '' outside the grid."""
@@ -26,6 +33,22 @@ class Tab:
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
+    def copy(self) -> "Tab":
+        return Tab(self.title, [list(r) for r in self.rows], self.sheet_id, self.grid,
+                   dict(self.formulas), dict(self.marks), self.ours)
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "rows": self.rows, "sheet_id": self.sheet_id,
+                "grid": list(self.grid) if self.grid else None,
+                "formulas": [[r, c, f] for (r, c), f in self.formulas.items()],
+                "marks": self.marks, "ours": self.ours}
+
+    @classmethod
+    def from_json(cls, t: dict) -> "Tab":
+        return cls(t["title"], t["rows"], t["sheet_id"], tuple(t["grid"]) if t["grid"] else None,
+                   {(r, c): f for r, c, f in t.get("formulas", [])}, dict(t.get("marks", {})),
+                   bool(t.get("ours", False)))
+
 
 @dataclass
 class Workbook:
@@ -33,17 +56,27 @@ class Workbook:
     tabs: dict[str, Tab] = field(default_factory=dict)
     version: str | None = None       # Drive version / file mtime at read time
     location: str = ""               # path or spreadsheet id, for messages
+    # this snapshot is the sheet as our own write left it: the next night reads the
+    # sheet again whatever Drive says, since a student's edit racing our write would
+    # otherwise hide behind the version our write produced
+    written: bool = False
 
     def tab(self, title: str) -> Tab | None:
         return self.tabs.get(title)
 
-    def with_writes(self, writes, new_tabs=()) -> "Workbook":
-        """This snapshot as it is after `writes` (tab, row, col, value): what the sheet
-        holds once our own write has landed, kept so an unchanged sheet need not be read."""
-        tabs = {t: Tab(tab.title, [list(r) for r in tab.rows], tab.sheet_id, tab.grid)
-                for t, tab in self.tabs.items()}
+    def with_writes(self, writes, new_tabs=(), marks=()) -> "Workbook":
+        """This snapshot as it is after `writes` (tab, row, col, value) and `marks`
+        (writeback.plan.Mark): what the sheet holds once our own write has landed, kept
+        so an unchanged sheet need not be read."""
+        tabs = {t: tab.copy() for t, tab in self.tabs.items()}
         for title in new_tabs:
             tabs.setdefault(title, Tab(title, []))
+        for m in marks:
+            if m.tab in tabs:
+                if m.col is None:
+                    tabs[m.tab].ours = True
+                else:
+                    tabs[m.tab].marks[m.kind] = m.col
         for w in writes:
             rows = tabs[w.tab].rows
             while len(rows) < w.row:
@@ -60,15 +93,13 @@ class Workbook:
         return Workbook(self.title, tabs, self.version, self.location)
 
     def to_json(self) -> dict:
-        return {"title": self.title, "location": self.location,
-                "tabs": [{"title": t.title, "rows": t.rows, "sheet_id": t.sheet_id,
-                          "grid": list(t.grid) if t.grid else None} for t in self.tabs.values()]}
+        return {"title": self.title, "location": self.location, "written": self.written,
+                "tabs": [t.to_json() for t in self.tabs.values()]}
 
     @classmethod
     def from_json(cls, data: dict, version: str | None) -> "Workbook":
-        tabs = {t["title"]: Tab(t["title"], t["rows"], t["sheet_id"], tuple(t["grid"]) if t["grid"] else None)
-                for t in data["tabs"]}
-        return cls(data["title"], tabs, version, data["location"])
+        tabs = {t["title"]: Tab.from_json(t) for t in data["tabs"]}
+        return cls(data["title"], tabs, version, data["location"], bool(data.get("written", False)))
 
 
 def trim_grid(rows: list[list[str]]) -> list[list[str]]:

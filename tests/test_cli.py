@@ -39,7 +39,9 @@ def test_demo_through_the_google_code_path_against_the_fake(tmp_path):
     assert result.exit_code == 0, result.output
     assert "night 1: 0 of 3 student sheets unchanged (not read); 4 reads, 4 structural, 4 values writes" \
         in result.output
-    assert "night 2: 3 of 3 student sheets unchanged (not read); 1 reads, 0 structural, 1 values writes" \
+    assert "night 2: 0 of 3 student sheets unchanged (not read); 4 reads, 0 structural, 1 values writes" \
+        in result.output                                   # what night 1 wrote is read again
+    assert "night 3: 3 of 3 student sheets unchanged (not read); 1 reads, 0 structural, 1 values writes" \
         in result.output                                   # only the master: its Runs log grows
 
 

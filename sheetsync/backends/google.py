@@ -28,13 +28,17 @@ from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
 from sheetsync.workbook import Tab, Workbook, trim_grid
-from sheetsync.writeback.plan import CellWrite, FormatRule, WritePlan, diff_cells, grid_cells
+from sheetsync.writeback.plan import MARK_KEY, CellWrite, FormatRule, Mark, WritePlan, diff_cells, grid_cells
 
 # the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
           "https://www.googleapis.com/auth/drive.metadata.readonly"]
+# displayed values, formulas (a formula that shows nothing still holds its column) and
+# our marks (developer metadata on the summary tab and on the owned columns), in one read
 READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
-               "gridProperties(rowCount,columnCount)),data(rowData(values(formattedValue))))")
+               "gridProperties(rowCount,columnCount)),developerMetadata(metadataKey,metadataValue),"
+               "data(columnMetadata(developerMetadata(metadataKey,metadataValue)),"
+               "rowData(values(formattedValue,userEnteredValue(formulaValue)))))")
 MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
@@ -169,7 +173,9 @@ class GoogleBackend(Backend):
         if not shape:
             return read
         sid = spreadsheet_id(student.sheet)
-        body = {"requests": self._shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats)
+        tab_ids = _new_tab_ids(read, shape.new_tabs)
+        body = {"requests": self._shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
+                                                 tab_ids, shape.marks)
                 + _cell_requests(shape.writes, read),
                 "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
         reply = self._call("structural", lambda: self.http.request(
@@ -185,7 +191,8 @@ class GoogleBackend(Backend):
         sid = spreadsheet_id(student.sheet)
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
-        self._structural(sid, self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats),
+        self._structural(sid, self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
+                                                   _new_tab_ids(read, plan.new_tabs), plan.marks),
                          student.id)
         data = _ranges(plan.writes)
         self._call("writes", lambda: self.http.values_batch_update(
@@ -228,9 +235,11 @@ class GoogleBackend(Backend):
 
     @staticmethod
     def _shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
-                        formats=(), tab_ids: dict[str, int] | None = None) -> list[dict]:
+                        formats=(), tab_ids: dict[str, int] | None = None,
+                        marks: list[Mark] = ()) -> list[dict]:
         """What one structural call must do: add missing tabs, widen grids too small for
-        the writes, colour owned columns that were (re)created. Empty: no call."""
+        the writes, colour owned columns that were (re)created, mark what we own.
+        Empty: no call."""
         requests_ = []
         for title in new_tabs:
             writes = by_tab.get(title, [])
@@ -254,6 +263,11 @@ class GoogleBackend(Backend):
             tab = read.tab(rule.tab)
             if tab is not None and tab.sheet_id is not None:
                 requests_.append(_conditional_format(rule, tab.sheet_id))
+        for mark in marks:
+            tab = read.tab(mark.tab)
+            sheet_id = tab.sheet_id if tab is not None else (tab_ids or {}).get(mark.tab)
+            if sheet_id is not None:
+                requests_.append(_mark_request(mark, sheet_id))
         return requests_
 
     def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
@@ -396,14 +410,26 @@ def _workbook(meta: dict, sid: str) -> Workbook:
     tabs = {}
     for sheet in meta.get("sheets", []):
         props = sheet.get("properties", {})
-        rows = []
+        rows, formulas, marks = [], {}, {}
         for data in sheet.get("data", []):
-            for row in data.get("rowData", []):
-                rows.append([v.get("formattedValue", "") for v in row.get("values", [])])
+            for r, row in enumerate(data.get("rowData", []), 1):
+                values = row.get("values", [])
+                rows.append([v.get("formattedValue", "") for v in values])
+                for c, v in enumerate(values, 1):
+                    formula = v.get("userEnteredValue", {}).get("formulaValue")
+                    if formula:
+                        formulas[(r, c)] = formula
+            for c, column in enumerate(data.get("columnMetadata", []), data.get("startColumn", 0) + 1):
+                for m in column.get("developerMetadata", []):
+                    if m.get("metadataKey") == MARK_KEY:
+                        marks.setdefault(m.get("metadataValue", ""), c)
         rows = trim_grid(rows)
         grid = props.get("gridProperties", {})
+        ours = any(m.get("metadataKey") == MARK_KEY and m.get("metadataValue") == "summary"
+                   for m in sheet.get("developerMetadata", []))
         tabs[props.get("title", "")] = Tab(props.get("title", ""), rows, props.get("sheetId"),
-                                           (grid.get("rowCount", 1000), grid.get("columnCount", 26)))
+                                           (grid.get("rowCount", 1000), grid.get("columnCount", 26)),
+                                           formulas, marks, ours)
     return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
                     location=f"spreadsheet {sid}")
 
@@ -422,6 +448,30 @@ def _cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:
                                                        else str(w.value)}}]}],
             "fields": "userEnteredValue"}})
     return out
+
+
+def _new_tab_ids(read: Workbook, new_tabs: list[str]) -> dict[str, int]:
+    """Our own sheetIds for tabs added in a call, so marks in the same call can name them."""
+    used = {t.sheet_id for t in read.tabs.values() if t.sheet_id is not None}
+    ids, nxt = {}, max(used | {0}) + 1
+    for title in new_tabs:
+        while nxt in used:
+            nxt += 1
+        ids[title], nxt = nxt, nxt + 1
+    return ids
+
+
+def _mark_request(mark: Mark, sheet_id: int) -> dict:
+    """Developer metadata on an owned column (it moves with the column, survives a new
+    header) or on the summary tab."""
+    if mark.col is None:
+        location = {"sheetId": sheet_id}
+    else:
+        location = {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                       "startIndex": mark.col - 1, "endIndex": mark.col}}
+    return {"createDeveloperMetadata": {"developerMetadata": {
+        "metadataKey": MARK_KEY, "metadataValue": mark.kind, "location": location,
+        "visibility": "DOCUMENT"}}}
 
 
 def _column_range(sheet_id: int, col: int) -> dict:

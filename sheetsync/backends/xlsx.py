@@ -8,7 +8,9 @@ Saves go to a temporary file first and then replace the workbook in one step.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -18,7 +20,10 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
+from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter as column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from xml.etree import ElementTree
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -26,7 +31,7 @@ from sheetsync.backends.base import Backend
 from sheetsync.config import Config, Student
 from sheetsync.errors import BackendError, SheetChangedError, SheetNotFound
 from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid
-from sheetsync.writeback.plan import WritePlan, plain
+from sheetsync.writeback.plan import MARK_KEY, Mark, WritePlan, plain
 
 _BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
 
@@ -97,7 +102,11 @@ class XlsxBackend(Backend):
             tabs = {}
             for ws in book.worksheets:
                 rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-                tabs[ws.title] = Tab(ws.title, trim_grid(rows))
+                tabs[ws.title] = Tab(ws.title, trim_grid(rows), formulas=_formulas(book, ws))
+            _read_marks(book, tabs)
+        except _BAD_FILE + (ElementTree.ParseError,) as e:
+            raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
+                               student=student.id, sheet=str(path)) from None
         finally:
             book.close()
         return Workbook(title=path.stem, tabs=tabs, version=version, location=str(path))
@@ -121,6 +130,8 @@ class XlsxBackend(Backend):
             set_raw(book[w.tab].cell(row=w.row, column=w.col), w.value)
         for rule in plan.formats:
             add_format(book[rule.tab], rule)
+        for mark in plan.marks:
+            add_mark(book, mark)
         self._backup(path)
         self._save(book, path)
         self._calls["writes"] += 1
@@ -194,6 +205,65 @@ class XlsxBackend(Backend):
         tmp = path.with_name(f".{path.name}.tmp")
         book.save(tmp)
         os.replace(tmp, path)
+
+
+MARK_PREFIX = f"{MARK_KEY}_"       # defined names sheetsync_flags, ..., sheetsync_summary
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def add_mark(book, mark: Mark) -> None:
+    """Our mark as a workbook defined name: Excel and LibreOffice move it with the column
+    (or follow the tab when it is renamed), as Google moves developer metadata."""
+    title = "'" + mark.tab.replace("'", "''") + "'"
+    if mark.col is None:
+        ref = f"{title}!$A$1"
+    else:
+        letter = column_letter(mark.col)
+        ref = f"{title}!${letter}:${letter}"
+    name = MARK_PREFIX + mark.kind
+    book.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _read_marks(book, tabs: dict[str, Tab]) -> None:
+    for name, defined in getattr(book, "defined_names", {}).items():
+        if not name.startswith(MARK_PREFIX):
+            continue
+        kind = name[len(MARK_PREFIX):]
+        try:
+            destinations = list(defined.destinations)
+        except Exception:           # '#REF!' once the column was deleted: no mark
+            continue
+        for title, ref in destinations:
+            tab = tabs.get(title)
+            if tab is None:
+                continue
+            if kind == "summary":
+                tab.ours = True
+            else:
+                letters = ref.replace("$", "").split(":")[0].rstrip("0123456789")
+                if letters.isalpha():
+                    tab.marks.setdefault(kind, column_index(letters.upper()))
+
+
+def _formulas(book, ws) -> dict[tuple[int, int], str]:
+    """Cells holding a formula, from the sheet's XML (the values were read as cached
+    results): a formula that shows nothing still makes its column the student's."""
+    archive, part = getattr(book, "_archive", None), getattr(ws, "_worksheet_path", None)
+    if archive is None or part is None:
+        return {}
+    data = archive.read(part)
+    if b"<f" not in data and b":f" not in data:
+        return {}
+    out = {}
+    for _, elem in ElementTree.iterparse(io.BytesIO(data)):
+        if elem.tag.rsplit("}", 1)[-1] != "c":
+            continue
+        f = next((ch for ch in elem if ch.tag.rsplit("}", 1)[-1] == "f"), None)
+        m = _CELL_REF.match(elem.get("r", ""))
+        if f is not None and m:
+            out[(int(m[2]), column_index(m[1]))] = "=" + (f.text or "")
+        elem.clear()
+    return out
 
 
 def add_format(ws, rule) -> None:

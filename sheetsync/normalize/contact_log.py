@@ -17,7 +17,7 @@ def find_log_tab(workbook: Workbook, crm_tab: str) -> str | None:
     outcome; a title such as "Kontaktlogg" settles a tie."""
     best, best_score = None, 0
     for title, tab in workbook.tabs.items():
-        if title == crm_tab or title.lower().startswith("sheetsync"):
+        if title == crm_tab or title.lower().startswith("sheetsync") or tab.ours:
             continue
         h = find_header_row(tab.rows)
         if h is None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sheetsync.normalize.contact_log import apply_log, find_log_tab
 from sheetsync.normalize.frame import Normalized, normalize
+from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row
 from sheetsync.normalize.tabs import choose_crm_tab
 from sheetsync.workbook import Workbook
 
@@ -42,8 +43,19 @@ def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | No
     crm = choose_crm_tab(workbook, tab, header_rows)
     if crm is None:
         return Reading(None, None)
-    norm = normalize(workbook.tabs[crm].rows, year=year, overrides=overrides, student=student, tab=crm,
-                     header_row=header_rows.get(crm, -1))
+    rows, header_row = workbook.tabs[crm].rows, header_rows.get(crm, -1)
+    marks = workbook.tabs[crm].marks
+    if marks and header_row == -1:
+        header_row = find_header_row(rows)
+    if marks and header_row is not None and 0 <= header_row < len(rows):
+        # our marked columns stay ours under any header the student gave them
+        header = list(rows[header_row])
+        for col in marks.values():
+            if col <= len(header):
+                header[col - 1] = OWNED_PREFIX
+        rows = rows[:header_row] + [header] + rows[header_row + 1:]
+    norm = normalize(rows, year=year, overrides=overrides, student=student, tab=crm,
+                     header_row=header_row)
     log_tab = find_log_tab(workbook, crm)
     if log_tab:
         log = normalize(workbook.tabs[log_tab].rows, year=year, student=student, tab=log_tab)

@@ -49,7 +49,7 @@ def choose_crm_tab(workbook: Workbook, configured: str | None = None,
         return configured if configured in workbook.tabs else None
     best, best_score = None, 0.0
     for title, tab in workbook.tabs.items():
-        if title.strip().lower().startswith(OWNED_PREFIX):
+        if title.strip().lower().startswith(OWNED_PREFIX) or tab.ours:
             continue
         score = crm_score(title, tab, header_rows)
         if score > best_score:

@@ -30,7 +30,7 @@ import responses
 from sheetsync.testing import drive_api, sheets_api
 from sheetsync.testing.auth import TOKEN_URI, TokenError, new_token, service_account_info, verify_assertion
 from sheetsync.testing.sheets_api import ApiError
-from sheetsync.testing.store import Spreadsheet, raw_cell, user_entered_cell
+from sheetsync.testing.store import Cell, Spreadsheet, raw_cell, user_entered_cell
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE = "https://www.googleapis.com/drive/v3/files"
@@ -135,6 +135,25 @@ class FakeGoogle:
                 if cell:
                     sheet.cells[(before_row - 1 + i, c)] = cell
         self.books[spreadsheet_id].touch()
+
+    def set_formula(self, spreadsheet_id: str, tab: str, row: int, col: int, formula: str,
+                    shows: str = "") -> None:
+        """A person types a formula into a cell (1-based); it displays `shows`."""
+        book = self.books[spreadsheet_id]
+        book.sheet(tab).cells[(row - 1, col - 1)] = Cell("formula", formula, shows)
+        book.touch()
+
+    def edit(self, spreadsheet_id: str, requests_: list[dict]) -> dict:
+        """A person's edit in the browser, as the batchUpdate requests the Sheets UI sends
+        (insertDimension, deleteDimension, updateCells, ...)."""
+        book = self.books[spreadsheet_id]
+        reply = sheets_api.batch_update(book, {"requests": requests_})
+        book.modified_by = ""
+        return reply
+
+    def metadata(self, spreadsheet_id: str) -> list[dict]:
+        """The spreadsheet's developer metadata, as stored."""
+        return list(self.books[spreadsheet_id].metadata)
 
     def is_formula(self, spreadsheet_id: str, tab: str, row: int, col: int) -> bool:
         cell = self.books[spreadsheet_id].sheet(tab).cells.get((row - 1, col - 1))

@@ -129,8 +129,11 @@ def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -
         entry = {"properties": sheet.properties()}
         if sheet.charts:
             entry["charts"] = sheet.charts
+        on_sheet = [m for m in book.metadata if m["location"].get("sheetId") == sheet.sheet_id]
+        if on_sheet:
+            entry["developerMetadata"] = on_sheet
         if include_grid and (not ranges or sheet.title in wanted):
-            entry["data"] = [_grid_data(sheet, rng) for rng in
+            entry["data"] = [_grid_data(sheet, rng, book.metadata) for rng in
                              wanted.get(sheet.title, [GridRange(sheet.title, None, None, None, None)])]
         if ranges and sheet.title not in wanted and include_grid:
             continue
@@ -141,9 +144,16 @@ def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
 
 
-def _grid_data(sheet: Sheet, rng: GridRange) -> dict:
+def _grid_data(sheet: Sheet, rng: GridRange, metadata=()) -> dict:
     rows, cols = sheet.extent()
     r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
+    column_meta = []
+    for c in range(c1, min(c2, sheet.cols)):     # every column of the range, as Google does
+        props = {"pixelSize": 100}
+        found = [m for m in metadata if _on_column(m, sheet.sheet_id, c)]
+        if found:
+            props["developerMetadata"] = found
+        column_meta.append(props)
     r2, c2 = min(r2, rows), min(c2, cols)
     row_data = []
     for r in range(r1, r2):
@@ -165,7 +175,15 @@ def _grid_data(sheet: Sheet, rng: GridRange) -> dict:
     data = {"startRow": r1, "startColumn": c1}
     if row_data:
         data["rowData"] = row_data
+    if column_meta:
+        data["columnMetadata"] = column_meta
     return data
+
+
+def _on_column(meta: dict, sheet_id: int, col: int) -> bool:
+    span = meta["location"].get("dimensionRange")
+    return bool(span and span.get("sheetId") == sheet_id and span.get("dimension") == "COLUMNS"
+                and span.get("startIndex", 0) <= col < span.get("endIndex", 0))
 
 
 def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
@@ -180,7 +198,8 @@ def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
 
 STRUCTURAL = ("addSheet", "deleteSheet", "updateSheetProperties", "repeatCell", "updateCells",
               "addConditionalFormatRule", "setDataValidation", "addProtectedRange", "addChart",
-              "autoResizeDimensions", "appendDimension", "createDeveloperMetadata")
+              "autoResizeDimensions", "appendDimension", "createDeveloperMetadata",
+              "deleteDeveloperMetadata", "insertDimension", "deleteDimension")
 
 
 def batch_update(book: Spreadsheet, body: dict, params: dict | None = None) -> dict:
@@ -216,6 +235,24 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
     if kind == "deleteSheet":
         sheet = _sheet_by_id(book, args.get("sheetId"))
         book.sheets.remove(sheet)
+        book.metadata = [m for m in book.metadata if _sheet_of(m) != sheet.sheet_id]
+        return {}
+    if kind == "createDeveloperMetadata":
+        return {"createDeveloperMetadata": {"developerMetadata": _create_metadata(book, args)}}
+    if kind == "deleteDeveloperMetadata":
+        lookup = args.get("dataFilter", {}).get("developerMetadataLookup", {})
+        gone = [m for m in book.metadata if all(m.get(k) == v for k, v in lookup.items()
+                                                if k in ("metadataId", "metadataKey", "metadataValue"))]
+        book.metadata = [m for m in book.metadata if m not in gone]
+        return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": gone}}
+    if kind in ("insertDimension", "deleteDimension"):
+        span = args.get("range", {})
+        sheet = _sheet_by_id(book, span.get("sheetId"))
+        start, end, dim = span.get("startIndex", 0), span.get("endIndex", 0), span.get("dimension")
+        if dim not in ("ROWS", "COLUMNS") or end <= start:
+            raise bad_request(f"Invalid requests[0].{kind}: invalid range")
+        sheet.move(dim, start, end, kind == "insertDimension")
+        _move_metadata(book, sheet.sheet_id, dim, start, end, kind == "insertDimension")
         return {}
     if kind == "updateSheetProperties":
         props = args.get("properties", {})
@@ -275,3 +312,61 @@ def _sheet_by_id(book: Spreadsheet, sheet_id) -> Sheet:
     if sheet is None:
         raise bad_request(f"Invalid requests[0]: No grid with id: {sheet_id}")
     return sheet
+
+
+def _sheet_of(meta: dict):
+    loc = meta["location"]
+    return loc.get("sheetId", loc.get("dimensionRange", {}).get("sheetId"))
+
+
+def _create_metadata(book: Spreadsheet, args: dict) -> dict:
+    """Developer metadata on the spreadsheet, a sheet, or rows/columns, as Google keeps
+    it: with a metadataId, and a location that moves with its rows or columns."""
+    meta = dict(args.get("developerMetadata", {}))
+    if not meta.get("metadataKey"):
+        raise bad_request("Invalid requests[0].createDeveloperMetadata: metadataKey is required")
+    if meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
+        raise bad_request("Invalid requests[0].createDeveloperMetadata: visibility must be set")
+    loc = meta.get("location", {})
+    if "sheetId" in loc:
+        _sheet_by_id(book, loc["sheetId"])
+        location = {"locationType": "SHEET", "sheetId": loc["sheetId"]}
+    elif "dimensionRange" in loc:
+        span = loc["dimensionRange"]
+        sheet = _sheet_by_id(book, span.get("sheetId"))
+        limit = sheet.cols if span.get("dimension") == "COLUMNS" else sheet.rows
+        if not 0 <= span.get("startIndex", 0) < span.get("endIndex", 0) <= limit:
+            raise bad_request("Invalid requests[0].createDeveloperMetadata: range outside the grid")
+        location = {"locationType": "COLUMN" if span.get("dimension") == "COLUMNS" else "ROW",
+                    "dimensionRange": dict(span)}
+    elif loc.get("spreadsheet"):
+        location = {"locationType": "SPREADSHEET", "spreadsheet": True}
+    else:
+        raise bad_request("Invalid requests[0].createDeveloperMetadata: location is required")
+    used = {m["metadataId"] for m in book.metadata}
+    meta_id = meta.get("metadataId") or max(used | {0}) + 1
+    if meta_id in used:
+        raise bad_request(f"Invalid requests[0].createDeveloperMetadata: metadataId {meta_id} exists")
+    meta.update({"metadataId": meta_id, "location": location})
+    book.metadata.append(meta)
+    return meta
+
+
+def _move_metadata(book: Spreadsheet, sheet_id: int, dim: str, start: int, end: int,
+                   inserted: bool) -> None:
+    n, kept = end - start, []
+    for m in book.metadata:
+        span = m["location"].get("dimensionRange")
+        if not span or span.get("sheetId") != sheet_id or span.get("dimension") != dim:
+            kept.append(m)
+            continue
+        a, b = span["startIndex"], span["endIndex"]
+        if inserted:
+            a, b = (a + n if a >= start else a), (b + n if b > start else b)
+        else:
+            cut = lambda i: i - min(max(i - start, 0), n)
+            a, b = cut(a), cut(b)
+        if b > a:                  # metadata on deleted columns goes with them
+            span["startIndex"], span["endIndex"] = a, b
+            kept.append(m)
+    book.metadata = kept

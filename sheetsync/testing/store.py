@@ -18,8 +18,11 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 class Cell:
     kind: str            # "text", "number", "bool", "date", "formula"
     value: object
+    shown: str | None = None     # a formula's displayed result, when a test sets one
 
     def formatted(self) -> str:
+        if self.kind == "formula" and self.shown is not None:
+            return self.shown
         if self.kind == "number":
             v = float(self.value)
             return str(int(v)) if v.is_integer() else repr(v)
@@ -88,6 +91,27 @@ class Sheet:
     frozen_rows: int = 0
     charts: list[dict] = field(default_factory=list)
 
+    def move(self, dimension: str, start: int, end: int, inserted: bool) -> None:
+        """Rows or columns [start, end) inserted (cells at or after `start` move on) or
+        deleted (their cells go, the rest move back), as the Sheets UI does."""
+        n = end - start
+        axis = 0 if dimension == "ROWS" else 1
+        moved = {}
+        for key, cell in self.cells.items():
+            at = key[axis]
+            if inserted:
+                at = at + n if at >= start else at
+            elif start <= at < end:
+                continue
+            elif at >= end:
+                at -= n
+            moved[(at, key[1]) if axis == 0 else (key[0], at)] = cell
+        self.cells = moved
+        if dimension == "ROWS":
+            self.rows += n if inserted else -n
+        else:
+            self.cols += n if inserted else -n
+
     def extent(self) -> tuple[int, int]:
         """(rows, cols) holding anything: trailing empties trimmed."""
         if not self.cells:
@@ -115,6 +139,7 @@ class Spreadsheet:
     requests: list[dict] = field(default_factory=list)     # structural requests, stored
     next_sheet_id: int = 1
     modified_by: str = ""            # who made the last change ('' = the owner)
+    metadata: list[dict] = field(default_factory=list)    # developer metadata, as stored
 
     def sheet(self, title: str | None) -> Sheet | None:
         if title is None:

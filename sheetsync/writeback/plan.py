@@ -54,15 +54,28 @@ class FormatRule:
     color: tuple[float, float, float]
 
 
+@dataclass(frozen=True)
+class Mark:
+    """The service's mark on a place it owns: an owned column (`kind` flags/state/next,
+    `col` 1-based) or, with `col` None, the summary tab itself."""
+    tab: str
+    kind: str
+    col: int | None = None
+
+
+MARK_KEY = "sheetsync"       # the key of every mark; its value is the kind
+
+
 @dataclass
 class WritePlan:
     student: str
     writes: list[CellWrite] = field(default_factory=list)
     new_tabs: list[str] = field(default_factory=list)      # owned tabs to create first
     formats: list[FormatRule] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)        # owned places to mark
 
     def __bool__(self) -> bool:
-        return bool(self.writes or self.new_tabs or self.formats)
+        return bool(self.writes or self.new_tabs or self.formats or self.marks)
 
     @property
     def student_cells(self) -> list[CellWrite]:

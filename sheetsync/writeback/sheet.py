@@ -1,47 +1,115 @@
 """Planning one student's write: owned columns on the CRM tab and the summary tab."""
 from __future__ import annotations
 
+from sheetsync.a1 import cell
+from sheetsync.i18n import t
 from sheetsync.writeback.formats import owned_formats
-from sheetsync.writeback.owned import KINDS, owned_columns
-from sheetsync.writeback.plan import WritePlan, diff_cells, grid_cells
-from sheetsync.workbook import Workbook
+from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
+from sheetsync.writeback.plan import CellWrite, Mark, WritePlan, diff_cells, grid_cells
+from sheetsync.workbook import Tab, Workbook
 
 SUMMARY_TAB = "sheetsync"
+SUMMARY_MARK = "summary"
 UPDATED_CELL = (2, 2)      # the summary's "last updated" date
 
 
+def summary_tab(workbook: Workbook) -> tuple[str, bool]:
+    """(title, it is ours already): the tab carrying our mark, or a `sheetsync` tab from
+    before marks (it starts with our title, or is empty), or else a new one. A
+    `sheetsync` tab the student made is theirs: ours then goes by `sheetsync (2)`."""
+    for title, tab in workbook.tabs.items():
+        if tab.ours:
+            return title, True
+    title, n = SUMMARY_TAB, 1
+    while (tab := workbook.tab(title)) is not None:
+        if _our_old_summary(tab):
+            return title, True
+        n += 1
+        title = f"{SUMMARY_TAB} ({n})"
+    return title, False
+
+
+def _our_old_summary(tab: Tab) -> bool:
+    if not tab.rows and not tab.formulas:
+        return True
+    return tab.value(1, 1) in (t("sum.title", "sv"), t("sum.title", "en"))
+
+
 def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int,
-                 per_row: dict[str, dict[int, str]], summary: list[list], language: str) -> WritePlan:
-    """`per_row`: kind ('flags', 'state', 'next') -> sheet row -> text."""
+                 per_row: dict[str, dict[int, str]], summary: list[list], language: str,
+                 before: Workbook | None = None) -> WritePlan:
+    """`per_row`: kind ('flags', 'state', 'next') -> sheet row -> text. `before`: the sheet
+    as we last left it, to tell a student's note typed into an owned cell from our text."""
     tab = workbook.tabs[crm_tab]
-    cols, headers = owned_columns(tab, header_row, language)
+    owned = owned_columns(tab, header_row, language)
     desired: dict[tuple[int, int], object] = {}
     last_row = max([len(tab.rows)] + [r for rows in per_row.values() for r in rows])
     for kind in KINDS:
-        c = cols[kind]
-        desired[(header_row + 1, c)] = headers[kind]
+        c = owned.cols[kind]
+        desired[(header_row + 1, c)] = owned.headers[kind]
         values = per_row.get(kind, {})
         for r in range(header_row + 2, last_row + 1):
             desired[(r, c)] = values.get(r, "")
-    plan = WritePlan(student, diff_cells(crm_tab, tab, desired))
-    if any(w.row == header_row + 1 for w in plan.writes):     # owned columns new or restored
-        plan.formats = owned_formats(crm_tab, cols, header_row + 2, language)
-    current = workbook.tab(SUMMARY_TAB)
+    writes = diff_cells(crm_tab, tab, desired)
+    writes, notes = _keep_notes(writes, tab, header_row, owned.cols, before, crm_tab)
+    plan = WritePlan(student, writes)
+    if owned.placed:
+        plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
+    plan.marks = [Mark(crm_tab, k, owned.cols[k]) for k in KINDS if k in owned.unmarked]
+    title, ours = summary_tab(workbook)
+    current = workbook.tab(title)
     if current is None:
-        plan.new_tabs.append(SUMMARY_TAB)
-    plan.writes += diff_cells(SUMMARY_TAB, current, grid_cells(summary, current))
-    if not plan.new_tabs and all((w.tab, w.row, w.col) == (SUMMARY_TAB, *UPDATED_CELL) for w in plan.writes):
+        plan.new_tabs.append(title)
+    if not ours:
+        plan.marks.append(Mark(title, SUMMARY_MARK))
+    if summary:
+        summary = summary + _notice_rows(title, notes, language)
+    plan.writes += diff_cells(title, current, grid_cells(summary, current))
+    if not plan.new_tabs and not plan.marks and not notes and \
+            all((w.tab, w.row, w.col) == (title, *UPDATED_CELL) for w in plan.writes):
         plan.writes = []          # only the date moved: nothing to tell the student, no write
     return plan
+
+
+def _keep_notes(writes: list[CellWrite], tab: Tab, header_row: int, cols: dict[str, int],
+                before: Workbook | None, crm_tab: str) -> tuple[list[CellWrite], list[CellWrite]]:
+    """Writes over text the student typed into an owned cell carry that text as `old`,
+    so it is logged with the run and `undo` puts it back; (writes, those notes)."""
+    kind_at = {c: k for k, c in cols.items()}
+    left = before.tab(crm_tab) if before is not None else None
+    ours_before = {}
+    if left is not None:
+        for kind, c in cols.items():
+            ours_before[kind] = {row[c - 1] for row in left.rows if c <= len(row)}
+    out, notes = [], []
+    for w in writes:
+        have = tab.value(w.row, w.col)
+        kind = kind_at.get(w.col)
+        if w.row > header_row + 1 and have.strip() and kind and \
+                have not in ours_before.get(kind, ()) and not written_by_us(kind, have):
+            w = CellWrite(w.tab, w.row, w.col, w.value, old=have)
+            notes.append(w)
+        out.append(w)
+    return out, notes
+
+
+def _notice_rows(title: str, notes: list[CellWrite], language: str) -> list[list]:
+    rows = []
+    if title != SUMMARY_TAB:
+        rows += [[t("sum.own_tab", language, tab=SUMMARY_TAB, ours=title)], []]
+    if notes:
+        rows += [[t("sum.moved_notes", language)]]
+        rows += [["", t("sum.moved_note", language, cell=cell(w.row, w.col), text=w.old)] for w in notes]
+        rows += [[]]
+    return rows
 
 
 def plan_shape(student: str, workbook: Workbook, crm_tab: str, header_row: int,
                language: str) -> WritePlan:
     """What the sheet needs before any flag, from its layout alone: the owned columns'
-    headers and colours, and the summary tab. Empty once they are there. Google makes it
-    while the night is still reading (GoogleBackend.prepare), so the write quota does
-    this work while the read quota reads."""
+    headers, colours and marks, and the summary tab. Empty once they are there. Google
+    makes it while the night is still reading (GoogleBackend.prepare), so the write quota
+    does this work while the read quota reads."""
     plan = plan_student(student, workbook, crm_tab, header_row, {}, [], language)
     plan.writes = [w for w in plan.writes if w.tab == crm_tab and w.row == header_row + 1]
     return plan
-

@@ -54,6 +54,11 @@ def test_one_read_one_write_and_one_structural_call_per_student(google, cohort_i
 def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google, now):
     config, sheets, master = cohort_in_google
     run_nightly(config, now=now, backend=backend(config))
+    google.requests.clear()
+    settle = run_nightly(config, now=now, backend=backend(config))     # written sheets: read again
+    assert settle.unchanged == 0 and sum(s.cells_written for s in settle.students) == 0
+    for sid in sheets.values():
+        assert [(c.method, c.kind) for c in google.calls(path=sid) if c.kind != "drive"] == [("GET", "read")]
     edited = list(sheets.values())[0]
     rows = google.get_values(edited, "CRM")
     h = next(i for i, r in enumerate(rows) if len(r) > 3)
@@ -70,9 +75,11 @@ def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google,
     listings = [c for c in google.calls(kind="drive") if c.path.endswith("/files")]
     assert len(listings) == 1                              # one files.list for the whole roster
     google.requests.clear()
-    third = run_nightly(config, now=now, backend=backend(config))
-    assert third.unchanged == len(sheets) and third.api_calls["reads"] == 1   # the master only
+    third = run_nightly(config, now=now, backend=backend(config))      # the written one, checked
+    assert third.unchanged == len(sheets) - 1 and third.api_calls["reads"] == 2
     assert sum(s.cells_written for s in third.students) == 0
+    fourth = run_nightly(config, now=now, backend=backend(config))
+    assert fourth.unchanged == len(sheets) and fourth.api_calls["reads"] == 1   # the master only
 
 
 def test_a_429_burst_is_waited_out(google, cohort_in_google, now):

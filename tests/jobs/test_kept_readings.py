@@ -33,10 +33,15 @@ def test_only_the_edited_sheet_is_understood_again_and_kept_readings_judge_as_fr
         config, sheets, _ = upload_cohort(google, demo_cohort, tmp_path)
         night = lambda: run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
         assert night().ok
+        understood = counting_normaliser(monkeypatch)
+        # every sheet we wrote is read again the next night, whatever Drive says; read to
+        # the cells we left, it keeps its reading
+        settle = night()
+        assert settle.ok and settle.unchanged == 0 and understood == []
+        assert sum(o.cells_written for o in settle.students) == 0
         edited = sorted(sheets)[0]
         blank_first_company(google, sheets[edited])
 
-        understood = counting_normaliser(monkeypatch)
         second = night()
         assert second.ok and second.unchanged == len(sheets) - 1
         assert understood == [edited]

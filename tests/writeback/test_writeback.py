@@ -142,9 +142,13 @@ def test_owned_columns_are_coloured_and_come_back_after_a_delete(tmp_path, now):
         assert len(formats) == 3
         owned = {(g["startColumnIndex"], g["endColumnIndex"]) for f in formats for g in f["ranges"]}
         assert owned == {(6, 9)}                                  # G..I, right of the table
-        rows = google.get_values(sid, "CRM")
-        # the student deletes the owned columns and adds a column of their own
-        google.set_values(sid, "CRM", [r[:6] + (["mitt"] if i == 0 else ["x"]) for i, r in enumerate(rows)])
+        # the student deletes the owned columns and adds a column of their own, as the
+        # Sheets UI does it
+        crm = google.books[sid].sheet("CRM").sheet_id
+        google.edit(sid, [{"deleteDimension": {"range": {"sheetId": crm, "dimension": "COLUMNS",
+                                                         "startIndex": 6, "endIndex": 9}}}])
+        google.set_values(sid, "CRM", [r[:6] + (["mitt"] if i == 0 else ["x"])
+                                       for i, r in enumerate(google.get_values(sid, "CRM"))])
         run()
         again = google.get_values(sid, "CRM")
         assert again[0][6] == "mitt" and [r[6] for r in again[1:]] == ["x"] * 4
