@@ -165,11 +165,13 @@ class GoogleBackend(Backend):
     prepares_on_read = True
 
     def prepare(self, student: Student, shape: WritePlan, read: Workbook) -> Workbook:
-        """The owned columns, their colours and the summary tab in one structural call made
-        right after the read, so on a first night the write quota does it while the read
-        quota is still reading. Google returns the spreadsheet as it is just after the
-        change, in the same call: a student's edit since our read shows in it. Its Drive
-        version is then what the write checks against."""
+        """The owned columns' marks and colours and the summary tab in one structural call
+        made right after the read, so on a first night the write quota does it while the
+        read quota is still reading. No cell is written here (headers and flags go with the
+        values write, after its version check): Google returns the spreadsheet as it is
+        just after the change, in the same call, and if it shows that the student typed
+        into a column we just marked, that mark is taken back and the column left to them.
+        Its Drive version is then what the write checks against."""
         if not shape:
             return read
         sid = spreadsheet_id(student.sheet)
@@ -178,11 +180,35 @@ class GoogleBackend(Backend):
                                                  tab_ids, shape.marks)
                 + _cell_requests(shape.writes, read),
                 "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
-        reply = self._call("structural", lambda: self.http.request(
-            "post", SPREADSHEET_BATCH_UPDATE_URL % sid, json=body,
-            params={"fields": f"updatedSpreadsheet({READ_FIELDS})"}).json(), student.id, sid)
+        fields = ("replies(createDeveloperMetadata(developerMetadata(metadataId,metadataValue,location))),"
+                  f"updatedSpreadsheet({READ_FIELDS})")
+        try:
+            reply = self._call("structural", lambda: self.http.request(
+                "post", SPREADSHEET_BATCH_UPDATE_URL % sid, json=body,
+                params={"fields": fields}).json(), student.id, sid)
+        except BackendError as e:
+            return self._after_lost_reply(e, student, shape)
         book = _workbook(reply.get("updatedSpreadsheet", {}), sid)
+        taken = _marks_on_used_columns(reply.get("replies", []), book)
+        if taken:
+            self._structural(sid, [{"deleteDeveloperMetadata": {"dataFilter": {
+                "developerMetadataLookup": {"metadataId": meta_id}}}} for meta_id, _, _ in taken],
+                student.id)
+            for _, title, kind in taken:
+                book.tabs[title].marks.pop(kind, None)
         book.version = self.version_now(student)
+        return book
+
+    def _after_lost_reply(self, error: BackendError, student: Student, shape: WritePlan) -> Workbook:
+        """A structural call retried after its reply was lost fails with "A sheet with the
+        name ... already exists" because the first try was applied (a batchUpdate is
+        applied whole or not at all). When the tab it adds is there with our mark, it was:
+        the sheet as it now is. Anything else is a real error."""
+        if "already exists" not in str(error):
+            raise error
+        book = self.read(student)
+        if not all(book.tab(t) is not None and book.tabs[t].ours for t in shape.new_tabs):
+            raise error
         return book
 
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
@@ -191,13 +217,17 @@ class GoogleBackend(Backend):
         sid = spreadsheet_id(student.sheet)
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
-        self._structural(sid, self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
-                                                   _new_tab_ids(read, plan.new_tabs), plan.marks),
-                         student.id)
+        try:
+            self._structural(sid, self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
+                                                       _new_tab_ids(read, plan.new_tabs), plan.marks),
+                             student.id)
+        except BackendError as e:
+            self._after_lost_reply(e, student, plan)
         data = _ranges(plan.writes)
-        self._call("writes", lambda: self.http.values_batch_update(
-            sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid,
-            where=data[0]["range"] if len(data) == 1 else f"{len(data)} ranges")
+        if data:
+            self._call("writes", lambda: self.http.values_batch_update(
+                sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid,
+                where=data[0]["range"] if len(data) == 1 else f"{len(data)} ranges")
         return len(plan.writes)
 
     def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
@@ -249,12 +279,17 @@ class GoogleBackend(Backend):
             if tab_ids and title in tab_ids:
                 props["sheetId"] = tab_ids[title]
             requests_.append({"addSheet": {"properties": props}})
-        for title, writes in by_tab.items():
+        marked = {}
+        for mark in marks:
+            if mark.col is not None:
+                marked[mark.tab] = max(marked.get(mark.tab, 0), mark.col)
+        for title in set(by_tab) | set(marked):
+            writes = by_tab.get(title, [])
             tab = read.tab(title)
             if tab is None or tab.grid is None or tab.sheet_id is None:
                 continue
-            need_rows = max(w.row for w in writes) - tab.grid[0]
-            need_cols = max(w.col for w in writes) - tab.grid[1]
+            need_rows = max([w.row for w in writes], default=0) - tab.grid[0]
+            need_cols = max([w.col for w in writes] + [marked.get(title, 0)]) - tab.grid[1]
             for dim, length in (("ROWS", need_rows), ("COLUMNS", need_cols)):
                 if length > 0:
                     requests_.append({"appendDimension": {"sheetId": tab.sheet_id,
@@ -448,6 +483,27 @@ def _cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:
                                                        else str(w.value)}}]}],
             "fields": "userEnteredValue"}})
     return out
+
+
+def _marks_on_used_columns(replies: list[dict], book: Workbook) -> list[tuple[int, str, str]]:
+    """(metadataId, tab, kind) of the column marks just made on a tab where one of them
+    landed on a column that, by then, holds a student's value or formula: all of that
+    tab's new marks are taken back, so the owned columns are placed again side by side."""
+    by_id = {t.sheet_id: t for t in book.tabs.values()}
+    made, hit = [], set()
+    for reply in replies:
+        meta = (reply or {}).get("createDeveloperMetadata", {}).get("developerMetadata", {})
+        span = meta.get("location", {}).get("dimensionRange")
+        tab = by_id.get(span.get("sheetId")) if span else None
+        if tab is None:
+            continue
+        col = span.get("startIndex", 0) + 1
+        used = any(col <= len(row) and row[col - 1] != "" for row in tab.rows) or \
+            any(c == col for (_, c) in tab.formulas)
+        made.append((meta.get("metadataId"), tab.title, meta.get("metadataValue", "")))
+        if used:
+            hit.add(tab.title)
+    return [m for m in made if m[1] in hit]
 
 
 def _new_tab_ids(read: Workbook, new_tabs: list[str]) -> dict[str, int]:

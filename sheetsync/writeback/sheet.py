@@ -107,9 +107,9 @@ def _notice_rows(title: str, notes: list[CellWrite], language: str) -> list[list
 def plan_shape(student: str, workbook: Workbook, crm_tab: str, header_row: int,
                language: str) -> WritePlan:
     """What the sheet needs before any flag, from its layout alone: the owned columns'
-    headers, colours and marks, and the summary tab. Empty once they are there. Google
+    colours and marks, and the summary tab (no cell). Empty once they are there. Google
     makes it while the night is still reading (GoogleBackend.prepare), so the write quota
     does this work while the read quota reads."""
     plan = plan_student(student, workbook, crm_tab, header_row, {}, [], language)
-    plan.writes = [w for w in plan.writes if w.tab == crm_tab and w.row == header_row + 1]
+    plan.writes = []          # every cell goes with the values write, after its version check
     return plan
