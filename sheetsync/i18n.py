@@ -20,6 +20,8 @@ TEXT: dict[str, dict[str, str]] = {
                          "en": "Find a new contact at the company"},
     "next.follow_up": {"sv": "Följ upp", "en": "Follow up"},
     "next.overdue": {"sv": "Försenad uppföljning, sedan", "en": "Overdue follow-up, since"},
+    "next.write_date": {"sv": "Skriv uppföljningens datum som ÅÅÅÅ-MM-DD",
+                        "en": "Write the follow-up's date as YYYY-MM-DD"},
     "next.agree_follow_up": {"sv": "Boka en uppföljning", "en": "Agree on a follow-up"},
     # summary tab
     "sum.title": {"sv": "sheetsync: sammanfattning", "en": "sheetsync: summary"},

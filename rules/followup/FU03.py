@@ -19,5 +19,6 @@ class DialogueWithoutFollowUp(Rule):
     message = {"sv": "i dialog men ingen uppföljning bokad", "en": "in dialogue but no follow-up agreed"}
 
     def evaluate(self, frame, ctx):
-        rows = frame[frame["stage"].isin(IN_DIALOGUE) & frame["follow_up"].isna()]
+        booked_in_words = frame["follow_up_unread"].notna()          # FU05 says how to write it
+        rows = frame[frame["stage"].isin(IN_DIALOGUE) & frame["follow_up"].isna() & ~booked_in_words]
         return findings(rows, self.code, self.severity)

@@ -34,12 +34,14 @@ def next_steps(frame: pd.DataFrame, now, language: str) -> pd.Series:
     done = processed(frame)
     stage, tries, follow = frame["stage"], frame["attempts"], frame["follow_up"]
     fmt = follow.dt.strftime("%Y-%m-%d").fillna("")
+    unread = frame["follow_up_unread"].notna() if "follow_up_unread" in frame else False
     conditions = [
         stage == "yes",
         stage == "no",
         done,
         stage.isin(IN_DIALOGUE) & follow.notna() & (follow < today),
         stage.isin(IN_DIALOGUE) & follow.notna(),
+        ~done & unread,               # booked in words (FU05): first a date we can all read
         stage.isin(IN_DIALOGUE),
         follow.notna() & (follow >= today),
         tries > 0,
@@ -49,6 +51,7 @@ def next_steps(frame: pd.DataFrame, now, language: str) -> pd.Series:
         t("next.new_contact", language),
         t("next.overdue", language) + " " + fmt,
         t("next.follow_up", language) + " " + fmt,
+        t("next.write_date", language),
         t("next.agree_follow_up", language),
         t("next.follow_up", language) + " " + fmt,
         t("next.try_again", language),

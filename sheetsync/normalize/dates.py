@@ -1,7 +1,9 @@
 """Dates typed every which way, read day-first as Swedes write them.
 
 '2026-05-03', '3/5', '03.05.2026', '3 maj', 'maj 3', '3. maj 2026', 'May 3, 2026',
-Sheets serial numbers (days since 1899-12-30) and date objects all become a date.
+Sheets serial numbers (days since 1899-12-30) and date objects all become a date, and so
+do week numbers as Swedes plan by them ('v.23', 'v 23', 'vecka 23', 'week 23', 'KW 23'):
+the Monday of that ISO week in the cohort year, an absolute date.
 A date without a year is taken in the cohort year. '1/31/24' cannot be day-first, so
 it is read month-first. Anything else is None, and the caller reports the cell.
 """
@@ -27,6 +29,7 @@ for _n, _names in enumerate((
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$")
 _YMD_SLASH = re.compile(r"^(\d{4})[./](\d{1,2})[./](\d{1,2})$")
+_WEEK = re.compile(r"^(?:v|v\.|vk|vecka|veckan|week|wk|w|uge|uke|kw)\s*\.?\s*(\d{1,2})(?:\s*[,/-]?\s*(\d{4}))?$")
 _WORDS = re.compile(r"^(?:(\d{1,2}) ([a-z]+)|([a-z]+) (\d{1,2}))(?: (\d{4}))?$")
 
 
@@ -64,6 +67,11 @@ def _parse_text(text: str, year: int) -> dt.date | None:
         return _make(y, b, a)
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return from_serial(float(text))
+    if m := _WEEK.match(text):
+        try:
+            return dt.date.fromisocalendar(_year(m[2], year), int(m[1]), 1)
+        except ValueError:               # week 0 or 54
+            return None
     folded = fold(text)
     if m := _WORDS.match(folded):
         day = m[1] or m[4]
@@ -84,3 +92,32 @@ def parse_date(value, year: int) -> dt.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return from_serial(float(value))
     return _parse_text(str(value), year)
+
+
+_WEEKDAYS = {name: i for i, names in enumerate((
+    ("man", "mandag", "monday", "mon"), ("tis", "tisdag", "tuesday", "tue", "tues"),
+    ("ons", "onsdag", "wednesday", "wed"), ("tor", "tors", "torsdag", "thursday", "thu", "thurs"),
+    ("fre", "fredag", "friday", "fri"), ("lor", "lordag", "saturday", "sat"),
+    ("son", "sondag", "sunday", "sun"))) for name in names}
+_IN_N = re.compile(r"^(?:om|in)\s+(\d{1,2})\s+(dag|dagar|days?|vecka|veckor|weeks?)$")
+
+
+def planned_date(text: str, today: dt.date) -> dt.date | None:
+    """What a follow-up written in words most likely means, as of `today`: 'i morgon',
+    'nästa vecka' (its Monday), 'fre' (the next Friday), 'om 2 veckor'. Only to suggest
+    the date the student should write; it is never taken as their date."""
+    words = fold(str(text)).strip(" .!?").replace("-", " ")
+    if words in ("imorgon", "i morgon", "tomorrow", "imorn", "i morn"):
+        return today + dt.timedelta(days=1)
+    if words in ("nasta vecka", "nasta veckan", "next week", "till veckan"):
+        return today + dt.timedelta(days=7 - today.weekday())
+    for prefix in ("pa ", "nasta ", "next ", "on "):
+        if words.startswith(prefix) and words[len(prefix):] in _WEEKDAYS:
+            words = words[len(prefix):]
+    if words in _WEEKDAYS:
+        ahead = (_WEEKDAYS[words] - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=ahead)
+    if m := _IN_N.match(words):
+        n = int(m[1])
+        return today + dt.timedelta(days=n * (7 if m[2].startswith(("v", "w")) else 1))
+    return None

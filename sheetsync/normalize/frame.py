@@ -33,7 +33,8 @@ CANONICAL = ("company", "company_key", "org_number", "website", "category", "siz
              "student", "tab", "row")
 # kept beside the canonical fields so rules can point at what the student typed
 EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok", "channels",
-         "stray_space")   # first cell (A1) typed with leading, trailing or double spaces
+         "stray_space",   # first cell (A1) typed with leading, trailing or double spaces
+         "follow_up_unread")   # (cell, text) of a follow-up typed but not readable as a date
 SAME_AS_ABOVE = frozenset({"↳", "〃", '"', "''", "ditto", "-\"-", "dito", "samma", "d:o", "do"})
 
 
@@ -159,6 +160,10 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         if fld in by_field:
             report(fld, values, [not v or p is not None for v, p in zip(values, parsed)], "date")
         out[fld] = parsed
+    follow = by_field.get("follow_up")
+    out["follow_up_unread"] = [None] * n if follow is None else [
+        (cell(r, follow.index + 1), v.strip()) if v.strip() and p is None else None
+        for r, v, p in zip(sheet_rows, raw("follow_up"), out["follow_up"])]
     phone_raw = raw("phone")
     out["phone_raw"] = [v or None for v in phone_raw]
     out["phone"] = [parse_phone(v) if v else None for v in phone_raw]

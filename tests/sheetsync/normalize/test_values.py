@@ -1,10 +1,11 @@
 """Value families, as tables of real spellings -> what they must become."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from sheetsync.normalize.companies import company_key, domain_of, parse_email
-from sheetsync.normalize.dates import parse_date
+from sheetsync.normalize.dates import parse_date, planned_date
 from sheetsync.normalize.headers import ATTEMPT_COLUMN, map_header
 from sheetsync.normalize.phones import parse_phone
 from sheetsync.normalize.statuses import attempts_in, stage_of
@@ -23,6 +24,41 @@ D = dt.date
 ])
 def test_dates(text, expected):
     assert parse_date(text, 2026) == expected
+
+
+@pytest.mark.parametrize("text, expected", [    # the Monday of ISO week N of the cohort year
+    ("v.23", D(2026, 6, 1)), ("v 23", D(2026, 6, 1)), ("v23", D(2026, 6, 1)), ("V. 23", D(2026, 6, 1)),
+    ("vecka 23", D(2026, 6, 1)), ("Vecka 1", D(2025, 12, 29)), ("week 23", D(2026, 6, 1)),
+    ("KW 23", D(2026, 6, 1)), ("uke 23", D(2026, 6, 1)), ("v.23 2027", D(2027, 6, 7)),
+    ("v.54", None), ("v.0", None), ("vecka", None),
+])
+def test_week_numbers_are_absolute_dates(text, expected):
+    assert parse_date(text, 2026) == expected
+
+
+@pytest.mark.parametrize("text, expected", [    # as of Tuesday 2026-05-12
+    ("nästa vecka", D(2026, 5, 18)), ("Nästa vecka!", D(2026, 5, 18)), ("fre", D(2026, 5, 15)),
+    ("på fredag", D(2026, 5, 15)), ("tis", D(2026, 5, 19)), ("i morgon", D(2026, 5, 13)),
+    ("om 2 veckor", D(2026, 5, 26)), ("next week", D(2026, 5, 18)), ("när de hör av sig", None),
+])
+def test_a_follow_up_in_words_gets_the_date_it_most_likely_means(text, expected):
+    assert planned_date(text, D(2026, 5, 12)) == expected
+
+
+def test_a_follow_up_in_words_gets_its_own_flag_naming_the_cell_and_a_date_to_write():
+    from sheetsync.engine.context import Calendar
+    from sheetsync.engine.registry import registry
+    from sheetsync.engine.run import run_rules
+    from sheetsync.normalize import normalize
+    rows = [["Företag", "Status", "Följ upp"], ["Volvo AB", "pratat, återkommer", "nästa vecka"],
+            ["Saab AB", "pratat, återkommer", "v.23"], ["Ikea", "pratat, återkommer", ""]]
+    frame = normalize(rows, year=2026, student="s", tab="CRM").frame
+    found, _ = run_rules(frame, now=D(2026, 5, 12), calendar=Calendar.default(2026))
+    by_row = {(int(f.row), f.code): f.params for f in found.itertuples() if f.code in ("FU03", "FU05")}
+    assert set(by_row) == {(2, "FU05"), (4, "FU03")}           # v.23 is a date; row 4 has none
+    text = registry()["FU05"].text("sv", by_row[(2, "FU05")])
+    assert text == "kunde inte läsa datumet 'nästa vecka' i C2: skriv det som 2026-05-18"
+    assert frame.loc[frame["row"] == 3, "follow_up"].iloc[0] == pd.Timestamp("2026-06-01")
 
 
 @pytest.mark.parametrize("text, expected", [
