@@ -19,6 +19,7 @@ class StudentOutcome:
     unmapped_columns: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)  # how each column was read
     fields: list[str] = field(default_factory=list)      # canonical fields the sheet has
+    attention: str = ""      # judged on last night's reading: a column the sheet needs is gone
 
 
 @dataclass

@@ -18,10 +18,13 @@ from sheetsync.config import Config, Student
 from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetChangedError, SheetsyncError
 from sheetsync.normalize import Normalized, Reading, read_crm, reading_key
+from sheetsync.normalize.memory import carry_over
 from sheetsync.state import StateStore, load_reading
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
-from sheetsync.writeback.sheet import plan_shape, plan_student
+from sheetsync.i18n import t
+from sheetsync.writeback.plan import WritePlan
+from sheetsync.writeback.sheet import plan_shape, plan_student, plan_summary
 from sheetsync.writeback.summary import build_summary
 
 log = logging.getLogger("sheetsync.nightly")
@@ -40,6 +43,7 @@ class SheetRead:
     fresh: bool = True             # read tonight (False: tonight's listing showed no change)
     reading_kept: bool = False     # the snapshot already holds this reading
     before: Workbook | None = None  # the sheet as we last left it (the newest snapshot)
+    lost_headers: tuple = ()        # judged on last night's reading: these headers are gone
 
     @property
     def tab(self) -> str:
@@ -85,21 +89,36 @@ def read_student(backend, student: Student, year: int, report: RunReport,
             if reading is None:
                 reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
                                    student=student.id)
-        if reading.tab is not None and fresh and prepare_in and backend.prepares_on_read:
-            workbook, reading = _prepare(backend, student, workbook, reading, year, prepare_in, report)
+            before = before if before is not None else (snapshot or last or (None, None, None))[2]
+            overrides, carried = student.columns, None
+            if fresh and reading.tab is not None and before is not None:
+                last_reading = previous.reading if previous is not None else \
+                    (load_reading(last[3], key) if last is not None else None)
+                reading, carried = _carry_mapping(student, workbook, reading, before, last_reading, year)
+                if carried and carried.overrides:
+                    overrides = {**(student.columns or {}), **carried.overrides}
+        attention = None
+        if carried and carried.essential_lost:
+            # no publishing a collapse: judged as last night, the student told what vanished
+            attention = _attention_message(carried, reading.tab)
+            reading, reused = carried.previous, False
+        elif reading.tab is not None and fresh and prepare_in and backend.prepares_on_read:
+            workbook, reading = _prepare(backend, student, workbook, reading, year, prepare_in, report,
+                                         overrides)
         if reading.tab is None:
             outcome.status = "skipped"
             outcome.message = no_tab_message(workbook, student.tab)
             return None
         norm = reading.normalized
         outcome.tab, outcome.leads = reading.tab, len(norm.frame)
-        outcome.understood = reading.report_lines()
+        outcome.understood = reading.report_lines() + (carried.lines if carried else [])
+        if attention:
+            outcome.attention = outcome.message = attention
         outcome.fields = sorted({c.field for c in norm.columns if c.field})
         outcome.unparsed = [f"{reading.tab}!{p.cell} {p.field} {p.value!r}" for p in norm.problems]
         outcome.unmapped_columns = norm.unmapped
-        if before is None and (snapshot or last) is not None:
-            before = (snapshot or last)[2]
-        return SheetRead(student, outcome, workbook, reading, key, taken_on, fresh, reused, before)
+        return SheetRead(student, outcome, workbook, reading, key, taken_on, fresh, reused, before,
+                         tuple(h for _, h in carried.essential_lost) if attention else ())
     except SheetsyncError as e:
         outcome.status, outcome.message = "failed", str(e)
     except Exception as e:     # a bug must not stop the other students
@@ -113,8 +132,36 @@ def _same_cells(a: Workbook, b: Workbook) -> bool:
     return a.tabs.keys() == b.tabs.keys() and all(a.tabs[t].rows == b.tabs[t].rows for t in a.tabs)
 
 
+def _carry_mapping(student: Student, workbook: Workbook, reading, before: Workbook, last_reading,
+                   year: int):
+    """Tonight's reading with last night's mapping carried over a renamed header, and
+    what was carried (None when the header row is as it was)."""
+    tab = reading.tab
+    old_tab, new_tab = before.tab(tab), workbook.tabs[tab]
+    h = reading.normalized.header_row
+    if old_tab is None or h is None or (h < len(old_tab.rows) and old_tab.rows[h] == new_tab.rows[h]):
+        return reading, None
+    if last_reading is None or last_reading.tab != tab:
+        last_reading = read_crm(before, tab=tab, overrides=student.columns, year=year, student=student.id)
+    if last_reading.tab != tab or last_reading.normalized is None:
+        return reading, None
+    carried = carry_over(last_reading.normalized, old_tab.rows, reading.normalized, new_tab.rows)
+    carried.previous = last_reading
+    if carried.overrides:
+        reading = read_crm(workbook, tab=tab, overrides={**(student.columns or {}), **carried.overrides},
+                           year=year, student=student.id)
+    return reading, carried
+
+
+def _attention_message(carried, tab: str) -> str:
+    lost = ", ".join(f"{header!r} ({fld})" for fld, header in carried.essential_lost)
+    return (f"the column {lost} in tab {tab!r} is gone since last night and no column holds its"
+            " values: flags and numbers kept from last night until it is back (or set"
+            " [[students]] columns)")
+
+
 def _prepare(backend, student: Student, workbook: Workbook, reading, year: int, language: str,
-             report: RunReport):
+             report: RunReport, overrides=None):
     """The sheet's structure made now; the sheet as it is after. If it shows a student's
     edit since our read (not just our headers and tab), it is understood again."""
     shape = plan_shape(student.id, workbook, reading.tab, reading.normalized.header_row, language)
@@ -127,8 +174,8 @@ def _prepare(backend, student: Student, workbook: Workbook, reading, year: int, 
     with cpu_stage._lock:
         report.edit_retries += 1
     with cpu_stage(report, "normalise"):
-        return shaped, read_crm(shaped, tab=student.tab, overrides=student.columns, year=year,
-                                student=student.id)
+        return shaped, read_crm(shaped, tab=student.tab, overrides=overrides or student.columns,
+                                year=year, student=student.id)
 
 
 def no_tab_message(workbook: Workbook, configured: str | None) -> str:
@@ -211,6 +258,8 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     `r` then stands for the sheet as written, for a second write the same night.
     The reading is kept with it unless our write changed the student's own cells
     (cleanup in place): owned columns and the summary tab are not read as leads."""
+    if r.lost_headers:          # last night's snapshot stays the memory of the lost column
+        return
     reading = (r.reading_key, r.reading)
     if plan:
         version = backend.version_now(r.student)
@@ -248,6 +297,9 @@ def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
     per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
     summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
                             calendar=judge.calendar, language=language)
+    if r.lost_headers:          # the CRM is as the student left it; only the summary says why
+        notice = t("sum.column_gone", language, header=", ".join(repr(h) for h in r.lost_headers))
+        return plan_summary(WritePlan(sid), r.workbook, summary, language, notice=notice)
     plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language,
                         before=r.before)
     if config.cleanup["in_place"]:

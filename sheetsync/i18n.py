@@ -54,6 +54,8 @@ TEXT: dict[str, dict[str, str]] = {
     "sum.channels": {"sv": "Svarsfrekvens per kanal", "en": "Answer rate per channel"},
     "sum.lost": {"sv": "Leads du förlorade i lottning (välj ett annat)",
                  "en": "Leads you lost in a draw (pick another)"},
+    "sum.column_gone": {"sv": "⚠ Kolumnen {header} finns inte längre (sedan förra natten), så sheetsync hittar inga företag i din CRM. Flaggor och siffror är kvar från förra natten tills rubriken är tillbaka.",
+                        "en": "⚠ The column {header} is gone since last night, so sheetsync finds no companies in your CRM. Flags and numbers stay as they were until the header is back."},
     "sum.own_tab": {"sv": "Din egen flik '{tab}' lämnas orörd: sheetsyncs sammanfattning finns här, i '{ours}'.",
                     "en": "Your own tab '{tab}' is left as it is: sheetsync's summary is here, in '{ours}'."},
     "sum.moved_notes": {"sv": "Det du skrev i sheetsyncs kolumner (de skrivs över varje natt; skriv i dina egna kolumner)",

@@ -59,17 +59,22 @@ class CohortFacts:
         return self.counts.get(student, self.empty)
 
 
+NEEDS_ATTENTION = {"sv": "behöver åtgärd", "en": "needs attention"}
+
+
 def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], *, target: int,
                  language: str) -> list[list]:
     rows = [HEADERS[language]["students"]]
     for o in outcomes:
         f = facts.of(o.id)
         last = facts.last_contact.get(o.id)
-        rows.append([o.name, links.get(o.id, ""), o.status, f["leads"], f["quality"], target,
+        flag = NEEDS_ATTENTION[language] if getattr(o, "attention", "") else None
+        rows.append([o.name, links.get(o.id, ""), flag or o.status, f["leads"], f["quality"], target,
                      f["warm"], f["contacted"], f["processed"], f["dialogue"], f["meetings"],
                      f["offers"], "✔" if f["lia"] else "", facts.overdue[o.id], facts.flagged[o.id],
                      "" if last is None else last.strftime("%Y-%m-%d"),
-                     risk_level(bool(f["lia"]), f["dialogue"], facts.codes.get(o.id, set())), o.message])
+                     flag or risk_level(bool(f["lia"]), f["dialogue"], facts.codes.get(o.id, set())),
+                     o.message])
     return rows
 
 

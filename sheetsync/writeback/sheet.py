@@ -56,6 +56,12 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     if owned.placed:
         plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
     plan.marks = [Mark(crm_tab, k, owned.cols[k]) for k in KINDS if k in owned.unmarked]
+    return plan_summary(plan, workbook, summary, language, notes)
+
+
+def plan_summary(plan: WritePlan, workbook: Workbook, summary: list[list], language: str,
+                 notes: list[CellWrite] = (), notice: str | None = None) -> WritePlan:
+    """The summary tab's part of a plan (`notice`: one line the student must read first)."""
     title, ours = summary_tab(workbook)
     current = workbook.tab(title)
     if current is None:
@@ -63,9 +69,11 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     if not ours:
         plan.marks.append(Mark(title, SUMMARY_MARK))
     if summary:
+        summary = summary[:1] + ([[notice], []] if notice else []) + summary[1:] \
+            if notice else summary
         summary = summary + _notice_rows(title, notes, language)
     plan.writes += diff_cells(title, current, grid_cells(summary, current))
-    if not plan.new_tabs and not plan.marks and not notes and \
+    if not plan.new_tabs and not plan.marks and not notes and not notice and \
             all((w.tab, w.row, w.col) == (title, *UPDATED_CELL) for w in plan.writes):
         plan.writes = []          # only the date moved: nothing to tell the student, no write
     return plan

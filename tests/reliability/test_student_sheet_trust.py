@@ -301,3 +301,75 @@ def test_a_structural_call_retried_after_its_reply_was_lost_ends_ok(google, tmp_
     assert sorted(student.owned_cols()) == ["flags", "next", "state"]
     assert_flags_on_their_leads(student.rows(), 6)
     assert student.night().ok and sum(o.cells_written for o in student.night().students) == 0
+
+
+# ---- a header renamed, or a column gone: no collapse is published ------------------------
+def flags_and_numbers(student):
+    rows = student.rows()
+    flag_col = rows[0].index("sheetsync flaggor")
+    summary = {r[0]: r[1] for r in student.rows("sheetsync") if len(r) > 1 and r[0]}
+    summary.pop("Senast uppdaterad", None)
+    return flags_by_company(rows, flag_col), summary
+
+
+def master_row(google, config, name="S"):
+    rows = google.get_values(config.master["sheet"], "Studenter")
+    header = rows[0]
+    return dict(zip(header, next(r for r in rows[1:] if r[0] == name)))
+
+
+def test_a_renamed_company_header_keeps_the_same_flags_and_numbers(google, tmp_path):
+    header = ["Arbetsgivare"] + HEADER[1:]
+    student = GoogleStudent(google, tmp_path, {"CRM": [header] + LEADS})
+    assert student.night().ok
+    before = flags_and_numbers(student)
+    assert before[1]["Leads"] == "4"
+    student.type_into("CRM", 1, 1, "Vem")                       # a header nobody would guess
+    report = student.night()
+    assert report.ok
+    assert flags_and_numbers(student) == before
+    assert any("'Vem'" in line and "company" in line and "Arbetsgivare" in line
+               for line in report.students[0].understood)
+    assert master_row(google, student.config)["Leads"] == "4"
+
+
+def test_a_company_column_gone_keeps_last_nights_flags_and_needs_attention(google, tmp_path):
+    student = GoogleStudent(google, tmp_path, {"CRM": [HEADER] + LEADS})
+    assert student.night().ok
+    flags, numbers = flags_and_numbers(student)
+    crm_before = student.rows()
+    # the student types over the company column: new header, other content
+    google.set_values(student.sid, "CRM", [["Anteckning"] + r[1:] if i == 0 else ["x"] + r[1:]
+                                           for i, r in enumerate(crm_before)])
+    crm_now = student.rows()
+    report = student.night()
+    assert report.ok
+    outcome = report.students[0]
+    assert "'Företag' (company)" in outcome.attention
+    assert student.rows() == crm_now                             # flags stay as they were
+    summary = student.rows("sheetsync")
+    assert "Kolumnen 'Företag' finns inte längre" in summary[1][0]
+    kept = {r[0]: r[1] for r in summary if len(r) > 1 and r[0]}
+    assert kept["Leads"] == numbers["Leads"] == "4"
+    row = master_row(google, student.config)
+    assert row["Status"] == "behöver åtgärd" and row["Risk"] == "behöver åtgärd" and row["Leads"] == "4"
+    # the header is back: an ordinary night, the notice gone
+    google.set_values(student.sid, "CRM", crm_before)
+    assert student.night().ok
+    assert flags_and_numbers(student) == (flags, numbers)
+    assert not any("finns inte längre" in " ".join(r) for r in student.rows("sheetsync"))
+    assert master_row(google, student.config)["Status"] == "ok"
+
+
+def test_a_renamed_company_header_keeps_the_same_flags_in_xlsx(tmp_path):
+    config, path = local_student(tmp_path, lambda book: None)
+    assert run_nightly(config, now=NOW).ok
+    before = xlsx_cells(path)
+    book = load_workbook(path)
+    book["CRM"]["A1"] = "Vem"
+    book.save(path)
+    report = run_nightly(config, now=NOW)
+    assert report.ok and report.students[0].leads == 4 and not report.students[0].attention
+    after = xlsx_cells(path)
+    assert {k: v for k, v in after.items() if k != ("CRM", 1, 1)} == \
+        {k: v for k, v in before.items() if k != ("CRM", 1, 1)}
