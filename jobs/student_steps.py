@@ -16,7 +16,7 @@ from jobs.judging import Judge, Judgement
 from jobs.report import RunReport, StudentOutcome
 from sheetsync.config import Config, Student
 from sheetsync.engine.registry import registry
-from sheetsync.errors import SheetChangedError, SheetsyncError
+from sheetsync.errors import SheetBusy, SheetChangedError, SheetsyncError
 from sheetsync.normalize import Normalized, Reading, read_crm, reading_key
 from sheetsync.normalize.memory import carry_over
 from sheetsync.state import StateStore, load_reading
@@ -224,6 +224,9 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
             reads[i] = fresh
             judged = judge(reads, focus)
             report.edit_retries += 1
+        except SheetBusy as e:            # open in Excel, read-only: tomorrow
+            r.outcome.status, r.outcome.message = "skipped", str(e)
+            return judged
         except SheetsyncError as e:
             r.outcome.status, r.outcome.message = "failed", str(e)
             return judged

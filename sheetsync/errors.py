@@ -46,3 +46,7 @@ class CredentialsError(SheetsyncError):
 
 class SheetChangedError(BackendError):
     """The student edited the sheet between our read and our write."""
+
+
+class SheetBusy(BackendError):
+    """The workbook is open in another program or read-only: not written tonight."""

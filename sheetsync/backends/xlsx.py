@@ -1,9 +1,11 @@
-"""The local backend: a folder of .xlsx workbooks, one per student (openpyxl).
+"""The local backend: a folder of .xlsx workbooks, one per student.
 
-Needs no account, which makes it the embedded default and the demo's backend.
-Before a workbook is saved, the previous file is copied to a timestamped backup under
-the state folder, because openpyxl drops content it does not model (images, charts).
-Saves go to a temporary file first and then replace the workbook in one step.
+Needs no account, which makes it the embedded default and the demo's backend. Reading
+is openpyxl's (cached results of formulas, the formulas themselves from the sheet XML,
+our marks from the defined names). A student's workbook is written by patching its XML
+(backends.ooxml): only the cells, tab, names and colours we own change, every other part
+of the file stays as it was. The previous file is still copied to a timestamped backup
+under the state folder first. The master, wholly ours, is written with openpyxl.
 """
 from __future__ import annotations
 
@@ -18,18 +20,18 @@ from pathlib import Path
 from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter as column_letter
-from openpyxl.workbook.defined_name import DefinedName
 from xml.etree import ElementTree
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lxml import etree
+
 from sheetsync.backends.base import Backend
+from sheetsync.backends.ooxml import Package, PackageError
 from sheetsync.config import Config, Student
-from sheetsync.errors import BackendError, SheetChangedError, SheetNotFound
+from sheetsync.errors import BackendError, SheetBusy, SheetChangedError, SheetNotFound
 from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid
 from sheetsync.writeback.plan import MARK_KEY, Mark, WritePlan, plain
 
@@ -112,30 +114,69 @@ class XlsxBackend(Backend):
         return Workbook(title=path.stem, tabs=tabs, version=version, location=str(path))
 
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
+        """Patch the workbook's XML: only the owned cells, the summary tab, our names and
+        colours change; every other part of the file stays byte for byte (pictures,
+        charts, the cached results of the student's formulas). The new file is written
+        beside it, flushed to disk, and put in place only if the workbook has not
+        changed since it was read: a save the student makes meanwhile is never lost."""
         if not plan:
             return 0
         path = self.path(student)
+        self._check_free(student, path)
         if read.version and self._version(path) != read.version:
             raise SheetChangedError("the workbook changed after it was read", student=student.id,
                                     sheet=str(path))
         try:
-            book = load_workbook(path)        # formulas kept as formulas, not cached values
-        except _BAD_FILE as e:
-            raise BackendError(f"cannot open the workbook to write ({e})", student=student.id,
-                               sheet=str(path)) from None
-        for title in plan.new_tabs:
-            if title not in book.sheetnames:
-                book.create_sheet(title)
-        for w in plan.writes:
-            set_raw(book[w.tab].cell(row=w.row, column=w.col), w.value)
-        for rule in plan.formats:
-            add_format(book[rule.tab], rule)
-        for mark in plan.marks:
-            add_mark(book, mark)
+            package = Package(path)
+            for title in plan.new_tabs:
+                package.add_sheet(title)
+            for title, writes in plan.by_tab().items():
+                package.set_cells(title, [(w.row, w.col, plain(w.value)) for w in writes])
+            for rule in plan.formats:
+                held = len(read.tabs[rule.tab].rows) if rule.tab in read.tabs else 0
+                last_row = max(held, rule.first_row + 999)
+                package.add_conditional_format(
+                    rule.tab, f"{column_letter(rule.first_col)}{rule.first_row}:"
+                              f"{column_letter(rule.last_col)}{last_row}",
+                    rule.formula.lstrip("="), "FF" + _hex(rule.color))
+            for mark in plan.marks:
+                package.set_defined_name(MARK_PREFIX + mark.kind, _mark_ref(mark))
+        except (PackageError, ElementTree.ParseError, etree.XMLSyntaxError) + _BAD_FILE as e:
+            raise BackendError(f"cannot patch the workbook ({type(e).__name__}: {e})",
+                               student=student.id, sheet=str(path)) from None
         self._backup(path)
-        self._save(book, path)
+        self._replace_if_unchanged(student, path, package, read.version)
         self._calls["writes"] += 1
         return len(plan.writes)
+
+    def _check_free(self, student: Student, path: Path) -> None:
+        """Open in Excel or LibreOffice (their lock file beside it), or read-only: one
+        line naming the file; the next night tries again."""
+        for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+            if (path.parent / lock).exists():
+                raise SheetBusy("open in another program (lock file "
+                                f"{lock}); not written tonight", student=student.id, sheet=str(path))
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise SheetBusy("read-only (no permission to change it); not written tonight",
+                            student=student.id, sheet=str(path))
+
+    def _replace_if_unchanged(self, student: Student, path: Path, package, version: str | None) -> None:
+        tmp = path.with_name(f".{path.name}.sheetsync-tmp")
+        try:
+            with open(tmp, "wb") as f:
+                package.save(f)
+                f.flush()
+                os.fsync(f.fileno())
+            if version and self._version(path) != version:     # the student saved meanwhile
+                raise SheetChangedError("the workbook changed while we wrote it", student=student.id,
+                                        sheet=str(path))
+            os.replace(tmp, path)
+        except PermissionError:
+            raise SheetBusy("read-only (no permission to change it); not written tonight",
+                            student=student.id, sheet=str(path)) from None
+        finally:
+            if tmp.exists():
+                tmp.unlink()
 
     def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
         book = XlWorkbook()
@@ -211,17 +252,18 @@ MARK_PREFIX = f"{MARK_KEY}_"       # defined names sheetsync_flags, ..., sheetsy
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def add_mark(book, mark: Mark) -> None:
+def _mark_ref(mark: Mark) -> str:
     """Our mark as a workbook defined name: Excel and LibreOffice move it with the column
     (or follow the tab when it is renamed), as Google moves developer metadata."""
     title = "'" + mark.tab.replace("'", "''") + "'"
     if mark.col is None:
-        ref = f"{title}!$A$1"
-    else:
-        letter = column_letter(mark.col)
-        ref = f"{title}!${letter}:${letter}"
-    name = MARK_PREFIX + mark.kind
-    book.defined_names[name] = DefinedName(name, attr_text=ref)
+        return f"{title}!$A$1"
+    letter = column_letter(mark.col)
+    return f"{title}!${letter}:${letter}"
+
+
+def _hex(color) -> str:
+    return "".join(f"{round(255 * c):02X}" for c in color)
 
 
 def _read_marks(book, tabs: dict[str, Tab]) -> None:
@@ -264,15 +306,6 @@ def _formulas(book, ws) -> dict[tuple[int, int], str]:
             out[(int(m[2]), column_index(m[1]))] = "=" + (f.text or "")
         elem.clear()
     return out
-
-
-def add_format(ws, rule) -> None:
-    """A conditional format on owned columns; Excel wants the formula without '='."""
-    color = "".join(f"{round(255 * c):02X}" for c in rule.color)
-    last_row = max(ws.max_row, rule.first_row + 999)
-    target = f"{column_letter(rule.first_col)}{rule.first_row}:{column_letter(rule.last_col)}{last_row}"
-    ws.conditional_formatting.add(target, FormulaRule(
-        formula=[rule.formula.lstrip("=")], fill=PatternFill("solid", start_color=color, end_color=color)))
 
 
 def add_chart(book, spec) -> None:

@@ -1,0 +1,326 @@
+"""Patching an .xlsx workbook's Office Open XML in place: only the cells, tab, names and
+colours the service owns change; every other zip member is copied as it is.
+
+openpyxl rewrites a whole workbook from its own model when it saves, dropping what it
+does not model: the cached results of the student's formulas, pictures, charts, pivot
+tables, slicers, threaded comments, extensions. This writer opens the parts it must
+change (the CRM sheet, the summary sheet, and the bookkeeping parts that list sheets,
+names and styles) with lxml, which keeps every element, attribute and namespace prefix
+it does not touch, and copies all other members unchanged.
+
+Text goes in as inline strings (`t="inlineStr"`): never a formula, whatever it starts
+with, and the shared-strings part is left alone.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKSHEET_REL = f"{REL}/worksheet"
+OFFICE_DOCUMENT = f"{REL}/officeDocument"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_REF = re.compile(r"^([A-Z]+)(\d+)$")
+# what may come before <conditionalFormatting> in a worksheet, in schema order
+_BEFORE_CF = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData",
+              "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter",
+              "sortState", "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr",
+              "conditionalFormatting")
+# ... and before <dxfs> in a stylesheet
+_BEFORE_DXFS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles")
+# ... and before <definedNames> in a workbook
+_BEFORE_NAMES = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
+                 "sheets", "functionGroups", "externalReferences")
+
+
+class PackageError(Exception):
+    """The workbook's parts are not what an .xlsx must hold."""
+
+
+def _q(tag: str) -> str:
+    return f"{{{MAIN}}}{tag}"
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+class Package:
+    """One workbook's zip, with the parts changed so far."""
+
+    def __init__(self, path: Path):
+        with zipfile.ZipFile(path) as z:
+            self.infos = z.infolist()
+            self.data = {i.filename: z.read(i.filename) for i in self.infos}
+        self.changed: dict[str, etree._Element] = {}
+        self.workbook_part = self._office_document()
+        self._sheets = self._sheet_parts()
+
+    # ---- the parts --------------------------------------------------------------------
+    def xml(self, name: str):
+        if name not in self.changed:
+            if name not in self.data:
+                raise PackageError(f"the workbook has no part {name}")
+            parser = etree.XMLParser(remove_blank_text=False, resolve_entities=False, huge_tree=True)
+            self.changed[name] = etree.fromstring(self.data[name], parser)
+        return self.changed[name]
+
+    def _rels_of(self, part: str) -> str:
+        folder, file = posixpath.split(part)
+        return posixpath.join(folder, "_rels", file + ".rels")
+
+    def _office_document(self) -> str:
+        rels = etree.fromstring(self.data.get("_rels/.rels", b"<Relationships/>"))
+        for r in rels:
+            if r.get("Type") == OFFICE_DOCUMENT:
+                return r.get("Target").lstrip("/")
+        return "xl/workbook.xml"
+
+    def _target(self, rels_part: str, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        base = posixpath.dirname(posixpath.dirname(rels_part))
+        return posixpath.normpath(posixpath.join(base, target))
+
+    def _sheet_parts(self) -> dict[str, str]:
+        rels_part = self._rels_of(self.workbook_part)
+        rels = etree.fromstring(self.data[rels_part]) if rels_part in self.data else None
+        targets = {r.get("Id"): self._target(rels_part, r.get("Target"))
+                   for r in (rels if rels is not None else [])}
+        book = etree.fromstring(self.data[self.workbook_part])
+        sheets = book.find(_q("sheets"))
+        return {s.get("name"): targets.get(s.get(f"{{{REL}}}id"), "")
+                for s in (sheets if sheets is not None else [])}
+
+    def sheet_part(self, title: str) -> str:
+        part = self._sheets.get(title)
+        if not part:
+            raise PackageError(f"no worksheet {title!r} in the workbook")
+        return part
+
+    # ---- cells ------------------------------------------------------------------------
+    def set_cells(self, title: str, cells: list[tuple[int, int, object]]) -> None:
+        """(row, col, value) 1-based; '' empties the cell (its style stays)."""
+        root = self.xml(self.sheet_part(title))
+        data = root.find(_q("sheetData"))
+        if data is None:
+            raise PackageError(f"worksheet {title!r} has no sheetData")
+        rows = _indexed_rows(data)
+        for r, c, value in cells:
+            row = rows.get(r)
+            if row is None:
+                row = etree.Element(_q("row"), r=str(r))
+                _insert_sorted(data, row, r, lambda el: int(el.get("r")))
+                rows[r] = row
+            row.attrib.pop("spans", None)          # a hint only; no longer true
+            ref = f"{column_letters(c)}{r}"
+            cell = next((el for el in row if _local(el) == "c" and el.get("r") == ref), None)
+            if cell is None:
+                if value == "" or value is None:
+                    continue
+                cell = etree.Element(_q("c"), r=ref)
+                _insert_sorted(row, cell, c, lambda el: column_number(_REF.match(el.get("r"))[1]))
+            _set_value(cell, value)
+        _update_dimension(root, rows)
+
+    # ---- tabs, names, colours --------------------------------------------------------
+    def add_sheet(self, title: str) -> None:
+        if title in self._sheets:
+            return
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml" in self.data or f"xl/worksheets/sheet{n}.xml" in self.changed:
+            n += 1
+        part = f"xl/worksheets/sheet{n}.xml"
+        self.changed[part] = etree.fromstring(
+            f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetData/></worksheet>'.encode())
+        rels_part = self._rels_of(self.workbook_part)
+        rels = self.xml(rels_part)
+        ids = {r.get("Id") for r in rels}
+        k = len(ids) + 1
+        while f"rId{k}" in ids:
+            k += 1
+        rel = etree.SubElement(rels, f"{{{PKG_REL}}}Relationship")
+        rel.set("Id", f"rId{k}")
+        rel.set("Type", WORKSHEET_REL)
+        rel.set("Target", posixpath.relpath(part, posixpath.dirname(self.workbook_part)))
+        book = self.xml(self.workbook_part)
+        sheets = book.find(_q("sheets"))
+        used = [int(s.get("sheetId", 0)) for s in sheets]
+        entry = etree.SubElement(sheets, _q("sheet"))
+        entry.set("name", title)
+        entry.set("sheetId", str(max(used, default=0) + 1))
+        entry.set(f"{{{REL}}}id", f"rId{k}")
+        types = self.xml("[Content_Types].xml")
+        override = etree.SubElement(types, f"{{{CONTENT_TYPES}}}Override")
+        override.set("PartName", "/" + part)
+        override.set("ContentType", WORKSHEET_TYPE)
+        self._sheets[title] = part
+
+    def set_defined_name(self, name: str, ref: str) -> None:
+        book = self.xml(self.workbook_part)
+        names = book.find(_q("definedNames"))
+        if names is None:
+            names = etree.Element(_q("definedNames"))
+            _insert_after(book, names, _BEFORE_NAMES)
+        for old in [n for n in names if n.get("name") == name and n.get("localSheetId") is None]:
+            names.remove(old)
+        entry = etree.SubElement(names, _q("definedName"), name=name)
+        entry.text = ref
+
+    def add_conditional_format(self, title: str, sqref: str, formula: str, rgb: str) -> bool:
+        """A background colour where `formula` holds; False when the workbook has no
+        stylesheet to hold the colour (nothing is added then)."""
+        styles_part = self._styles_part()
+        if styles_part is None:
+            return False
+        styles = self.xml(styles_part)
+        dxfs = styles.find(_q("dxfs"))
+        if dxfs is None:
+            dxfs = etree.Element(_q("dxfs"), count="0")
+            _insert_after(styles, dxfs, _BEFORE_DXFS)
+        dxf = etree.SubElement(dxfs, _q("dxf"))
+        fill = etree.SubElement(etree.SubElement(dxf, _q("fill")), _q("patternFill"), patternType="solid")
+        etree.SubElement(fill, _q("fgColor"), rgb=rgb)
+        etree.SubElement(fill, _q("bgColor"), rgb=rgb)
+        dxfs.set("count", str(len(dxfs)))
+        root = self.xml(self.sheet_part(title))
+        priorities = [int(r.get("priority", 0)) for r in root.iter(_q("cfRule"))]
+        cf = etree.Element(_q("conditionalFormatting"), sqref=sqref)
+        rule = etree.SubElement(cf, _q("cfRule"), type="expression", dxfId=str(len(dxfs) - 1),
+                                priority=str(max(priorities, default=0) + 1))
+        etree.SubElement(rule, _q("formula")).text = formula
+        _insert_after(root, cf, _BEFORE_CF)
+        return True
+
+    def _styles_part(self) -> str | None:
+        rels_part = self._rels_of(self.workbook_part)
+        if rels_part not in self.data:
+            return None
+        for r in self.xml(rels_part):
+            if r.get("Type", "").endswith("/styles"):
+                part = self._target(rels_part, r.get("Target"))
+                return part if part in self.data else None
+        return None
+
+    # ---- saving -----------------------------------------------------------------------
+    def save(self, target) -> None:
+        """Every member in its original order and compression; changed parts serialised
+        again, the rest copied as read; new parts at the end."""
+        with zipfile.ZipFile(target, "w") as out:
+            for info in self.infos:
+                name = info.filename
+                data = _serialise(self.changed[name]) if name in self.changed else self.data[name]
+                out.writestr(info, data, compress_type=info.compress_type)
+            for name, root in self.changed.items():
+                if name not in self.data:
+                    out.writestr(name, _serialise(root), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _serialise(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _indexed_rows(data) -> dict[int, etree._Element]:
+    """row number -> <row>; rows and cells without an `r` (allowed: their place is
+    implied) get one first, so edits can address them."""
+    rows, last = {}, 0
+    for row in data:
+        if _local(row) != "row":
+            continue
+        last = int(row.get("r") or last + 1)
+        row.set("r", str(last))
+        rows[last] = row
+        col = 0
+        for cell in row:
+            if _local(cell) != "c":
+                continue
+            m = _REF.match(cell.get("r", ""))
+            col = column_number(m[1]) if m else col + 1
+            if not m:
+                cell.set("r", f"{column_letters(col)}{last}")
+    return rows
+
+
+def _insert_sorted(parent, child, key: int, key_of) -> None:
+    """Among its kind in order of `key`; before an <extLst>, which stays last."""
+    kind = _local(child)
+    for i, el in enumerate(parent):
+        if (_local(el) == kind and key_of(el) > key) or _local(el) == "extLst":
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def _insert_after(parent, child, before_kinds) -> None:
+    """Insert `child` right after the last child whose kind may precede it."""
+    at = 0
+    for i, el in enumerate(parent):
+        if _local(el) in before_kinds:
+            at = i + 1
+    parent.insert(at, child)
+
+
+def _set_value(cell, value) -> None:
+    for child in list(cell):
+        if _local(child) in ("v", "is", "f"):
+            cell.remove(child)
+    cell.attrib.pop("t", None)
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        etree.SubElement(cell, _q("v")).text = "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        etree.SubElement(cell, _q("v")).text = repr(value) if isinstance(value, float) else str(value)
+    else:
+        cell.set("t", "inlineStr")
+        text = etree.SubElement(etree.SubElement(cell, _q("is")), _q("t"))
+        text.text = _xml_safe(str(value))
+        if text.text != text.text.strip() or "\n" in text.text:
+            text.set(XML_SPACE, "preserve")
+    # an <extLst> inside a cell stays last
+    ext = [c for c in cell if _local(c) == "extLst"]
+    for e in ext:
+        cell.remove(e)
+        cell.append(e)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(text: str) -> str:
+    """XML 1.0 cannot hold most control characters; Excel writes them as _xHHHH_."""
+    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
+def _update_dimension(root, rows: dict[int, etree._Element]) -> None:
+    dim = root.find(_q("dimension"))
+    if dim is None or not rows:
+        return
+    cols = [column_number(_REF.match(c.get("r"))[1]) for row in rows.values() for c in row
+            if _local(c) == "c" and _REF.match(c.get("r", ""))]
+    if cols:
+        dim.set("ref", f"A1:{column_letters(max(cols))}{max(rows)}")
