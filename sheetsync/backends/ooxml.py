@@ -13,6 +13,7 @@ with, and the shared-strings part is left alone.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -74,10 +75,52 @@ class Package:
     def __init__(self, path: Path):
         with zipfile.ZipFile(path) as z:
             self.infos = z.infolist()
-            self.data = {i.filename: z.read(i.filename) for i in self.infos}
+            self.data = _Members(path, {i.filename for i in self.infos})
         self.changed: dict[str, etree._Element] = {}
         self.workbook_part = self._office_document()
         self._sheets = self._sheet_parts()
+
+    # ---- what a read needs beside the values ----------------------------------------
+    @property
+    def worksheets(self) -> list[str]:
+        """Titles of the worksheets (not chart sheets), in the workbook's order."""
+        return [t for t, part in self._sheets.items() if part]
+
+    def formulas(self, title: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+        """For every cell of the sheet holding a formula, (row, col) 1-based -> '=' + its
+        text; and for every cell showing an error ('#REF!'), its text, which a fast
+        value reader may not give."""
+        data = self.data[self.sheet_part(title)]
+        if b"<f" not in data and b":f" not in data and b't="e"' not in data:
+            return {}, {}
+        formulas, errors = {}, {}
+        for _, el in etree.iterparse(io.BytesIO(data), huge_tree=True, resolve_entities=False):
+            if _local(el) == "c":
+                m = _REF.match(el.get("r", ""))
+                if m:
+                    at = (int(m[2]), column_number(m[1]))
+                    for ch in el:
+                        if _local(ch) == "f":
+                            formulas[at] = "=" + (ch.text or "")
+                        elif _local(ch) == "v" and el.get("t") == "e":
+                            errors[at] = ch.text or ""
+                el.clear()
+        return formulas, errors
+
+    def defined_names(self) -> list[tuple[str, str, str]]:
+        """(name, sheet title, reference) of every workbook-wide defined name that points
+        into one sheet; a name gone to #REF! is left out."""
+        out = []
+        names = etree.fromstring(self.data[self.workbook_part]).find(_q("definedNames"))
+        for n in (names if names is not None else []):
+            text = (n.text or "").strip()
+            if n.get("localSheetId") is not None or "!" not in text or "#REF" in text:
+                continue
+            sheet, ref = text.rsplit("!", 1)
+            if sheet.startswith("'") and sheet.endswith("'"):
+                sheet = sheet[1:-1].replace("''", "'")
+            out.append((n.get("name", ""), sheet, ref))
+        return out
 
     # ---- the parts --------------------------------------------------------------------
     def xml(self, name: str):
@@ -109,7 +152,7 @@ class Package:
         rels_part = self._rels_of(self.workbook_part)
         rels = etree.fromstring(self.data[rels_part]) if rels_part in self.data else None
         targets = {r.get("Id"): self._target(rels_part, r.get("Target"))
-                   for r in (rels if rels is not None else [])}
+                   for r in (rels if rels is not None else []) if r.get("Type") == WORKSHEET_REL}
         book = etree.fromstring(self.data[self.workbook_part])
         sheets = book.find(_q("sheets"))
         return {s.get("name"): targets.get(s.get(f"{{{REL}}}id"), "")
@@ -229,6 +272,7 @@ class Package:
     def save(self, target) -> None:
         """Every member in its original order and compression; changed parts serialised
         again, the rest copied as read; new parts at the end."""
+        self.data.load_all()
         with zipfile.ZipFile(target, "w") as out:
             for info in self.infos:
                 name = info.filename
@@ -237,6 +281,35 @@ class Package:
             for name, root in self.changed.items():
                 if name not in self.data:
                     out.writestr(name, _serialise(root), compress_type=zipfile.ZIP_DEFLATED)
+
+
+class _Members(dict):
+    """A zip's members, each read the first time it is asked for: a read needs only the
+    workbook and sheet parts, not the pictures."""
+
+    def __init__(self, path: Path, names: set[str]):
+        super().__init__()
+        self.path, self.names = path, names
+
+    def __contains__(self, name) -> bool:
+        return name in self.names
+
+    def __getitem__(self, name: str) -> bytes:
+        if not dict.__contains__(self, name):
+            if name not in self.names:
+                raise KeyError(name)
+            with zipfile.ZipFile(self.path) as z:
+                self[name] = z.read(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self.names else default
+
+    def load_all(self) -> None:
+        with zipfile.ZipFile(self.path) as z:
+            for name in self.names:
+                if not dict.__contains__(self, name):
+                    self[name] = z.read(name)
 
 
 def _serialise(root) -> bytes:

@@ -7,6 +7,7 @@ hand-built parts openpyxl does not know (a threaded comment, a pivot-like extens
 import base64
 import datetime as dt
 import os
+import shutil
 import stat
 import zipfile
 
@@ -19,6 +20,7 @@ from jobs.nightly import run_nightly
 from sheetsync import load_config
 from sheetsync.backends import ooxml
 from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.config import Student
 from sheetsync.normalize import read_crm
 
 NOW = dt.date(2026, 5, 12)
@@ -197,3 +199,34 @@ def test_a_save_by_the_student_while_we_write_is_never_lost(student_book, monkey
     ws = load_workbook(path)["CRM"]
     assert ws["F3"].value == "ny kommentar"                  # their save stands
     assert ws.cell(1, 9).value == "sheetsync flaggor"        # and ours was redone on top of it
+
+
+def test_calamine_and_openpyxl_read_the_same_cells(tmp_path, student_book):
+    """The fast reader (python-calamine) and openpyxl's read-only mode give the same
+    snapshot, cell by cell, on the demo cohort, on an Excel-like workbook and on odd
+    values (dates, times, booleans, numbers, errors, blanks in between)."""
+    from openpyxl import Workbook as XlWorkbook
+
+    from sheetsync.demo import generate_cohort, write_demo
+    from sheetsync.workbook import cell_text, trim_grid
+    demo = load_config(write_demo(tmp_path / "demo", generate_cohort(12, 3, NOW)))
+    odd = XlWorkbook()
+    ws = odd.active
+    ws.append(["Företag", "Datum", "Tid", "Ja?", "Tal", "Fel", "", "Sist"])
+    ws.append(["Volvo AB", dt.date(2026, 5, 3), dt.datetime(2026, 5, 3, 14, 30), True, 3.25, "#REF!", None, 7])
+    ws.append([None, None, None, False, 46145, "=1+1", "", 0])
+    odd.save(tmp_path / "odd.xlsx")
+    paths = sorted((tmp_path / "demo" / "students").glob("*.xlsx")) + [tmp_path / "odd.xlsx", student_book[1]]
+
+    def snapshot(values):
+        return {t: trim_grid([[cell_text(v) for v in row] for row in rows]) for t, rows in values.items()}
+    folder = tmp_path / "demo" / "students"
+    for i, path in enumerate(paths):
+        shutil.copy(path, folder / f"copy-{i}.xlsx")
+        student = Student(id=f"copy-{i}", name="x", file=f"copy-{i}.xlsx")
+        fast = {t: tab.rows for t, tab in XlsxBackend(demo).read(student).tabs.items()}
+        book = load_workbook(path, read_only=True, data_only=True)
+        slow = snapshot({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets})
+        book.close()
+        assert fast == slow, path.name
+    assert demo
