@@ -16,6 +16,7 @@ from sheetsync.a1 import cell
 from sheetsync.normalize.content import suspicious_columns
 from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
 from sheetsync.normalize.dates import parse_date
+from sheetsync.normalize.evidence import confirm_by_content
 from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, is_owned_header, map_header
 from sheetsync.normalize.phones import has_digits, parse_phone
 from sheetsync.normalize.statuses import (
@@ -118,6 +119,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
                           problems=[Problem("A1", "", "", "no_header")])
     header = rows[h]
     columns = map_columns(header, overrides)
+    confirm_by_content(columns, rows[h + 1:], {fold(k) for k in (overrides or {})}, year)
     owned = {i for i, v in enumerate(header) if is_owned_header(cell_text(v))}
     header_folded = [fold(cell_text(v)) for v in header]
     # a repeated header is checked in full only when its first cell repeats (cheap first)

@@ -31,7 +31,8 @@ class Reading:
                  + (f", contact log in tab {self.log_tab!r}" if self.log_tab else "")]
         for c in n.columns:
             target = c.field or ("kept as is" if not c.note else f"kept as is: {c.note}")
-            lines.append(f"  {c.header!r:<32} -> {target}" + (f" ({c.confidence:.2f})" if c.field else ""))
+            lines.append(f"  {c.header!r:<32} -> {target}" + (f" ({c.confidence:.2f})" if c.field else "")
+                         + (f": {c.note}" if c.field and c.note else ""))
         for p in n.problems:
             lines.append(f"  cell {p.cell}: {p.kind} {p.field} {p.value!r}".rstrip())
         return lines

@@ -1,4 +1,4 @@
-"""Free-text statuses (sv/en/da) to a lead stage, and attempt counts from phrases.
+"""Free-text statuses (nine languages, sheetsync/normalize/vocabulary/) to a lead stage, and attempt counts from phrases.
 
 Stages, from DESIGN.md: new, attempted, in_dialogue, meeting, offer, yes, no, unknown.
 Phrases are matched as whole words on folded text; the first family that matches
@@ -11,45 +11,12 @@ import re
 from functools import lru_cache
 
 from sheetsync.normalize.text import fold
+from sheetsync.normalize.vocabulary import status_phrases
 
 STAGES = ("new", "attempted", "in_dialogue", "meeting", "offer", "yes", "no", "unknown")
 ANSWERED = frozenset({"in_dialogue", "meeting", "offer", "yes", "no"})
 
-_FAMILIES: list[tuple[str, tuple[str, ...]]] = [
-    ("new", ("ej kontaktad", "inte kontaktad", "ej kontaktat", "not contacted",
-             "ikke kontaktet", "ej ringt", "inte ringt", "att kontakta", "to contact")),
-    ("attempted", ("no answer", "no reply", "no response", "inget svar", "ej svar",
-                   "intet svar", "svarar inte", "not answered", "no show")),
-    ("yes", ("lia klar", "lia klart", "fatt lia", "fick lia", "lia sakrad", "tackat ja",
-             "accepted", "signed", "lia secured", "secured", "avtal klart", "klar for lia",
-             "antagen", "praktik aftalt", "aftale pa plads")),
-    ("no", ("nej", "no", "nope", "avslag", "afslag", "rejected", "declined", "tackat nej",
-            "inte intresserade", "inte intresserad", "ej intresserad", "ej intresserade",
-            "ej aktuellt", "inte aktuellt", "ingen lia", "not interested", "fullt", "full",
-            "ghosted", "ingen plats", "tar inte emot", "nej tack", "ikke interesseret",
-            "nej desvaerre", "no thanks", "not possible", "gar inte", "dead", "lost")),
-    ("offer", ("erbjudande", "erbjuden", "offer", "tilbud", "fatt erbjudande", "offered")),
-    ("meeting", ("intervju", "interview", "mote", "meeting", "arbetsprov", "work test",
-                 "case", "mode", "samtale", "samtal bokat", "interview booked", "intervjue",
-                 "tech test", "kodtest", "intervju bokad")),
-    ("yes", ("ja", "yes", "japp", "klart", "done deal")),
-    ("in_dialogue", ("dialog", "dialogue", "pratat", "talat med", "intresserad",
-                     "intresserade", "interested", "aterkommer", "ska aterkomma",
-                     "in contact", "connected", "replied", "svarat", "svarade", "positiv",
-                     "positive", "ring tillbaka", "call back", "skickat cv", "sent cv",
-                     "vill ha cv", "snakket", "interesseret", "vender tilbage",
-                     "kontakt etablerad", "i kontakt", "har svarat", "pagaende", "ongoing",
-                     "follow up", "folj upp")),
-    ("attempted", ("inget svar", "no answer", "no reply", "no response", "ringt", "ringde",
-                   "mejlat", "mailat", "mejlade", "mailade", "skickat mejl", "skickat mail",
-                   "sokt", "kontaktad", "kontaktat", "contacted", "attempted", "voicemail",
-                   "rostbrevlada", "rostmeddelande", "vantar pa svar", "vantar", "waiting",
-                   "applied", "ansokt", "intet svar", "ringet", "skrevet", "sendt",
-                   "linkedin", "meddelande", "skickat", "sent", "called", "emailed",
-                   "messaged", "inget svar an", "svarar inte", "ej svar", "obesvarad")),
-    ("new", ("ny", "new", "saved", "sparad", "lead", "ide", "todo", "to do", "ej paborjad",
-             "watching", "bevakar", "planerad", "planned", "research", "ikke startet")),
-]
+_FAMILIES = status_phrases()       # from the vocabulary files, one per language
 _COMPILED = [(stage, re.compile(r"\b(" + "|".join(re.escape(fold(p)) for p in phrases) + r")\b"))
              for stage, phrases in _FAMILIES]
 _COUNT = re.compile(r"(?:(\d+)\s*(?:ggr|gang|ganger|gange|times|x|forsok|forsog|attempts|samtal)\b)"

@@ -133,7 +133,7 @@ def test_attempt_phrases(text, n):
     ("Navn", "contact_name"), ("Tlf", "phone"), ("Telefonnummer", "phone"), ("E-mail", "email"),
     ("Noter", "notes"), ("Bemærkninger", "notes"), ("Opfølgning", "follow_up"),
     ("Sidst kontaktet", "last_contact"), ("Dato", "last_contact"), ("Kilde", "source"),
-    ("Stilling", "contact_role"), ("Antal forsøg", "attempts"), ("Ansøgt", "applied_on"),
+    ("Stilling", "position"), ("Antal forsøg", "attempts"), ("Ansøgt", "applied_on"),
     ("CVR", "org_number"), ("Hjemmeside", "website"), ("Branche", "category"),
     # English and more Swedish spellings
     ("Company name", "company"), ("Employer", "company"), ("Contact person", "contact_name"),

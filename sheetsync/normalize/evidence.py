@@ -1,0 +1,109 @@
+"""Header and content together: what a column's values look like confirms or overrules
+what its header's words say.
+
+- a job title or a contact's title ("Role", "Title", "Titel"): a contact's role only when
+  it stands beside the contact person, else the position applied for;
+- a link: to a job board or a job ad it is the ad (`link`), to a bare homepage it is the
+  company's website;
+- yes/no values ("Made contact?" with Yes/No) are never a name, a company or a place;
+- a date field matched only by a word of its header needs values that read as dates
+  ("application_id" holding 1042, 1043 is not a date).
+Each change is noted on the column, so the mapping report says which evidence decided.
+Columns staff set in `[[students]] columns` are never overruled.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from sheetsync.normalize.dates import parse_date
+from sheetsync.normalize.text import fold
+from sheetsync.workbook import cell_text
+
+AMBIGUOUS_TITLES = frozenset({"role", "title", "titel", "roll", "rolle", "tittel", "befattning", "stilling",
+                              "funktion", "cargo", "fonction"})
+JOB_BOARDS = ("linkedin.com/jobs", "greenhouse.io", "lever.co", "workday", "myworkdayjobs",
+              "indeed.", "glassdoor.", "smartrecruiters", "teamtailor", "jobylon", "arbetsformedlingen",
+              "platsbanken", "jobtechdev", "monster.", "stepstone", "ashbyhq", "recruitee",
+              "jobs.", "careers.", "karriere", "karriar", "karriar.", "finn.no/job", "jobindex",
+              "ziprecruiter", "handshake", "wellfound", "welcometothejungle", "icims", "taleo",
+              "successfactors", "bamboohr", "breezy.hr", "workable", "jobvite", "simplyhired")
+JOB_PATH = re.compile(r"/(jobs?|careers?|karriar|karriere|lediga[-_]jobb|job[-_]?posting|position|"
+                      r"vacanc\w*|openings?|apply|ansok|stilling|stellen|vacatures?|empleo|offres?)\b")
+YES_NO = frozenset({"yes", "no", "ja", "nej", "nei", "y", "n", "x", "true", "false", "sant",
+                    "falskt", "si", "oui", "non", "ok", "done", "klar", "v", "✓", "✔", "✗", "1", "0"})
+TEXT_FIELDS = ("company", "contact_name", "contact_role", "position", "city", "source", "category")
+DATE_FIELDS = ("last_contact", "follow_up", "applied_on")
+
+
+def _values(data: list[list], index: int, limit: int = 200) -> list[str]:
+    out = []
+    for row in data:
+        if index < len(row):
+            v = cell_text(row[index]).strip()
+            if v:
+                out.append(v)
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def _job_ad(url: str) -> bool:
+    text = url.lower()
+    return any(b in text for b in JOB_BOARDS) or bool(JOB_PATH.search(urlparse(
+        text if "://" in text else "http://" + text).path or ""))
+
+
+def _homepage(url: str) -> bool:
+    text = url.lower()
+    if " " in text or "." not in text:
+        return False
+    path = urlparse(text if "://" in text else "http://" + text).path or ""
+    return path in ("", "/") and not _job_ad(text)
+
+
+def confirm_by_content(columns: list, data: list[list], overrides: dict, year: int) -> None:
+    """Adjust `columns` (frame.Column) in place from their values."""
+    by_index = {c.index: c for c in columns}
+    taken = {c.field for c in columns if c.field}
+    for col in columns:
+        if fold(col.header) in overrides:
+            continue
+        values = _values(data, col.index)
+        key = fold(col.header)
+        if key in AMBIGUOUS_TITLES and col.field in ("position", "contact_role"):
+            beside = [by_index.get(col.index - 1), by_index.get(col.index + 1)]
+            wanted = "contact_role" if any(b is not None and b.field == "contact_name" for b in beside) \
+                else "position"
+            if wanted != col.field and wanted not in taken:
+                taken.discard(col.field)
+                col.field, col.note = wanted, ("beside the contact person" if wanted == "contact_role"
+                                               else "no contact person beside it: the job applied for")
+                taken.add(wanted)
+        if not values:
+            continue
+        if col.field in ("website", "link"):
+            urls = [v for v in values if "." in v and " " not in v]
+            if urls:
+                ads = sum(_job_ad(v) for v in urls) / len(urls)
+                homes = sum(_homepage(v) for v in urls) / len(urls)
+                if col.field == "website" and ads >= 0.5 and "link" not in taken:
+                    taken.discard("website")
+                    col.field, col.note = "link", f"values are job ads ({ads:.0%})"
+                    taken.add("link")
+                elif col.field == "link" and homes >= 0.6 and "website" not in taken:
+                    taken.discard("link")
+                    col.field, col.note = "website", f"values are homepages ({homes:.0%})"
+                    taken.add("website")
+        if col.field in TEXT_FIELDS:
+            yes_no = sum(fold(v) in YES_NO for v in values) / len(values)
+            if yes_no >= 0.6:
+                taken.discard(col.field)
+                col.note = f"yes/no values ({yes_no:.0%}), not {col.field}"
+                col.field, col.confidence = None, 0.0
+        if col.field in DATE_FIELDS and col.confidence < 1.0:
+            dated = sum(parse_date(v, year) is not None for v in values) / len(values)
+            if dated < 0.5:
+                taken.discard(col.field)
+                col.note = f"header says {col.field} but {dated:.0%} of its values are dates"
+                col.field, col.confidence = None, 0.0
