@@ -75,7 +75,8 @@ def group_wishes(workbook: Workbook, members: list[Student], tab: str | None = N
         raise SheetsyncError(f"the group CRM has no tab with a recognisable header ({workbook.location})")
     leads = reading.normalized.frame
     grid = workbook.tabs[reading.tab].rows
-    header = grid[reading.normalized.header_row]
+    h = reading.normalized.header_row
+    header = grid[h] if h >= 0 else []
     by_name = {fold(m.id): m.id for m in members} | {fold(m.name): m.id for m in members}
     wish_cols = {c: by_name[fold(h)] for c, h in enumerate(header) if fold(h) in by_name}
     wishes: dict[str, list[str]] = {}

@@ -139,7 +139,8 @@ def _carry_mapping(student: Student, workbook: Workbook, reading, before: Workbo
     tab = reading.tab
     old_tab, new_tab = before.tab(tab), workbook.tabs[tab]
     h = reading.normalized.header_row
-    if old_tab is None or h is None or (h < len(old_tab.rows) and old_tab.rows[h] == new_tab.rows[h]):
+    if old_tab is None or h is None or h < 0 or \
+            (h < len(old_tab.rows) and h < len(new_tab.rows) and old_tab.rows[h] == new_tab.rows[h]):
         return reading, None
     if last_reading is None or last_reading.tab != tab:
         last_reading = read_crm(before, tab=tab, overrides=student.columns, year=year, student=student.id)

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sheetsync.a1 import cell
+from sheetsync.a1 import cell, column_letter
 from sheetsync.normalize.content import suspicious_columns
 from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
 from sheetsync.normalize.dates import parse_date
 from sheetsync.normalize.evidence import confirm_by_content
+from sheetsync.normalize.shape import BY_CONTENT, header_by_shape, map_by_content
 from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, is_owned_header, map_header
 from sheetsync.normalize.phones import has_digits, parse_phone
 from sheetsync.normalize.statuses import (
@@ -98,6 +99,30 @@ def map_columns(header: list, overrides: dict[str, str] | None = None) -> list[C
     return columns
 
 
+FIND = "find"              # normalize(header_row=FIND): look for the header
+
+
+def _columns_by_content(header: list, data: list[list], year: int) -> list[Column]:
+    """Columns mapped by their values alone (shape.map_by_content); [] when none looks
+    like companies. Headers nobody recognised are kept as pass-through columns."""
+    width = max([len(header)] + [len(r) for r in data[:200]], default=0)
+    found = {i: (fld, why) for i, fld, why in map_by_content(data, width, year,
+                                                            {i for i, v in enumerate(header)
+                                                             if is_owned_header(cell_text(v))})}
+    if not found:
+        return []
+    columns = []
+    for i in range(width):
+        text = cell_text(header[i]).strip() if i < len(header) else ""
+        if i in found:
+            fld, why = found[i]
+            columns.append(Column(i, text or f"(column {column_letter(i + 1)})", fld, BY_CONTENT,
+                                  f"by content: {why}"))
+        elif text and not is_owned_header(text):
+            columns.append(Column(i, text, None, 0.0, "no header word known; values unclear"))
+    return columns
+
+
 def _is_blank_row(row: list, skip: set[int]) -> bool:
     return all(cell_text(v).strip() == "" for i, v in enumerate(row) if i not in skip)
 
@@ -108,17 +133,24 @@ def _column(rows: list[list], index: int) -> list[str]:
 
 def normalize(rows: list[list], *, year: int | None = None, overrides: dict | None = None,
               student: str | None = None, tab: str | None = None,
-              header_row: int | None = -1) -> Normalized:
+              header_row: int | str | None = FIND) -> Normalized:
     """Read one tab's grid. Never raises on odd input: what it cannot read is reported.
-    `header_row`: where the caller already found the header (None: it has none)."""
+    `header_row`: where the caller already found the header (None: no word of it is
+    known; NO_HEADER: the first row is a lead)."""
     year = year or dt.date.today().year
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (rows or [])]
-    h = find_header_row(rows) if header_row == -1 else header_row
+    h = find_header_row(rows) if header_row == FIND else header_row
     if h is None:
-        return Normalized(_empty_frame(), {}, None,
-                          problems=[Problem("A1", "", "", "no_header")])
-    header = rows[h]
+        h = header_by_shape(rows, year)
+    no_header = Normalized(_empty_frame(), {}, None, problems=[Problem("A1", "", "", "no_header")])
+    if h is None:
+        return no_header
+    header = rows[h] if h >= 0 else []
     columns = map_columns(header, overrides)
+    if not any(c.field for c in columns):        # no word known: the values say what they are
+        columns = _columns_by_content(header, rows[h + 1:], year)
+        if not columns:
+            return no_header
     confirm_by_content(columns, rows[h + 1:], {fold(k) for k in (overrides or {})}, year)
     owned = {i for i, v in enumerate(header) if is_owned_header(cell_text(v))}
     header_folded = [fold(cell_text(v)) for v in header]
@@ -129,7 +161,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     for offset, row in enumerate(rows[h + 1:], start=h + 2):
         if _is_blank_row(row, owned):
             continue
-        if (len(row) > first and fold(cell_text(row[first])) == header_folded[first]
+        if (header_folded and len(row) > first and fold(cell_text(row[first])) == header_folded[first]
                 and [fold(cell_text(v)) for v in row[:len(header)]] == header_folded[:len(row)]):
             problems.append(Problem(cell(offset, 1), "", "", "repeated_header"))
             continue

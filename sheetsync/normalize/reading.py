@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sheetsync.normalize.contact_log import apply_log, find_log_tab
-from sheetsync.normalize.frame import Normalized, normalize
+from sheetsync.normalize.frame import FIND, Normalized, normalize
 from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row
 from sheetsync.normalize.tabs import choose_crm_tab
 from sheetsync.workbook import Workbook
@@ -44,9 +44,9 @@ def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | No
     crm = choose_crm_tab(workbook, tab, header_rows)
     if crm is None:
         return Reading(None, None)
-    rows, header_row = workbook.tabs[crm].rows, header_rows.get(crm, -1)
+    rows, header_row = workbook.tabs[crm].rows, header_rows.get(crm, FIND)
     marks = workbook.tabs[crm].marks
-    if marks and header_row == -1:
+    if marks and header_row == FIND:
         header_row = find_header_row(rows)
     if marks and header_row is not None and 0 <= header_row < len(rows):
         # our marked columns stay ours under any header the student gave them

@@ -6,6 +6,9 @@ after row while a CRM lists each company about once.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from sheetsync.normalize.shape import header_by_shape, map_by_content
 from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row, header_score, map_header
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import Tab, Workbook
@@ -29,10 +32,17 @@ def _company_repeats(tab: Tab, header_row: int) -> bool:
 
 def crm_score(title: str, tab: Tab, header_rows: dict | None = None) -> float:
     h = find_header_row(tab.rows)
+    if h is None:           # no header word known: a table by its shape and values scores low
+        h = header_by_shape(tab.rows, dt.date.today().year)
+        if header_rows is not None:
+            header_rows[title] = h
+        if h is None:
+            return 0.0
+        data = tab.rows[h + 1:]
+        width = max((len(r) for r in data[:200]), default=0)
+        return 0.25 if map_by_content(data, width, dt.date.today().year) else 0.0
     if header_rows is not None:
         header_rows[title] = h
-    if h is None:
-        return 0.0
     score = header_score(tab.rows[h])
     if looks_like_log_title(title):
         score -= 2

@@ -49,7 +49,7 @@ def owned_columns(tab: Tab, header_row: int, language: str) -> OwnedColumns:
         if kind in KINDS and col >= 1 and col not in found.values():
             found[kind] = col
     marked = set(found)
-    header = tab.rows[header_row] if header_row < len(tab.rows) else []
+    header = tab.rows[header_row] if 0 <= header_row < len(tab.rows) else []   # -1: no header
     for c, text in enumerate(header, 1):
         kind = kind_of(text)
         if kind and kind not in found and c not in found.values():

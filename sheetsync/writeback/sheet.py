@@ -46,7 +46,8 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     last_row = max([len(tab.rows)] + [r for rows in per_row.values() for r in rows])
     for kind in KINDS:
         c = owned.cols[kind]
-        desired[(header_row + 1, c)] = owned.headers[kind]
+        if header_row >= 0:            # a sheet without a header gets unheaded owned columns
+            desired[(header_row + 1, c)] = owned.headers[kind]
         values = per_row.get(kind, {})
         for r in range(header_row + 2, last_row + 1):
             desired[(r, c)] = values.get(r, "")
