@@ -69,7 +69,6 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
     for col in columns:
         if fold(col.header) in overrides:
             continue
-        values = _values(data, col.index)
         key = fold(col.header)
         if key in AMBIGUOUS_TITLES and col.field in ("position", "contact_role"):
             beside = [by_index.get(col.index - 1), by_index.get(col.index + 1)]
@@ -80,6 +79,9 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
                 col.field, col.note = wanted, ("beside the contact person" if wanted == "contact_role"
                                                else "no contact person beside it: the job applied for")
                 taken.add(wanted)
+        needs = col.field in ("website", "link") or col.field in TEXT_FIELDS or \
+            (col.field in DATE_FIELDS and col.confidence < 1.0)
+        values = _values(data, col.index, 60) if needs else []
         if not values:
             continue
         if col.field in ("website", "link"):

@@ -142,15 +142,16 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     h = find_header_row(rows) if header_row == FIND else header_row
     if h is None:
         h = header_by_shape(rows, year)
-    no_header = Normalized(_empty_frame(), {}, None, problems=[Problem("A1", "", "", "no_header")])
+    def no_header() -> Normalized:
+        return Normalized(_empty_frame(), {}, None, problems=[Problem("A1", "", "", "no_header")])
     if h is None:
-        return no_header
+        return no_header()
     header = rows[h] if h >= 0 else []
     columns = map_columns(header, overrides)
     if not any(c.field for c in columns):        # no word known: the values say what they are
         columns = _columns_by_content(header, rows[h + 1:], year)
         if not columns:
-            return no_header
+            return no_header()
     confirm_by_content(columns, rows[h + 1:], {fold(k) for k in (overrides or {})}, year)
     owned = {i for i, v in enumerate(header) if is_owned_header(cell_text(v))}
     header_folded = [fold(cell_text(v)) for v in header]
