@@ -144,7 +144,7 @@ def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date
                 report: RunReport) -> list[ReadJob]:
     """One Drive listing gives every sheet's version: a sheet whose version equals the
     snapshot kept last time is not read again, unless that snapshot is older than
-    `[quota] full_read_every_days`, or the sheet as our own write left it."""
+    `[quota] full_read_every_days`, or our last write to it may have raced an edit."""
     try:
         listed = backend.versions()
     except SheetsyncError as e:      # without the listing every sheet is simply read
@@ -157,8 +157,8 @@ def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date
         snap = state.snapshot(s.id)
         version = listed.get(backend.key(s))
         fresh_enough = snap and (now - dt.date.fromisoformat(snap[1])).days < config.quota["full_read_every_days"]
-        # a sheet we wrote last time is read again: an edit racing our write hides
-        # behind the version the write produced
+        # a sheet whose last write may have raced a student's edit is read again: the
+        # edit hides behind the version our write produced
         reuse = snap if snap and version and snap[0] == version and fresh_enough \
             and not snap[2].written else None
         jobs.append(ReadJob(s, outcome, version, reuse, snap))

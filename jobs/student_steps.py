@@ -268,7 +268,8 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     if plan:
         version = backend.version_now(r.student)
         workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks)
-        workbook.version, workbook.written = version, True
+        workbook.version = version
+        workbook.written = not backend.wrote_alone(r.student, r.workbook.version, version)
         r.workbook = workbook
         if plan.student_cells:
             reading = None

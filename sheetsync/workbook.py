@@ -56,9 +56,10 @@ class Workbook:
     tabs: dict[str, Tab] = field(default_factory=dict)
     version: str | None = None       # Drive version / file mtime at read time
     location: str = ""               # path or spreadsheet id, for messages
-    # this snapshot is the sheet as our own write left it: the next night reads the
-    # sheet again whatever Drive says, since a student's edit racing our write would
-    # otherwise hide behind the version our write produced
+    # this snapshot is the sheet as our own write left it, and an edit may have raced
+    # that write (Drive's version grew by more than our calls): the next night reads the
+    # sheet again whatever Drive says, since the edit would otherwise hide behind the
+    # version our write produced
     written: bool = False
 
     def tab(self, title: str) -> Tab | None:

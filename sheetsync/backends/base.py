@@ -34,6 +34,12 @@ class Backend(ABC):
         """The file's version right now (after our own write)."""
         return None
 
+    def wrote_alone(self, student: Student, checked: str | None, now: str | None) -> bool:
+        """Did our last write to this sheet land with no one else's change between the
+        version check (`checked`) and it (`now` is the version after)? When it cannot be
+        told, no: the sheet is then read again the next night whatever Drive says."""
+        return False
+
     prepares_on_read = False
 
     def prepare(self, student: Student, shape: WritePlan, read: Workbook) -> Workbook:

@@ -149,6 +149,12 @@ class XlsxBackend(Backend):
         self._calls["writes"] += 1
         return len(plan.writes)
 
+    def wrote_alone(self, student: Student, checked: str | None, now: str | None) -> bool:
+        """The file is replaced only if it is still the one we read (checked just before
+        the rename), so a save by the student can only come after ours, and then shows
+        in the file's time and size."""
+        return now is not None
+
     def _check_free(self, student: Student, path: Path) -> None:
         """Open in Excel or LibreOffice (their lock file beside it), or read-only: one
         line naming the file; the next night tries again."""

@@ -58,8 +58,6 @@ def test_a_whole_run_meets_no_429_with_the_quotas_on(tmp_path):
 
 def test_an_unchanged_local_workbook_is_not_opened_again(demo_config, now):
     run_nightly(demo_config, now=now)
-    settle = run_nightly(demo_config, now=now)       # what we wrote is read again once
-    assert settle.unchanged == 0 and sum(s.cells_written for s in settle.students) == 0
     files = sorted(demo_config.resolve("students").glob("*.xlsx"))
     from openpyxl import load_workbook
     book = load_workbook(files[0])
