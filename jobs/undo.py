@@ -5,12 +5,13 @@ changed since is left alone and reported, because their newer value wins.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sheetsync.a1 import split_cell
 from sheetsync.backends import open_backend
 from sheetsync.config import Config
-from sheetsync.errors import SheetsyncError
+from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.state import StateStore
 from sheetsync.writeback.plan import CellWrite, WritePlan
 
@@ -34,12 +35,20 @@ class UndoReport:
 
 
 def undo_run(config: Config, run_id: int, *, backend=None) -> UndoReport:
-    backend = backend or open_backend(config)
+    """Raises ConfigError for a run that does not exist or was undone already: the
+    command line then says so and exits 2, instead of "0 cell(s) restored"."""
     state = StateStore(config.state_path)
     try:
+        if not state.run_exists(run_id):
+            last = state.runs(limit=1)
+            raise ConfigError(f"no run {run_id} in {config.state_path}"
+                              + (f" (the latest is run {last[0]['id']})" if last else " (no runs yet)"))
+        if (at := state.undone_at(run_id)) is not None:
+            raise ConfigError(f"run {run_id} was already undone ({at}); nothing to do")
         logged = state.cell_writes(run_id)
     finally:
         state.close()
+    backend = backend or open_backend(config)
     report = UndoReport(run_id)
     by_student: dict[str, list[dict]] = {}
     for entry in logged:
@@ -65,4 +74,11 @@ def undo_run(config: Config, run_id: int, *, backend=None) -> UndoReport:
             report.restored += len(writes)
         except SheetsyncError as e:
             report.errors.append(f"{sid}: {e}")
+    if report.ok:
+        state = StateStore(config.state_path)
+        try:
+            state.mark_undone(run_id, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                              report.restored)
+        finally:
+            state.close()
     return report

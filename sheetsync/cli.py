@@ -324,10 +324,29 @@ def rules(code: str | None):
     for c, rule in known.items():
         if code and c != code.upper():
             continue
-        settings = ", ".join(f"{k} = {v!r}" for k, v in rule.config.items()) or "(none)"
         click.echo(f"{c}  {rule.name}  [{rule.severity}]")
-        click.echo("    " + rule.describe().replace("\n", "\n    "))
-        click.echo(f"    settings under [rules.{c}]: enabled = True, {settings}\n")
+        click.echo("    " + _plain_text(rule.describe()).replace("\n", "\n    "))
+        click.echo("    settings (paste into sheetsync.toml):")
+        click.echo(f"    [rules.{c}]")
+        for key, value in {"enabled": True, **rule.config}.items():
+            click.echo(f"    {key} = {_toml_value(value)}")
+        click.echo("")
+
+
+def _toml_value(value) -> str:
+    """A setting as TOML writes it (true, 3, "text", [1, 2])."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _plain_text(doc: str) -> str:
+    """A rule's docstring for a terminal: no markdown emphasis or code marks."""
+    return doc.replace("**", "").replace("`", "")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS draws (
 CREATE TABLE IF NOT EXISTS snapshots (
     student TEXT PRIMARY KEY, version TEXT NOT NULL, taken_on TEXT NOT NULL, data BLOB NOT NULL,
     reading_key TEXT, reading BLOB);
+CREATE TABLE IF NOT EXISTS undone (
+    run_id INTEGER PRIMARY KEY, at TEXT NOT NULL, restored INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cell_writes (
     run_id INTEGER NOT NULL, student TEXT NOT NULL, tab TEXT NOT NULL, cell TEXT NOT NULL,
     old_value TEXT, new_value TEXT);
@@ -113,6 +115,19 @@ class StateStore:
             self.db.execute("INSERT OR REPLACE INTO snapshots (student, version, taken_on, data,"
                             " reading_key, reading) VALUES (?,?,?,?,?,?)",
                             (student, version, taken_on, data, key, blob))
+
+    def run_exists(self, run_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM runs WHERE id=?", (run_id,)).fetchone() is not None
+
+    def undone_at(self, run_id: int) -> str | None:
+        """When `sheetsync undo` put this run's cells back, or None."""
+        row = self.db.execute("SELECT at FROM undone WHERE run_id=?", (run_id,)).fetchone()
+        return row[0] if row else None
+
+    def mark_undone(self, run_id: int, at: str, restored: int) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO undone (run_id, at, restored) VALUES (?,?,?)",
+                            (run_id, at, restored))
 
     def cell_writes(self, run_id: int) -> list[dict]:
         rows = self.db.execute("SELECT student, tab, cell, old_value, new_value FROM cell_writes"

@@ -84,3 +84,33 @@ def test_master_refreshes_the_staff_sheet_and_touches_no_student(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "d" / "master.xlsx").exists()
     assert {p.name: p.read_bytes() for p in students} == before
+
+
+def test_rules_prints_settings_that_paste_into_a_config(tmp_path):
+    import re
+
+    from sheetsync import load_config
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0 and "**" not in result.output and "True" not in result.output
+    blocks = re.findall(r"    (\[rules\.\w+\]\n(?:    \w+ = .*\n)+)", result.output)
+    assert len(blocks) == result.output.count("settings (paste into sheetsync.toml)")
+    pasted = "\n".join(b.replace("\n    ", "\n") for b in blocks)
+    (tmp_path / "sheetsync.toml").write_text(
+        '[backend]\nkind = "xlsx"\nfolder = "students"\n[master]\npath = "m.xlsx"\n' + pasted,
+        encoding="utf-8")
+    config = load_config(tmp_path / "sheetsync.toml")          # unknown keys would be an error
+    assert config.rules["LC01"]["cap"] == 3 and config.rules["LC01"]["enabled"] is True
+
+
+def test_undo_names_an_unknown_run_and_an_already_undone_one(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "d"
+    assert runner.invoke(main, ["demo", "--dir", str(folder), "--students", "2", "--now", "2026-05-12"]).exit_code == 0
+    config = str(folder / "sheetsync.toml")
+    unknown = runner.invoke(main, ["undo", "999", "--config", config])
+    assert unknown.exit_code == 2 and "no run 999" in unknown.output and "latest is run 1" in unknown.output
+    first = runner.invoke(main, ["undo", "1", "--config", config])
+    assert first.exit_code == 0 and "run 1: 0 cell(s) restored" in first.output
+    again = runner.invoke(main, ["undo", "1", "--config", config])
+    assert again.exit_code == 2 and "run 1 was already undone" in again.output
+    assert again.output.count("\n") == 1
