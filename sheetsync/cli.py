@@ -265,7 +265,11 @@ def template(config_path: Path, student_id: str, name: str, email, language, cop
             registered = "; the folder roster picks it up"
     except SheetsyncError as e:
         _fail(str(e))
-    click.echo(f"created {where}" + (f", shared with {email}" if email else "") + registered)
+    if google:
+        shared = f", shared with {email} as editor" if email else ", not shared with anyone yet (--email)"
+    else:            # a local file is not shared by us: say what to do with it
+        shared = f"; give it to {email} (a local file is not shared by sheetsync)" if email else ""
+    click.echo(f"created {where}{shared}{registered}")
 
 
 @main.group()

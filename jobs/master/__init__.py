@@ -32,7 +32,8 @@ def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dic
                  include_contacts: bool = False) -> Master:
     names = HEADERS[language]["tabs"]
     facts = CohortFacts(cohort, found)
-    students = students_tab(facts, outcomes, links, target=calendar.quality_target, language=language)
+    students = students_tab(facts, outcomes, links, target=calendar.quality_target, language=language,
+                            now=now, calendar=calendar)
     tabs = {names["overview"]: [], names["students"]: students,
             names["companies"]: companies_tab(cohort, cap, language, draws or {}),
             names["feedback"]: feedback_tab(facts, outcomes, calendar, language),

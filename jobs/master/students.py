@@ -28,14 +28,55 @@ HEADERS = {
 }
 
 
-def risk_level(has_lia: bool, in_dialogue: int, codes: set[str]) -> str:
+RISK_WORDS = {"sv": {"high": "hög", "medium": "medel", "low": "låg", "-": "-"},
+              "en": {"high": "high", "medium": "medium", "low": "low", "-": "-"}}
+RISK_ORDER = {"attention": 0, "high": 1, "medium": 2, "low": 3, "-": 4}
+REASONS = {
+    "sv": {"lia": "LIA säkrad", "unreadable": "bladet kunde inte läsas", "placement": "praktiken har börjat utan LIA",
+           "hard": "hård deadline passerad", "soft": "mjuk deadline passerad utan dialog",
+           "silent": "tyst i {days} dagar", "never": "ingen kontakt loggad",
+           "volume": "{quality} av {target} kvalitetsleads", "pr02": "under takten", "ok": "i fas"},
+    "en": {"lia": "LIA secured", "unreadable": "the sheet could not be read", "placement": "placement started without an LIA",
+           "hard": "hard deadline passed", "soft": "soft deadline passed without a dialogue",
+           "silent": "silent for {days} days", "never": "no contact logged",
+           "volume": "{quality} of {target} quality leads", "pr02": "behind the pace", "ok": "on track"},
+}
+
+
+def risk_level(has_lia: bool, in_dialogue: int, codes: set[str], *, quality: int = 0, target: int = 50,
+               silent_days: int | None = None, now=None, calendar=None) -> tuple[str, list[str]]:
+    """(high / medium / low / '-', the reasons as keys with their figures) from the
+    calendar (placement start, deadlines), silence, volume and the progress rules."""
     if has_lia:
-        return "-"
-    if "PR02" in codes and not in_dialogue:
-        return "high"
-    if "PR02" in codes or "PR01" in codes:
-        return "medium"
-    return "low"
+        return "-", [("lia", {})]
+    high, medium = [], []
+    if calendar is not None and now is not None:
+        if now >= calendar.placement_start:
+            high.append(("placement", {}))
+        elif now > calendar.hard_deadline:
+            high.append(("hard", {}))
+        elif now > calendar.soft_deadline and not in_dialogue:
+            high.append(("soft", {}))
+    if silent_days is None:
+        (medium if quality else high).append(("never", {}))
+    elif silent_days >= 30 and not in_dialogue:
+        high.append(("silent", {"days": silent_days}))
+    elif silent_days >= 14:
+        medium.append(("silent", {"days": silent_days}))
+    if quality < target:
+        (high if quality < target / 2 and "PR01" in codes else medium).append(
+            ("volume", {"quality": quality, "target": target}))
+    if "PR02" in codes:
+        (high if not in_dialogue else medium).append(("pr02", {}))
+    if high:
+        return "high", high + medium
+    if medium:
+        return "medium", medium
+    return "low", [("ok", {})]
+
+
+def reasons_text(reasons, language: str) -> str:
+    return "; ".join(REASONS[language][key].format(**params) for key, params in reasons)
 
 
 class CohortFacts:
@@ -63,19 +104,32 @@ NEEDS_ATTENTION = {"sv": "behöver åtgärd", "en": "needs attention"}
 
 
 def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], *, target: int,
-                 language: str) -> list[list]:
-    rows = [HEADERS[language]["students"]]
+                 language: str, now=None, calendar=None) -> list[list]:
+    """One row per student, the most at risk first: sheets that need attention (could
+    not be read, or a needed column is gone), then high, medium, low, LIA secured."""
+    header = HEADERS[language]["students"] + [{"sv": "Varför", "en": "Why"}[language]]
+    rows = []
     for o in outcomes:
         f = facts.of(o.id)
         last = facts.last_contact.get(o.id)
-        flag = NEEDS_ATTENTION[language] if getattr(o, "attention", "") else None
-        rows.append([o.name, links.get(o.id, ""), flag or o.status, f["leads"], f["quality"], target,
-                     f["warm"], f["contacted"], f["processed"], f["dialogue"], f["meetings"],
-                     f["offers"], "✔" if f["lia"] else "", facts.overdue[o.id], facts.flagged[o.id],
-                     "" if last is None else last.strftime("%Y-%m-%d"),
-                     flag or risk_level(bool(f["lia"]), f["dialogue"], facts.codes.get(o.id, set())),
-                     o.message])
-    return rows
+        silent = None if last is None or now is None else (now - last.date()).days
+        attention = getattr(o, "attention", "") or o.status != "ok"
+        if attention:
+            level, why = "attention", REASONS[language]["unreadable"] if o.status != "ok" else o.attention
+            risk = NEEDS_ATTENTION[language]
+        else:
+            level, reasons = risk_level(bool(f["lia"]), f["dialogue"], facts.codes.get(o.id, set()),
+                                        quality=f["quality"], target=target, silent_days=silent,
+                                        now=now, calendar=calendar)
+            risk, why = RISK_WORDS[language][level], reasons_text(reasons, language)
+        status = NEEDS_ATTENTION[language] if getattr(o, "attention", "") else o.status
+        rows.append((RISK_ORDER[level], o.name, [
+            o.name, links.get(o.id, ""), status, f["leads"], f["quality"], target,
+            f["warm"], f["contacted"], f["processed"], f["dialogue"], f["meetings"],
+            f["offers"], "✔" if f["lia"] else "", facts.overdue[o.id], facts.flagged[o.id],
+            "" if last is None else last.strftime("%Y-%m-%d"), risk, o.message, why]))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [header] + [r[2] for r in rows]
 
 
 def companies_tab(cohort: pd.DataFrame, cap: int, language: str, draws: dict) -> list[list]:

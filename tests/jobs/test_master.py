@@ -80,3 +80,40 @@ def test_the_contacts_tab_lists_only_leads_with_a_contact_and_only_text():
                        ["Scania AB", "", "", ""]], year=2026, student="s", tab="CRM").frame
     rows = contacts_tab(frame, [SimpleNamespace(id="s", name="Sara")], "en")
     assert rows[1:] == [["Sara", "Volvo AB", "", "+46701234567", ""], ["Sara", "Saab AB", "Eva Ek", "", ""]]
+
+
+RISK_ORDER = ["behöver åtgärd", "hög", "medel", "låg", "-"]
+
+
+def test_students_are_sorted_by_risk_with_a_reason_and_an_unreadable_sheet_needs_attention(demo_config, now):
+    from sheetsync.backends.xlsx import XlsxBackend
+    student = XlsxBackend(demo_config).roster()[-1]
+    XlsxBackend(demo_config).path(student).write_bytes(b"not a workbook")
+    run_nightly(demo_config, now=now)
+    rows = [[c.value for c in r] for r in load_workbook(demo_config.resolve("master.xlsx"))["Studenter"].iter_rows()]
+    header, body = rows[0], rows[1:]
+    risk, why = header.index("Risk"), header.index("Varför")
+    levels = [r[risk] for r in body]
+    assert all(level in RISK_ORDER for level in levels)                # every student has one, in Swedish
+    assert levels == sorted(levels, key=RISK_ORDER.index)              # the most at risk first
+    assert body[0][0] == student.name and levels[0] == "behöver åtgärd"
+    assert body[0][why] == "bladet kunde inte läsas"
+    assert all(r[why] for r in body)
+
+
+def test_risk_comes_from_the_calendar_silence_and_volume():
+    import datetime as dt
+
+    from jobs.master.students import reasons_text, risk_level
+    from sheetsync.engine.context import Calendar
+    calendar = Calendar.default(2026)
+    # no LIA on the October placement list, 18 of 50 leads, silent since May
+    level, reasons = risk_level(False, 0, {"PR01"}, quality=18, target=50, silent_days=150,
+                                now=dt.date(2026, 10, 5), calendar=calendar)
+    assert level == "high"
+    assert reasons_text(reasons, "en") == ("placement started without an LIA; silent for 150 days;"
+                                           " 18 of 50 quality leads")
+    level, _ = risk_level(False, 2, set(), quality=52, target=50, silent_days=3,
+                          now=dt.date(2026, 5, 12), calendar=calendar)
+    assert level == "low"
+    assert risk_level(True, 0, {"PR02"}, quality=3, now=dt.date(2026, 10, 5), calendar=calendar)[0] == "-"
