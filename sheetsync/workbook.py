@@ -20,6 +20,7 @@ class Tab:
     # column kind -> 1-based column, wherever the student moved or renamed it
     marks: dict[str, int] = field(default_factory=dict)
     ours: bool = False               # the tab carries the summary tab's mark
+    frozen_rows: int = 0             # rows the student froze (we freeze the header only if none)
 
     def value(self, row: int, col: int) -> str:
         """Cell text at 1-based (row, col); '' outside the grid."""
@@ -35,19 +36,19 @@ class Tab:
 
     def copy(self) -> "Tab":
         return Tab(self.title, [list(r) for r in self.rows], self.sheet_id, self.grid,
-                   dict(self.formulas), dict(self.marks), self.ours)
+                   dict(self.formulas), dict(self.marks), self.ours, self.frozen_rows)
 
     def to_json(self) -> dict:
         return {"title": self.title, "rows": self.rows, "sheet_id": self.sheet_id,
                 "grid": list(self.grid) if self.grid else None,
                 "formulas": [[r, c, f] for (r, c), f in self.formulas.items()],
-                "marks": self.marks, "ours": self.ours}
+                "marks": self.marks, "ours": self.ours, "frozen_rows": self.frozen_rows}
 
     @classmethod
     def from_json(cls, t: dict) -> "Tab":
         return cls(t["title"], t["rows"], t["sheet_id"], tuple(t["grid"]) if t["grid"] else None,
                    {(r, c): f for r, c, f in t.get("formulas", [])}, dict(t.get("marks", {})),
-                   bool(t.get("ours", False)))
+                   bool(t.get("ours", False)), int(t.get("frozen_rows", 0)))
 
 
 @dataclass

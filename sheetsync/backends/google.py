@@ -28,7 +28,8 @@ from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
 from sheetsync.workbook import Tab, Workbook, trim_grid
-from sheetsync.writeback.plan import MARK_KEY, CellWrite, FormatRule, Mark, WritePlan, diff_cells, grid_cells
+from sheetsync.writeback.plan import (MARK_KEY, CellWrite, ColumnLook, FormatRule, Mark, WritePlan,
+                                      diff_cells, grid_cells)
 
 # the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
@@ -36,7 +37,7 @@ SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
 # displayed values, formulas (a formula that shows nothing still holds its column) and
 # our marks (developer metadata on the summary tab and on the owned columns), in one read
 READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
-               "gridProperties(rowCount,columnCount)),developerMetadata(metadataKey,metadataValue),"
+               "gridProperties(rowCount,columnCount,frozenRowCount)),developerMetadata(metadataKey,metadataValue),"
                "data(columnMetadata(developerMetadata(metadataKey,metadataValue)),"
                "rowData(values(formattedValue,userEnteredValue(formulaValue)))))")
 MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
@@ -177,7 +178,7 @@ class GoogleBackend(Backend):
         sid = spreadsheet_id(student.sheet)
         tab_ids = _new_tab_ids(read, shape.new_tabs)
         body = {"requests": self._shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
-                                                 tab_ids, shape.marks)
+                                                 tab_ids, shape.marks, shape.looks)
                 + _cell_requests(shape.writes, read),
                 "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
         fields = ("replies(createDeveloperMetadata(developerMetadata(metadataId,metadataValue,location))),"
@@ -218,7 +219,7 @@ class GoogleBackend(Backend):
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
         requests_ = self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
-                                         _new_tab_ids(read, plan.new_tabs), plan.marks)
+                                         _new_tab_ids(read, plan.new_tabs), plan.marks, plan.looks)
         try:
             self._structural(sid, requests_, student.id)
         except BackendError as e:
@@ -270,7 +271,7 @@ class GoogleBackend(Backend):
     @staticmethod
     def _shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
                         formats=(), tab_ids: dict[str, int] | None = None,
-                        marks: list[Mark] = ()) -> list[dict]:
+                        marks: list[Mark] = (), looks: list[ColumnLook] = ()) -> list[dict]:
         """What one structural call must do: add missing tabs, widen grids too small for
         the writes, colour owned columns that were (re)created, mark what we own.
         Empty: no call."""
@@ -307,6 +308,10 @@ class GoogleBackend(Backend):
             sheet_id = tab.sheet_id if tab is not None else (tab_ids or {}).get(mark.tab)
             if sheet_id is not None:
                 requests_.append(_mark_request(mark, sheet_id))
+        for look in looks:
+            tab = read.tab(look.tab)
+            if tab is not None and tab.sheet_id is not None:
+                requests_ += _look_requests(look, tab)
         return requests_
 
     def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
@@ -468,7 +473,7 @@ def _workbook(meta: dict, sid: str) -> Workbook:
                    for m in sheet.get("developerMetadata", []))
         tabs[props.get("title", "")] = Tab(props.get("title", ""), rows, props.get("sheetId"),
                                            (grid.get("rowCount", 1000), grid.get("columnCount", 26)),
-                                           formulas, marks, ours)
+                                           formulas, marks, ours, grid.get("frozenRowCount", 0))
     return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
                     location=f"spreadsheet {sid}")
 
@@ -519,6 +524,32 @@ def _new_tab_ids(read: Workbook, new_tabs: list[str]) -> dict[str, int]:
             nxt += 1
         ids[title], nxt = nxt, nxt + 1
     return ids
+
+
+def _look_requests(look: ColumnLook, tab: Tab) -> list[dict]:
+    """Width (about 7 pixels a character), wrapped text below the header, the header
+    bold, and the header row frozen when the student froze nothing."""
+    column = {"sheetId": tab.sheet_id, "startColumnIndex": look.col - 1, "endColumnIndex": look.col}
+    out = [{"updateDimensionProperties": {
+        "range": {"sheetId": tab.sheet_id, "dimension": "COLUMNS", "startIndex": look.col - 1,
+                  "endIndex": look.col},
+        "properties": {"pixelSize": 7 * look.width + 10}, "fields": "pixelSize"}}]
+    body_from = look.header_row or 0
+    if look.wrap:
+        out.append({"repeatCell": {"range": {**column, "startRowIndex": body_from},
+                                   "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP",
+                                                                  "verticalAlignment": "TOP"}},
+                                   "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
+    if look.header_row:
+        out.append({"repeatCell": {"range": {**column, "startRowIndex": look.header_row - 1,
+                                             "endRowIndex": look.header_row},
+                                   "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                                   "fields": "userEnteredFormat.textFormat.bold"}})
+        if look.freeze and not tab.frozen_rows:
+            out.append({"updateSheetProperties": {"properties": {
+                "sheetId": tab.sheet_id, "gridProperties": {"frozenRowCount": look.header_row}},
+                "fields": "gridProperties.frozenRowCount"}})
+    return out
 
 
 def _mark_request(mark: Mark, sheet_id: int) -> dict:

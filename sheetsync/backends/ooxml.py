@@ -172,6 +172,12 @@ class Package:
         if data is None:
             raise PackageError(f"worksheet {title!r} has no sheetData")
         rows = _indexed_rows(data)
+        col_styles = {}
+        cols = root.find(_q("cols"))
+        for entry in (cols if cols is not None else []):
+            if entry.get("style") and entry.get("style") != "0":
+                for i in range(int(entry.get("min", 1)), min(int(entry.get("max", 1)), 300) + 1):
+                    col_styles[i] = entry.get("style")
         for r, c, value in cells:
             row = rows.get(r)
             if row is None:
@@ -185,6 +191,8 @@ class Package:
                 if value == "" or value is None:
                     continue
                 cell = etree.Element(_q("c"), r=ref)
+                if c in col_styles:
+                    cell.set("s", col_styles[c])
                 _insert_sorted(row, cell, c, lambda el: column_number(_REF.match(el.get("r"))[1]))
             _set_value(cell, value)
         _update_dimension(root, rows)
@@ -257,6 +265,85 @@ class Package:
         etree.SubElement(rule, _q("formula")).text = formula
         _insert_after(root, cf, _BEFORE_CF)
         return True
+
+    def style_column(self, title: str, col: int, width: int, wrap: bool, header_row: int | None,
+                     freeze: bool) -> None:
+        """An owned column's look: its width (unless the student set one), wrapped text
+        for its cells (new ones take it from the column), the header bold, the header row
+        frozen when nothing is. Without a stylesheet only the width and the freeze."""
+        root = self.xml(self.sheet_part(title))
+        wrap_xf = self._xf(alignment=True) if wrap else None
+        bold_xf = self._xf(bold=True) if header_row else None
+        cols = root.find(_q("cols"))
+        if cols is None:
+            cols = etree.Element(_q("cols"))
+            _insert_after(root, cols, ("sheetPr", "dimension", "sheetViews", "sheetFormatPr"))
+        if not any(int(c.get("min", 0)) <= col <= int(c.get("max", 0)) for c in cols):
+            entry = etree.Element(_q("col"), min=str(col), max=str(col), width=str(width), customWidth="1")
+            if wrap_xf is not None:
+                entry.set("style", str(wrap_xf))
+            _insert_sorted(cols, entry, col, lambda el: int(el.get("min", 0)))
+        letters = column_letters(col)
+        for cell in root.iter(_q("c")):
+            m = _REF.match(cell.get("r", ""))
+            if not m or m[1] != letters:
+                continue
+            row = int(m[2])
+            if header_row and row == header_row and bold_xf is not None:
+                cell.set("s", str(bold_xf))
+            elif wrap_xf is not None and (not header_row or row > header_row) and cell.get("s", "0") == "0":
+                cell.set("s", str(wrap_xf))
+        if freeze and header_row:
+            self._freeze(root, header_row)
+
+    def _freeze(self, root, rows: int) -> None:
+        views = root.find(_q("sheetViews"))
+        if views is None:
+            views = etree.Element(_q("sheetViews"))
+            etree.SubElement(views, _q("sheetView"), workbookViewId="0")
+            _insert_after(root, views, ("sheetPr", "dimension"))
+        view = views.find(_q("sheetView"))
+        if view is None or view.find(_q("pane")) is not None:
+            return                          # the student's own split or freeze stays
+        pane = etree.Element(_q("pane"), ySplit=str(rows), topLeftCell=f"A{rows + 1}",
+                             activePane="bottomLeft", state="frozen")
+        view.insert(0, pane)
+        for sel in view.findall(_q("selection")):
+            sel.set("pane", "bottomLeft")
+
+    def _xf(self, *, bold: bool = False, alignment: bool = False) -> int | None:
+        """The index of a cell format we add to the stylesheet (once per save)."""
+        key = ("bold" if bold else "") + ("wrap" if alignment else "")
+        cache = self.__dict__.setdefault("_xfs", {})
+        if key in cache:
+            return cache[key]
+        part = self._styles_part()
+        if part is None:
+            return None
+        styles = self.xml(part)
+        xfs = styles.find(_q("cellXfs"))
+        if xfs is None:
+            return None
+        font_id = "0"
+        if bold:
+            fonts = styles.find(_q("fonts"))
+            if fonts is None:
+                return None
+            font = etree.SubElement(fonts, _q("font"))
+            etree.SubElement(font, _q("b"))
+            etree.SubElement(font, _q("sz"), val="11")
+            fonts.set("count", str(len(fonts)))
+            font_id = str(len(fonts) - 1)
+        xf = etree.SubElement(xfs, _q("xf"), numFmtId="0", fontId=font_id, fillId="0", borderId="0",
+                              xfId="0")
+        if bold:
+            xf.set("applyFont", "1")
+        if alignment:
+            xf.set("applyAlignment", "1")
+            etree.SubElement(xf, _q("alignment"), wrapText="1", vertical="top")
+        xfs.set("count", str(len(xfs)))
+        cache[key] = len(xfs) - 1
+        return cache[key]
 
     def _styles_part(self) -> str | None:
         rels_part = self._rels_of(self.workbook_part)

@@ -141,6 +141,9 @@ class XlsxBackend(Backend):
                     rule.formula.lstrip("="), "FF" + _hex(rule.color))
             for mark in plan.marks:
                 package.set_defined_name(MARK_PREFIX + mark.kind, _mark_ref(mark))
+            for look in plan.looks:
+                package.style_column(look.tab, look.col, look.width, look.wrap, look.header_row,
+                                     look.freeze)
         except (PackageError, etree.XMLSyntaxError) + _BAD_FILE as e:
             raise BackendError(f"cannot patch the workbook ({type(e).__name__}: {e})",
                                student=student.id, sheet=str(path)) from None

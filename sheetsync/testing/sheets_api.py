@@ -199,7 +199,8 @@ def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
 STRUCTURAL = ("addSheet", "deleteSheet", "updateSheetProperties", "repeatCell", "updateCells",
               "addConditionalFormatRule", "setDataValidation", "addProtectedRange", "addChart",
               "autoResizeDimensions", "appendDimension", "createDeveloperMetadata",
-              "deleteDeveloperMetadata", "insertDimension", "deleteDimension")
+              "deleteDeveloperMetadata", "insertDimension", "deleteDimension",
+              "updateDimensionProperties")
 
 
 def batch_update(book: Spreadsheet, body: dict, params: dict | None = None) -> dict:

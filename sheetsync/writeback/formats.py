@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from sheetsync.a1 import column_letter
 from sheetsync.i18n import t
-from sheetsync.writeback.plan import FormatRule
+from sheetsync.writeback.plan import ColumnLook, FormatRule
 
 RED = (0.96, 0.80, 0.80)
 AMBER = (1.0, 0.90, 0.70)
 GREY = (0.90, 0.90, 0.90)
+GREEN = (0.80, 0.92, 0.80)
+WIDTHS = {"flags": (24, 60), "state": (12, 16), "next": (20, 44)}    # (least, most) characters
 SOON_DAYS = 3
 
 
@@ -27,4 +29,19 @@ def owned_formats(tab: str, cols: dict[str, int], first_row: int, language: str)
                    first_row, first, last, AMBER),
         FormatRule(tab, "processed", f'={state}="{t("state.processed", language)}"', first_row,
                    first, last, GREY),
+        FormatRule(tab, "lia", f'={state}="{t("state.lia", language)}"', first_row, first, last, GREEN),
     ]
+
+
+def owned_looks(tab: str, cols: dict[str, int], header_row: int, per_row: dict[str, dict[int, str]],
+                headers: dict[str, str]) -> list[ColumnLook]:
+    """Widths that fit the longest text (within bounds; the flags wrap beyond), the
+    header bold and frozen. `header_row` is 0-based, -1 for a sheet without a header."""
+    looks = []
+    for kind, col in cols.items():
+        least, most = WIDTHS[kind]
+        longest = max([len(v) for v in per_row.get(kind, {}).values()] + [len(headers[kind])], default=0)
+        looks.append(ColumnLook(tab, col, max(least, min(most, longest + 2)), kind != "state",
+                                header_row + 1 if header_row >= 0 else None,
+                                freeze=header_row >= 0 and kind == "flags"))
+    return looks

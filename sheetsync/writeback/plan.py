@@ -66,6 +66,19 @@ class Mark:
 MARK_KEY = "sheetsync"       # the key of every mark; its value is the kind
 
 
+@dataclass(frozen=True)
+class ColumnLook:
+    """How an owned column reads: its width (characters), wrapped text, and its header
+    cell (1-based row, None for a sheet without a header) bold; `freeze` the header row
+    when the student has frozen nothing."""
+    tab: str
+    col: int
+    width: int
+    wrap: bool
+    header_row: int | None
+    freeze: bool = False
+
+
 @dataclass
 class WritePlan:
     student: str
@@ -73,9 +86,10 @@ class WritePlan:
     new_tabs: list[str] = field(default_factory=list)      # owned tabs to create first
     formats: list[FormatRule] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)        # owned places to mark
+    looks: list[ColumnLook] = field(default_factory=list)  # widths, wrap, bold header
 
     def __bool__(self) -> bool:
-        return bool(self.writes or self.new_tabs or self.formats or self.marks)
+        return bool(self.writes or self.new_tabs or self.formats or self.marks or self.looks)
 
     @property
     def student_cells(self) -> list[CellWrite]:

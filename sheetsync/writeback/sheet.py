@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sheetsync.a1 import cell
 from sheetsync.i18n import t
-from sheetsync.writeback.formats import owned_formats
+from sheetsync.writeback.formats import owned_formats, owned_looks
 from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
 from sheetsync.writeback.plan import CellWrite, Mark, WritePlan, diff_cells, grid_cells
 from sheetsync.workbook import Tab, Workbook
@@ -56,6 +56,7 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     plan = WritePlan(student, writes)
     if owned.placed:
         plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
+        plan.looks = owned_looks(crm_tab, owned.cols, header_row, per_row, owned.headers)
     plan.marks = [Mark(crm_tab, k, owned.cols[k]) for k in KINDS if k in owned.unmarked]
     return plan_summary(plan, workbook, summary, language, notes)
 

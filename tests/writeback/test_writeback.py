@@ -139,7 +139,7 @@ def test_owned_columns_are_coloured_and_come_back_after_a_delete(tmp_path, now):
         run()
         formats = [r["addConditionalFormatRule"]["rule"] for r in google.books[sid].requests
                    if "addConditionalFormatRule" in r]
-        assert len(formats) == 3
+        assert len(formats) == 4                                  # overdue, soon, processed, LIA
         owned = {(g["startColumnIndex"], g["endColumnIndex"]) for f in formats for g in f["ranges"]}
         assert owned == {(6, 9)}                                  # G..I, right of the table
         # the student deletes the owned columns and adds a column of their own, as the
@@ -161,4 +161,45 @@ def test_xlsx_owned_columns_get_conditional_formats(demo_config, now):
     path = next(demo_config.resolve("students").glob("*.xlsx"))
     ws = load_workbook(path).worksheets[0]
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
-    assert len(rules) == 3 and all(r.type == "expression" for r in rules)
+    assert len(rules) == 4 and all(r.type == "expression" for r in rules)
+
+
+def test_owned_columns_read_at_a_glance_in_xlsx(demo_config, now):
+    """Wide enough for their text (up to a cap, then wrapped), the header bold and frozen."""
+    run_nightly(demo_config, now=now)
+    for path in sorted(demo_config.resolve("students").glob("*.xlsx")):
+        ws = load_workbook(path).worksheets[0]
+        header_row = next(r for r in ws.iter_rows() if any(c.value == "sheetsync flaggor" for c in r))
+        flags = next(c for c in header_row if c.value == "sheetsync flaggor")
+        h, letter = flags.row, flags.column_letter
+        texts = [ws.cell(r, flags.column).value or "" for r in range(h + 1, ws.max_row + 1)]
+        width = ws.column_dimensions[letter].width
+        assert min(max(len(t) for t in texts) + 2, 60) <= width <= 60, (path.name, width)
+        assert flags.font.b and ws.freeze_panes == f"A{h + 1}", path.name
+        assert all(ws.cell(r, flags.column).alignment.wrap_text for r in range(h + 1, ws.max_row + 1)
+                   if ws.cell(r, flags.column).value)
+        state = ws.cell(h, flags.column + 1)
+        assert state.value == "sheetsync läge" and state.font.b and ws.column_dimensions[state.column_letter].width >= 12
+
+
+def test_owned_columns_read_at_a_glance_on_google_in_the_same_structural_call(tmp_path, now):
+    with FakeGoogle() as google:
+        sid = google.create_spreadsheet("CRM", {"CRM": [HEADER] + LEADS})
+        google.credentials_file(tmp_path / "credentials.json")
+        config = google_config(tmp_path, sid)
+        run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        structural = [c for c in google.calls(path=sid) if c.method == "POST" and c.path.endswith(sid + ":batchUpdate")]
+        assert len(structural) == 1                                  # looks ride with the marks and colours
+        kinds = [next(iter(r)) for r in google.books[sid].requests]
+        widths = [r["updateDimensionProperties"] for r in google.books[sid].requests if "updateDimensionProperties" in r]
+        assert [w["range"]["startIndex"] for w in widths] == [6, 7, 8] and all(w["properties"]["pixelSize"] >= 90 for w in widths)
+        cells = [r["repeatCell"] for r in google.books[sid].requests if "repeatCell" in r]
+        assert any(c["cell"]["userEnteredFormat"].get("wrapStrategy") == "WRAP" and c["range"]["startColumnIndex"] == 6
+                   for c in cells)
+        assert sum(c["cell"]["userEnteredFormat"].get("textFormat", {}).get("bold", False) for c in cells) == 3
+        assert google.books[sid].sheet("CRM").frozen_rows == 1
+        assert "addConditionalFormatRule" in kinds
+        google.requests.clear()
+        run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        assert not [c for c in google.calls(path=sid) if c.method == "POST" and c.path.endswith(sid + ":batchUpdate")]
