@@ -35,6 +35,7 @@ from sheetsync.testing.store import Cell, Spreadsheet, raw_cell, user_entered_ce
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE = "https://www.googleapis.com/drive/v3/files"
 DEFAULT_EMAIL = "sheetsync@sheetsync-fake.iam.gserviceaccount.com"
+ANY_CALLER = DEFAULT_EMAIL          # who a request is taken to come from with accept_any_token
 
 
 @dataclass
@@ -58,7 +59,12 @@ class _Fault:
 class FakeGoogle:
     def __init__(self, *, quotas: bool = False, reads_per_minute_user: int = 60,
                  writes_per_minute_user: int = 60, per_minute_project: int = 300,
-                 latency: float = 0.0, clock=time.monotonic, sleep=time.sleep):
+                 latency: float = 0.0, clock=time.monotonic, sleep=time.sleep,
+                 accept_any_token: bool = False):
+        """`accept_any_token`: for test suites with dummy credentials (an unsigned JWT, a
+        made-up bearer token, an API key): any request is answered as ANY_CALLER, and
+        the token endpoint hands out a token for any grant."""
+        self.accept_any_token = accept_any_token
         self.books: dict[str, Spreadsheet] = {}
         self.requests: list[Call] = []
         self.quotas = quotas
@@ -212,8 +218,11 @@ class FakeGoogle:
                 self.requests.append(Call("POST", "/token", 503, "token"))
                 return 503, {}, json.dumps({"error": "internal_failure"})
             try:
-                email, _ = verify_assertion(request.body if isinstance(request.body, str)
-                                            else request.body.decode(), self._emails, self._revoked)
+                body = request.body if isinstance(request.body, str) else (request.body or b"").decode()
+                if self.accept_any_token:
+                    email = ANY_CALLER
+                else:
+                    email, _ = verify_assertion(body, self._emails, self._revoked)
             except TokenError as e:
                 self.requests.append(Call("POST", "/token", 400, "token"))
                 error, _, desc = str(e).partition(": ")
@@ -295,6 +304,8 @@ class FakeGoogle:
     def _authorised(self, request) -> str:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip()
+        if self.accept_any_token:
+            return self._tokens.get(token, ANY_CALLER)
         if token not in self._tokens or self._tokens[token] in self._revoked:
             raise ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."
                            " Expected OAuth 2 access token, login cookie or other valid"
@@ -323,6 +334,8 @@ class FakeGoogle:
         return book
 
     def _sheets(self, method, path, params, body) -> dict:
+        if path.rstrip("/") == "/v4/spreadsheets" and method == "POST":
+            return self._create(body or {})
         m = re.match(r"^/v4/spreadsheets/([^/:]+)(.*)$", path)
         if not m:
             raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
@@ -371,6 +384,21 @@ class FakeGoogle:
             if method == "PUT":
                 return sheets_api.write_values(book, spec, body.get("values", []), option)
         raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
+
+    def _create(self, body: dict) -> dict:
+        """spreadsheets.create: the title and sheets asked for (one 'Sheet1' otherwise),
+        owned by the caller; the reply is the new spreadsheet."""
+        props = body.get("properties", {})
+        sheets = body.get("sheets") or [{"properties": {"title": "Sheet1"}}]
+        sid = self.create_spreadsheet(props.get("title", "Untitled spreadsheet"), {}, owner=self._caller or DEFAULT_EMAIL)
+        book = self.books[sid]
+        book.sheets.clear()
+        for i, sheet in enumerate(sheets):
+            p = sheet.get("properties", {})
+            grid = p.get("gridProperties", {})
+            book.add_sheet(p.get("title", f"Sheet{i + 1}"), grid.get("rowCount", 1000),
+                           grid.get("columnCount", 26), p.get("sheetId", 0 if i == 0 else None))
+        return sheets_api.spreadsheet_json(book, [], False)
 
     def _drive(self, method, path, params, body) -> dict:
         m = re.match(r"^/(?:upload/)?drive/v3/files(?:/([^/]+))?(/permissions)?(?:/([^/]+))?$", path)

@@ -36,7 +36,9 @@ def _resolve(book: Spreadsheet, spec: str) -> tuple[Sheet, GridRange]:
 def _render(cell, option: str):
     if option == "UNFORMATTED_VALUE":
         return cell.unformatted()
-    return cell.formatted()          # FORMATTED_VALUE; FORMULA shows formulas as text too
+    if option == "FORMULA" and cell.kind == "formula":
+        return cell.value            # the formula itself, whatever it shows
+    return cell.formatted()
 
 
 def read_values(book: Spreadsheet, spec: str, render: str = "FORMATTED_VALUE",
@@ -108,7 +110,12 @@ def append_values(book: Spreadsheet, spec: str, values: list[list], option: str)
     sheet, rng = _resolve(book, spec)
     used_rows, _ = sheet.extent()
     c1 = rng.c1 or 0
-    start = max(used_rows, rng.r1 or 0)
+    # the table is the run of rows holding data from the range's first row down; values
+    # go right after it (at the first row itself when that is empty: gspread's
+    # insert_rows appends into the row its insertDimension just made)
+    start, filled = rng.r1 or 0, {r for r, _ in sheet.cells}
+    while start in filled:
+        start += 1
     if start + len(values) > sheet.rows:              # append grows the grid, as Google does
         sheet.rows = start + len(values)
     reply = {"spreadsheetId": book.id}
@@ -200,7 +207,7 @@ STRUCTURAL = ("addSheet", "deleteSheet", "updateSheetProperties", "repeatCell", 
               "addConditionalFormatRule", "setDataValidation", "addProtectedRange", "addChart",
               "autoResizeDimensions", "appendDimension", "createDeveloperMetadata",
               "deleteDeveloperMetadata", "insertDimension", "deleteDimension",
-              "updateDimensionProperties")
+              "updateDimensionProperties", "sortRange", "moveDimension", "mergeCells", "unmergeCells")
 
 
 def batch_update(book: Spreadsheet, body: dict, params: dict | None = None) -> dict:
@@ -246,6 +253,24 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
                                                 if k in ("metadataId", "metadataKey", "metadataValue"))]
         book.metadata = [m for m in book.metadata if m not in gone]
         return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": gone}}
+    if kind == "sortRange":
+        _sort_range(book, args)
+        return {}
+    if kind == "moveDimension":
+        _move_dimension(book, args)
+        return {}
+    if kind in ("mergeCells", "unmergeCells"):
+        rng = args.get("range", {})
+        sheet = _sheet_by_id(book, rng.get("sheetId"))
+        key = (rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.rows),
+               rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.cols))
+        merges = sheet.__dict__.setdefault("merges", [])
+        if kind == "mergeCells":
+            merges.append(key)
+        else:
+            sheet.merges = [m for m in merges if not (m[0] >= key[0] and m[1] <= key[1]
+                                                      and m[2] >= key[2] and m[3] <= key[3])]
+        return {}
     if kind in ("insertDimension", "deleteDimension"):
         span = args.get("range", {})
         sheet = _sheet_by_id(book, span.get("sheetId"))
@@ -371,3 +396,59 @@ def _move_metadata(book: Spreadsheet, sheet_id: int, dim: str, start: int, end: 
             span["startIndex"], span["endIndex"] = a, b
             kept.append(m)
     book.metadata = kept
+
+
+def _sort_range(book: Spreadsheet, args: dict) -> None:
+    """sortRange: the rows of the range reordered by its sortSpecs (blank cells last, as
+    Google sorts), cells outside the range left where they are."""
+    rng = args.get("range", {})
+    sheet = _sheet_by_id(book, rng.get("sheetId"))
+    r1, r2 = rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.extent()[0])
+    c1, c2 = rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.cols)
+    rows = [{c: sheet.cells.get((r, c)) for c in range(c1, c2)} for r in range(r1, r2)]
+
+    def key_of(spec):
+        col, desc = spec.get("dimensionIndex", 0), spec.get("sortOrder", "ASCENDING") == "DESCENDING"
+
+        def key(row):
+            cell = row.get(col)
+            if cell is None:
+                return (1, 0, "")             # blanks last, either order
+            v = cell.unformatted()
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            return (0, 0 if number else 1, v if number else str(v).lower())
+        return key, desc
+    for spec in reversed(args.get("sortSpecs", [{"dimensionIndex": c1}])):
+        key, desc = key_of(spec)
+        filled = [r for r in rows if key(r)[0] == 0]
+        blank = [r for r in rows if key(r)[0] == 1]
+        rows = sorted(filled, key=key, reverse=desc) + blank
+    for dr, row in enumerate(rows):
+        for c, cell in row.items():
+            if cell is None:
+                sheet.cells.pop((r1 + dr, c), None)
+            else:
+                sheet.cells[(r1 + dr, c)] = cell
+
+
+def _move_dimension(book: Spreadsheet, args: dict) -> None:
+    """moveDimension: rows or columns [start, end) moved to before destinationIndex (an
+    index in the grid as it was), their developer metadata with them."""
+    src = args.get("source", {})
+    sheet = _sheet_by_id(book, src.get("sheetId"))
+    dim, start, end = src.get("dimension"), src.get("startIndex", 0), src.get("endIndex", 0)
+    dest = args.get("destinationIndex", 0)
+    axis = 0 if dim == "ROWS" else 1
+    size = sheet.rows if axis == 0 else sheet.cols
+    order = list(range(size))
+    block = order[start:end]
+    rest = order[:start] + order[end:]
+    at = dest - (end - start) if dest > start else dest
+    new_order = rest[:at] + block + rest[at:]
+    where = {old: new for new, old in enumerate(new_order)}
+    sheet.cells = {((where[r], c) if axis == 0 else (r, where[c])): cell for (r, c), cell in sheet.cells.items()}
+    for m in book.metadata:
+        span = m["location"].get("dimensionRange")
+        if span and span.get("sheetId") == sheet.sheet_id and span.get("dimension") == dim:
+            span["startIndex"] = where[span["startIndex"]]
+            span["endIndex"] = where[span["endIndex"] - 1] + 1

@@ -276,7 +276,10 @@ def test_a_renamed_or_cleared_owned_header_is_restored_not_duplicated_in_xlsx(tm
 EDITS = {
     "rows inserted at the top": lambda s: (s.dimension("insertDimension", "ROWS", 1, 2),
                                            s.type_into("CRM", 2, 1, "Nytt AB")),
-    "a sort": lambda s: s.google.set_values(s.sid, "CRM", [s.rows()[0]] + s.rows()[1:][::-1]),
+    "a sort": lambda s: s.google.edit(s.sid, [{"sortRange": {
+        "range": {"sheetId": s.sheet_id(), "startRowIndex": 1, "endRowIndex": 1 + len(LEADS),
+                  "startColumnIndex": 0, "endColumnIndex": 26},
+        "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "DESCENDING"}]}}]),
     "a row deleted": lambda s: s.dimension("deleteDimension", "ROWS", 1, 2),
 }
 

@@ -1,0 +1,75 @@
+"""FakeGoogle for anyone's tests: the `fake_google` pytest fixture (our plugin, the same
+one other projects get), dummy credentials, and requests as gspread sends them."""
+from importlib.metadata import entry_points
+
+import gspread
+import requests
+from google.oauth2.credentials import Credentials
+
+
+def client():
+    """gspread with a made-up bearer token, as test suites with dummy credentials do."""
+    return gspread.authorize(Credentials(token="not-a-real-token"))
+
+
+def test_the_plugin_is_registered_for_pytest():
+    plugins = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert plugins.get("sheetsync") == "sheetsync.testing.pytest_plugin"
+
+
+def test_any_token_is_accepted_and_a_spreadsheet_round_trips(fake_google):
+    gc = client()
+    book = gc.create("Budget")
+    ws = book.sheet1
+    ws.update([["Item", "Cost"], ["Rent", 900], ["Food", 300]], "A1")
+    assert ws.get_all_values() == [["Item", "Cost"], ["Rent", "900"], ["Food", "300"]]
+    assert fake_google.get_values(book.id, "Sheet1")[1] == ["Rent", "900"]
+
+
+def test_rows_inserted_deleted_and_sorted_as_gspread_sends_them(fake_google):
+    gc = client()
+    sid = fake_google.create_spreadsheet("CRM", {"CRM": [["Företag", "Status"], ["Saab", "ja"],
+                                                          ["Volvo", "nej"], ["Ikea", ""]]})
+    ws = gc.open_by_key(sid).worksheet("CRM")
+    ws.insert_rows([["Abb", "kanske"]], row=2)                   # insertDimension + values
+    assert [r[0] for r in ws.get_all_values()] == ["Företag", "Abb", "Saab", "Volvo", "Ikea"]
+    ws.delete_rows(3)                                            # deleteDimension
+    assert [r[0] for r in ws.get_all_values()] == ["Företag", "Abb", "Volvo", "Ikea"]
+    ws.sort((1, "des"), range="A2:B4")                           # sortRange
+    assert [r[0] for r in ws.get_all_values()] == ["Företag", "Volvo", "Ikea", "Abb"]
+    ws.merge_cells("A1:B1")                                      # accepted, kept
+    assert fake_google.books[sid].sheet("CRM").merges == [(0, 1, 0, 2)]
+
+
+def test_a_formula_is_shown_by_its_result_and_given_by_render_option(fake_google):
+    sid = fake_google.create_spreadsheet("F", {"Sheet1": [["x"]]})
+    fake_google.set_formula(sid, "Sheet1", 1, 2, '=IF(A1="x";"Klar!";"")', shows="Klar!")
+    ws = client().open_by_key(sid).sheet1
+    assert ws.get("B1") == [["Klar!"]]
+    assert ws.get("B1", value_render_option="FORMULA") == [['=IF(A1="x";"Klar!";"")']]
+
+
+def test_spreadsheets_create_answers_with_the_new_spreadsheet(fake_google):
+    reply = requests.post("https://sheets.googleapis.com/v4/spreadsheets",
+                          headers={"Authorization": "Bearer whatever"},
+                          json={"properties": {"title": "Ny"}, "sheets": [{"properties": {"title": "CRM"}},
+                                                                           {"properties": {"title": "Logg"}}]})
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["properties"]["title"] == "Ny"
+    assert [s["properties"]["title"] for s in body["sheets"]] == ["CRM", "Logg"]
+    assert fake_google.books[body["spreadsheetId"]].sheet("Logg") is not None
+
+
+def test_a_moved_column_takes_its_developer_metadata_along(fake_google):
+    sid = fake_google.create_spreadsheet("M", {"Sheet1": [["a", "b", "c"]]})
+    sheet_id = fake_google.books[sid].sheet("Sheet1").sheet_id
+    fake_google.edit(sid, [{"createDeveloperMetadata": {"developerMetadata": {
+        "metadataKey": "k", "metadataValue": "v", "visibility": "DOCUMENT",
+        "location": {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                        "startIndex": 0, "endIndex": 1}}}}},
+        {"moveDimension": {"source": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0,
+                                      "endIndex": 1}, "destinationIndex": 3}}])
+    assert fake_google.get_values(sid, "Sheet1") == [["b", "c", "a"]]
+    span = fake_google.metadata(sid)[0]["location"]["dimensionRange"]
+    assert (span["startIndex"], span["endIndex"]) == (2, 3)
