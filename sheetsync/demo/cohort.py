@@ -213,6 +213,17 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
     return lead
 
 
+def _widths_a_student_would_set(ws, rows: list[list]) -> None:
+    """Columns as wide as their text (within 8..40 characters), so a first look at a demo
+    workbook shows names, dates and phone numbers rather than '###' and 7.2E+08."""
+    from openpyxl.utils import get_column_letter
+    width = max((len(r) for r in rows), default=0)
+    for c in range(width):
+        texts = [str(r[c]) for r in rows if c < len(r) and r[c] != ""]
+        longest = max((len(t) if not isinstance(t, (dt.date,)) else 10 for t in texts), default=0)
+        ws.column_dimensions[get_column_letter(c + 1)].width = max(8, min(40, longest + 2))
+
+
 def write_demo(folder: Path, cohort: DemoCohort) -> Path:
     """Write the cohort's workbooks and a sheetsync.toml into `folder`; return the config path."""
     folder = Path(folder)
@@ -226,6 +237,9 @@ def write_demo(folder: Path, cohort: DemoCohort) -> Path:
             for c, value in enumerate(row, 1):
                 if value != "":
                     ws.cell(row=r, column=c, value=value)
+                    if isinstance(value, (dt.date, dt.datetime)):
+                        ws.cell(row=r, column=c).number_format = "yyyy-mm-dd"
+        _widths_a_student_would_set(ws, s.rows)
         book.save(students_dir / f"{s.id}.xlsx")
     lines = ["# A demo cohort made by `sheetsync demo`; run it again with:",
              f"#   sheetsync run --config {folder / 'sheetsync.toml'} --now {cohort.today}",
