@@ -58,7 +58,9 @@ def demo(folder: Path, students: int, seed: int, now, backend_kind: str):
         return
     config_path = write_demo(folder, cohort)
     click.echo(f"Generated {students} student CRMs in {folder / 'students'} (seed {seed}).")
-    report = run_nightly(load_config(config_path), now=judged)
+    config = load_config(config_path)
+    with _progress(config, label="nightly job") as on_student:
+        report = run_nightly(config, now=judged, on_student=on_student)
     click.echo(report.table())
     click.echo(f"\nOpen a student workbook to see the 'sheetsync' columns and tab; staff read "
                f"the master.\nRun it again: sheetsync run --config {config_path} --now {judged}")
@@ -78,7 +80,9 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
         config, sheets, master = upload_cohort(google, cohort, folder)
         for night in (1, 2, 3):
             google.requests.clear()
-            report = run_nightly(config, now=judged, backend=GoogleBackend(config))
+            with _progress(config, label=f"night {night}") as on_student:
+                report = run_nightly(config, now=judged, backend=GoogleBackend(config),
+                                     on_student=on_student)
             if night == 1:
                 click.echo(report.table())
             calls = report.api_calls
@@ -152,18 +156,29 @@ def serve(config_path: Path):
 
 
 class _progress:
-    """A progress bar on a terminal; nothing extra (the table follows) when piped."""
+    """Progress while students are done: a bar on a terminal, else a line per tenth on
+    stderr (a log, cron mail), so a long run is never silent."""
 
-    def __init__(self, config):
-        self.total = len(config.students) or None
-        self.bar = None
+    def __init__(self, config=None, total: int | None = None, label: str = "students"):
+        self.total = total or (len(config.students) if config is not None else 0) or None
+        self.label, self.bar, self.done, self.said = label, None, 0, 0
 
     def __enter__(self):
         if sys.stderr.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=self.total, unit="student", file=sys.stderr, leave=False)
+            self.bar = tqdm(total=self.total, unit="student", file=sys.stderr, leave=False,
+                            desc=self.label)
             return lambda outcome: self.bar.update(1)
-        return None
+        return self._line
+
+    def _line(self, outcome) -> None:
+        self.done += 1
+        if not self.total:
+            return
+        tenth = self.done * 10 // self.total
+        if tenth > self.said:
+            self.said = tenth
+            click.echo(f"sheetsync: {self.label}: {self.done} of {self.total} done", err=True)
 
     def __exit__(self, *exc):
         if self.bar is not None:

@@ -114,3 +114,12 @@ def test_undo_names_an_unknown_run_and_an_already_undone_one(tmp_path):
     again = runner.invoke(main, ["undo", "1", "--config", config])
     assert again.exit_code == 2 and "run 1 was already undone" in again.output
     assert again.output.count("\n") == 1
+
+
+def test_a_demo_run_is_never_silent_when_piped(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "--dir", str(tmp_path / "d"), "--students", "10",
+                                       "--now", "2026-05-12"])
+    assert result.exit_code == 0
+    said = result.stderr if result.stderr else result.output
+    assert [line for line in said.splitlines() if line.startswith("sheetsync: nightly job:")][-1] == \
+        "sheetsync: nightly job: 10 of 10 done"
