@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sqlite3
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from sheetsync.config import Config, Student
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetsyncError
-from sheetsync.state import StateStore
+from sheetsync.state import StateStore, state_error
 
 log = logging.getLogger("sheetsync.nightly")
 
@@ -85,9 +86,14 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
     calendar = Calendar.from_config(config, now)
     state = StateStore(config.state_path)
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    run_id = None if dry_run else state.start_run(started, now.isoformat(), dry_run)
+    try:
+        run_id = None if dry_run else state.start_run(started, now.isoformat(), dry_run)
+    except sqlite3.OperationalError as e:
+        state.close()
+        raise state_error(e, config.state_path) from None
     report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started, dry_run=dry_run,
-                       students_written=write_students)
+                       students_written=write_students, state_warning=state.recovered)
+    interrupted = False
     try:
         roster = backend.roster()
         jobs = _plan_reads(backend, roster, config, state, now, report)
@@ -121,14 +127,40 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
                 report.master = backend.write_master(master.tabs, master.charts)
             except SheetsyncError as e:
                 report.master_error = str(e)
+    except KeyboardInterrupt:           # Ctrl-C, SIGINT: say how far it got, lose nothing
+        interrupted = True
+        done = sum(1 for o in report.students if o.done)
+        report.interrupted = (f"interrupted after {done} of {len(report.students)} students;"
+                              " the next run completes the night")
+        for o in report.students:
+            if not o.done and o.status == "ok":
+                o.status, o.message = "skipped", "not done: the run was interrupted"
     finally:
         report.api_calls = backend.calls
         report.finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        if run_id is not None:
-            state.finish_run(run_id, report.finished, report.to_dict(compact=True), report.summary())
-            report.saved_to = str(_save_report(config, report))
+        try:
+            if run_id is not None:
+                state.finish_run(run_id, report.finished, report.to_dict(compact=True), report.summary())
+                report.saved_to = str(_save_report(config, report))
+                if not interrupted:
+                    state.keep_copy()
+        except (sqlite3.OperationalError, OSError) as e:
+            state.close()
+            raise state_error(e, config.state_path) from None
         state.close()
+    if interrupted:
+        raise Interrupted(report)
     return report
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by Ctrl-C or SIGINT; the report says how far it got. Still a
+    KeyboardInterrupt, so whatever runs the night (serve, a test) stops as it would."""
+    exit_code = 130
+
+    def __init__(self, report: RunReport):
+        super().__init__(report.interrupted)
+        self.report = report
 
 
 def _save_report(config: Config, report: RunReport):
@@ -201,6 +233,7 @@ def _write_all(backend, reads: list[SheetRead], judge: Judge, judged: Judgement,
             judged = write_student(backend, reads, i, judge, judged, config, state, report)
         else:
             r.outcome.flags = len(judged.found_of(r.student.id))
+        reads[i].outcome.done = True
         if on_student:
             on_student(reads[i].outcome)
     return False, judged

@@ -20,6 +20,7 @@ class StudentOutcome:
     understood: list[str] = field(default_factory=list)  # how each column was read
     fields: list[str] = field(default_factory=list)      # canonical fields the sheet has
     attention: str = ""      # judged on last night's reading: a column the sheet needs is gone
+    done: bool = False       # written (or judged) tonight; an interrupted run names the rest
 
 
 @dataclass
@@ -42,6 +43,8 @@ class RunReport:
     cpu: dict[str, float] = field(default_factory=dict)   # CPU seconds per pandas stage
     streamed: bool = False         # written while reading (jobs.stream), not after every read
     rewritten: int = 0             # written twice: a sheet read later changed their cap verdict
+    state_warning: str | None = None   # the state store was damaged and restored
+    interrupted: str | None = None     # "interrupted after 12 of 30 students"
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -72,7 +75,8 @@ class RunReport:
                 "lia_secured": self.lia_secured,
                 "api_calls": {k: self.api_calls.get(k, 0) for k in ("reads", "writes")},
                 "students": [{"id": s.id, "status": s.status, "message": s.message}
-                             for s in self.students if s.status == "failed"]}
+                             for s in self.students if s.status == "failed"],
+                "interrupted": self.interrupted, "state_warning": self.state_warning}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(compact=True), ensure_ascii=False, indent=2, default=str)
@@ -86,6 +90,10 @@ class RunReport:
         lines.append(f"students: {self.count('ok')} ok, {self.count('skipped')} skipped, "
                      f"{self.count('failed')} failed; judged as of {self.judged_on}"
                      + (" (dry run: nothing written)" if self.dry_run else ""))
+        if self.interrupted:
+            lines.append(f"INTERRUPTED: {self.interrupted}")
+        if self.state_warning:
+            lines.append(f"warning: {self.state_warning}")
         if self.master:
             lines.append(f"master: {self.master}")
         if self.master_error:

@@ -127,6 +127,7 @@ def _write_batch(backend, view: dict[str, SheetRead], batch: list[str], judge: J
             return True
         i = index[sid]
         judged = write_student(backend, reads, i, judge, judged, config, state, report, focus)
+        reads[i].outcome.done = True
         view[sid] = reads[i]
         if reads[i].outcome.status == "ok":
             settled[sid] = judged.cap_of(sid)

@@ -106,13 +106,23 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Also write the run report as JSON here, for monitoring.")
 def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
-    """Run the nightly job once (the form for cron)."""
-    from jobs.nightly import run_nightly
+    """Run the nightly job once (the form for cron). Exit codes: 0 all students ok, 1 a
+    student failed, 2 configuration or command line, 3 the state folder is not writable,
+    4 the disk is full, 130 interrupted (Ctrl-C)."""
+    from jobs.nightly import Interrupted, run_nightly
+    from sheetsync.state import StateError
     from sheetsync.lock import lock_for
     try:
         config = load_config(config_path)
         with _progress(config) as on_student, lock_for(config):
             report = run_nightly(config, now=now, dry_run=dry_run, on_student=on_student)
+    except Interrupted as e:
+        click.echo(e.report.table())
+        click.echo(f"sheetsync: {e}", err=True)
+        sys.exit(e.exit_code)
+    except StateError as e:
+        click.echo(f"sheetsync: error: {e}", err=True)
+        sys.exit(e.exit_code)
     except SheetsyncError as e:
         _fail(str(e))
     if dry_run:

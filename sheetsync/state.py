@@ -8,11 +8,17 @@ config; a pickle from another normaliser version is ignored by its key, not load
 """
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import json
+import os
 import pickle
+import shutil
 import sqlite3
 import zlib
 from pathlib import Path
+
+from sheetsync.errors import SheetsyncError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -33,13 +39,98 @@ CREATE TABLE IF NOT EXISTS cell_writes (
 """
 
 
+KEEP_COPIES = 7             # consistent copies of the store, one per finished night
+
+
+class StateError(SheetsyncError):
+    """The state store cannot be used: its folder is not writable, or the disk is full."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+EXIT_UNWRITABLE, EXIT_DISK_FULL = 3, 4
+
+
+def state_error(e: Exception, path: Path) -> StateError:
+    text = str(e).lower()
+    if isinstance(e, OSError) and e.errno == errno.ENOSPC or "disk is full" in text or "disk full" in text:
+        return StateError(f"the disk holding the state store {path} is full; nothing was lost:"
+                          " free some space and run again", EXIT_DISK_FULL)
+    return StateError(f"the state folder {path.parent} is not writable ({e.__class__.__name__});"
+                      " nothing was written: give the service write access and run again", EXIT_UNWRITABLE)
+
+
 class StateStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.recovered: str | None = None      # what happened to a damaged store, for the report
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._open()
+        except sqlite3.DatabaseError as e:
+            if _is_damage(e):
+                self.recovered = self._restore(e)
+            else:
+                raise state_error(e, self.path) from None
+        except OSError as e:
+            raise state_error(e, self.path) from None
+
+    @property
+    def copies_dir(self) -> Path:
+        return self.path.parent / "state-copies"
+
+    def _open(self) -> None:
         self.db = sqlite3.connect(self.path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(_SCHEMA)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(_SCHEMA)
+            if self.db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed (quick_check)")
+            self._migrate()
+        except Exception:
+            self.db.close()
+            raise
+
+    def _restore(self, error: Exception) -> str:
+        """Set the damaged file aside (renamed, never deleted) and open the newest good
+        copy, or a new store when there is none; say which."""
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            extra = self.path.with_name(self.path.name + suffix)
+            if extra.exists():
+                os.replace(extra, aside.with_name(aside.name + suffix))
+        for copy in sorted(self.copies_dir.glob("state-*.db"), reverse=True):
+            shutil.copy2(copy, self.path)
+            try:
+                self._open()
+                return (f"the state store {self.path} was damaged ({error}); it was set aside as"
+                        f" {aside.name} and the copy {copy.name} restored")
+            except sqlite3.DatabaseError:
+                self.path.unlink()
+        self._open()
+        return (f"the state store {self.path} was damaged ({error}) and no good copy was found;"
+                f" it was set aside as {aside.name} and a new store started: the lottery's draws"
+                " are drawn anew and every sheet is read in full tonight")
+
+    def keep_copy(self) -> Path | None:
+        """A consistent copy of the store (SQLite's backup API), the last KEEP_COPIES kept."""
+        self.copies_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        target = self.copies_dir / f"state-{stamp}.db"
+        dst = sqlite3.connect(target)
+        try:
+            self.db.backup(dst)
+        finally:
+            dst.close()
+        for old in sorted(self.copies_dir.glob("state-*.db"))[:-KEEP_COPIES]:
+            old.unlink()
+        return target
+
+    def _migrate(self) -> None:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
         if "summary" not in columns:          # a state store from before summaries were kept
             with self.db:
@@ -139,6 +230,11 @@ class StateStore:
             self.db.executemany(
                 "INSERT INTO cell_writes (run_id, student, tab, cell, old_value, new_value)"
                 " VALUES (?,?,?,?,?,?)", [(run_id, student, *r) for r in rows])
+
+
+def _is_damage(e: sqlite3.DatabaseError) -> bool:
+    text = str(e).lower()
+    return any(w in text for w in ("not a database", "malformed", "file is encrypted", "corrupt"))
 
 
 def load_reading(kept: tuple[str, bytes] | None, key: str):
