@@ -136,6 +136,12 @@ def _students(file: Path, raw) -> list[Student]:
             _check_type(file, f"{where}.{key}", value, _STUDENT_KEYS[key])
         if "id" not in entry:
             raise ConfigError(f"{file}: {where} has no 'id'")
+        for key in ("id", "file"):
+            value = str(entry.get(key, ""))
+            if ".." in value.replace("\\", "/").split("/") or value.startswith(("/", "\\")) or \
+                    (len(value) > 1 and value[1] == ":"):
+                raise ConfigError(f"{file}: {where}.{key} = {value!r} points outside the students"
+                                  " folder; give a name inside it")
         if entry["id"] in seen:
             raise ConfigError(f"{file}: {where}: student id {entry['id']!r} appears twice")
         seen.add(entry["id"])

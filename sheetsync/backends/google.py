@@ -43,7 +43,7 @@ READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,i
 MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
-_ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_ID_IN_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")   # also .../u/1/d/ID
 
 
 def spreadsheet_id(sheet: str) -> str:

@@ -68,7 +68,12 @@ class XlsxBackend(Backend):
                 if not p.name.startswith("~$") and p.resolve() != self.master_path.resolve()]
 
     def path(self, student: Student) -> Path:
-        return self.folder / (student.file or f"{student.id}.xlsx")
+        """The student's workbook, always inside the students folder."""
+        path = self.folder / (student.file or f"{student.id}.xlsx")
+        if not path.resolve().is_relative_to(self.folder.resolve()):
+            raise BackendError("the workbook's path leads outside the students folder",
+                               student=student.id, sheet=str(path))
+        return path
 
     def link(self, student: Student) -> str:
         return str(self.path(student))
@@ -79,7 +84,7 @@ class XlsxBackend(Backend):
         return f"{st.st_mtime_ns}:{st.st_size}"
 
     def key(self, student: Student) -> str:
-        return self.path(student).name
+        return Path(student.file or f"{student.id}.xlsx").name
 
     def versions(self) -> dict[str, str]:
         return {p.name: self._version(p) for p in self.folder.glob("*.xlsx")} if self.folder.is_dir() else {}

@@ -57,7 +57,7 @@ def slug(name: str) -> str:
 
 def discover(config: Config, files: list[dict]) -> list[Proposal]:
     """A proposed entry for every visible spreadsheet not yet in the roster (nor the master)."""
-    known = {_sheet_id(s.sheet or s.file or "") for s in config.students}
+    known = {_sheet_id(s.sheet or s.file or f"{s.id}.xlsx") for s in config.students}
     master = _sheet_id(config.master.get("sheet") or "")
     taken = {s.id for s in config.students}
     out = []
@@ -74,5 +74,5 @@ def discover(config: Config, files: list[dict]) -> list[Proposal]:
 
 
 def _sheet_id(sheet: str) -> str:
-    m = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", sheet)
+    m = re.search(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)", sheet)
     return m[1] if m else sheet.strip()

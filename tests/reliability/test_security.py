@@ -94,3 +94,38 @@ def test_the_master_holds_no_contact_details_unless_configured(tmp_path):
         contacts = {n for s in cohort.students for r in s.rows for n in r
                     if isinstance(n, str) and n in ("Karin Ek", "Per Holm", "Sofia Lund")}
         assert contacts and not any(n in text for n in contacts)
+
+
+def test_a_roster_path_outside_the_students_folder_is_refused(tmp_path):
+    import pytest as _pytest
+
+    from sheetsync import load_config
+    from sheetsync.errors import ConfigError
+    for key, value in (("file", "../../etc/passwd.xlsx"), ("file", "/tmp/x.xlsx"), ("id", "../x")):
+        (tmp_path / "sheetsync.toml").write_text(
+            '[backend]\nkind = "xlsx"\nfolder = "students"\n[master]\npath = "m.xlsx"\n'
+            f'[[students]]\nid = "{"anna" if key == "file" else value}"\nname = "A"\n'
+            + (f'file = "{value}"\n' if key == "file" else ""), encoding="utf-8")
+        with _pytest.raises(ConfigError, match="points outside the students folder"):
+            load_config(tmp_path / "sheetsync.toml")
+
+
+def test_a_sheet_url_with_an_account_number_is_understood():
+    from sheetsync.backends.google import spreadsheet_id
+    from sheetsync.onboarding.roster import _sheet_id
+    url = "https://docs.google.com/spreadsheets/u/1/d/1AbC-dEf_123/edit#gid=0"
+    assert spreadsheet_id(url) == _sheet_id(url) == "1AbC-dEf_123"
+
+
+def test_roster_discover_twice_on_the_demo_adds_no_one(tmp_path):
+    from click.testing import CliRunner
+
+    from sheetsync import load_config
+    from sheetsync.cli import main
+    runner = CliRunner()
+    folder = tmp_path / "d"
+    assert runner.invoke(main, ["demo", "--dir", str(folder), "--students", "30", "--now", "2026-05-12"]).exit_code == 0
+    for _ in range(2):
+        result = runner.invoke(main, ["roster", "discover", "--config", str(folder / "sheetsync.toml"), "--write"])
+        assert result.exit_code == 0, result.output
+    assert len(load_config(folder / "sheetsync.toml").students) == 30
