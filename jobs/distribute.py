@@ -14,6 +14,7 @@ cells are logged, so `sheetsync undo RUN_ID` removes them.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -168,7 +169,16 @@ def distribute(config: Config, group: str, *, tab: str | None = None, cap: int =
     backend = backend or open_backend(config)
     members = backend.roster()
     group_ref = Student(id="group", name="career group", sheet=group, file=group)
-    leads, wishes = group_wishes(backend.read(group_ref), members, tab)
+    if backend.kind == "xlsx":       # a path as given (or beside the config, as before)
+        given = Path(group)
+        path = given if given.is_file() else config.resolve(group)
+        if not path.is_file():
+            path = backend.folder / group
+        members = [m for m in members if backend.path(m).resolve() != path.resolve()]
+        book = backend.read_file(path, group_ref)
+    else:
+        book = backend.read(group_ref)
+    leads, wishes = group_wishes(book, members, tab)
     assignments = assign(list(leads["company_key"].dropna()), wishes, cap=cap, seed=seed)
     result = Distribution(assignments, [])
     state = StateStore(config.state_path) if apply else None
