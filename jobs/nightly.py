@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import sqlite3
+import time
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from sheetsync.config import Config, Student
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetsyncError
+from sheetsync import notify
 from sheetsync.state import StateStore, state_error
 
 log = logging.getLogger("sheetsync.nightly")
@@ -74,9 +76,23 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     before each student is written: once it says yes, the rest are skipped for tonight
     and the master is left as it was. With `write_students=False` (`sheetsync master`)
     the cohort is read and judged and only the master is written."""
+    started = time.monotonic()
+    tell = not dry_run and write_students          # a dry run or a master refresh tells no one
     with _few_collections():
-        return _run(config, now=now, dry_run=dry_run, backend=backend, on_student=on_student,
-                    should_stop=should_stop, write_students=write_students)
+        try:
+            report = _run(config, now=now, dry_run=dry_run, backend=backend, on_student=on_student,
+                          should_stop=should_stop, write_students=write_students)
+        except Interrupted as e:
+            if tell:
+                notify.after_night(config, e.report, duration_s=time.monotonic() - started)
+            raise
+        except SheetsyncError as e:     # the night did not run at all (state store, roster)
+            if tell:
+                notify.after_night(config, error=str(e), duration_s=time.monotonic() - started)
+            raise
+    if tell:
+        notify.after_night(config, report, duration_s=time.monotonic() - started)
+    return report
 
 
 def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_student, should_stop,

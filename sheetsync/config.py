@@ -33,6 +33,12 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     "quota": {"reads_per_minute": (int, 60), "writes_per_minute": (int, 60),
               "project_per_minute": (int, 300), "workers": (int, 4),
               "full_read_every_days": (int, 7)},
+    # who hears about a failed night (sheetsync/notify): all optional
+    "alerts": {"webhook": (str, ""), "webhook_format": (("json", "slack", "teams"), "json"),
+               "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
+               "smtp_user": (str, ""), "smtp_password_env": (str, "SHEETSYNC_SMTP_PASSWORD"),
+               "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False)},
+    "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, "")},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
                  "columns": dict, "email": str}
@@ -60,6 +66,8 @@ class Config:
     schedule: dict
     cleanup: dict
     quota: dict
+    alerts: dict
+    monitoring: dict
     students: list[Student]
     rules: dict[str, dict]
 
