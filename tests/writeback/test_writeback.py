@@ -9,13 +9,8 @@ from sheetsync import load_config
 from sheetsync.backends.google import GoogleBackend
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.testing import FakeGoogle
+from tests.helpers import EXPECT, HEADER, LEADS
 
-HEADER = ["Företag", "Kontaktperson", "Telefon", "Status", "Senast kontaktad", "Kommentar"]
-LEADS = [["Volvo AB", "Anna", "070-111 11 11", "ringt 1 ggr", "2026-05-10", "tror de kanske anställer"],
-         ["Saab AB", "Bo", "070-222 22 22", "blå?", "2026-05-10", "Har Java-team"],
-         ["Ikea", "Cia", "070-333 33 33", "inget svar x3", "2026-05-10", "Tar emot LIA"],
-         ["Ericsson", "Dan", "070-444 44 44", "ringt 1 ggr", "2026-05-10", "Kontakt via mässan"]]
-EXPECT = {"Volvo AB": "CL05", "Saab AB": "CL04", "Ikea": "FU02", "Ericsson": None}
 
 
 def google_config(tmp_path, sid, extra=""):
