@@ -1,12 +1,13 @@
 from sheetsync.engine.findings import student_findings
-from sheetsync.engine.leads import quality_mask
+from sheetsync.engine.leads import quality_leads
 from sheetsync.engine.registry import Rule
 
 
 class TooFewQualityLeads(Rule):
     """Fewer quality companies than the target (D4: at least 50 by the end of April).
 
-    A quality lead has a company, a contact path and a category (configurable).
+    A quality lead has a company, a contact path and a category (configurable); a company
+    listed twice counts once. A student whose LIA is secured is not told any more.
 
     **Anti-pattern**
         30 companies on 25 April, 10 of them without any contact path.
@@ -21,9 +22,10 @@ class TooFewQualityLeads(Rule):
 
     def evaluate(self, frame, ctx):
         target = ctx.calendar.quality_target
-        counts = (frame.assign(q=quality_mask(frame, ctx.settings["require_category"]))
+        counts = (frame.assign(q=quality_leads(frame, ctx.settings["require_category"]))
                   .groupby("student")["q"].sum())
-        short = counts[counts < target]
+        secured = set(frame.loc[frame["stage"] == "yes", "student"])     # the hunt is over for them
+        short = counts[(counts < target) & ~counts.index.isin(secured)]
         date = ctx.calendar.research_deadline.isoformat()
         return student_findings(short.index, self.code, self.severity,
                                 [{"count": int(c), "target": target, "date": date} for c in short])

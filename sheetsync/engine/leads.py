@@ -85,6 +85,18 @@ def quality_mask(frame: pd.DataFrame, require_category: bool = True) -> pd.Serie
     return mask & frame["category"].notna() if require_category else mask
 
 
+def quality_leads(frame: pd.DataFrame, require_category: bool = True) -> pd.Series:
+    """The leads that count toward the target: quality leads, each company once per
+    student (a duplicate row is the same company, not a second lead). The one
+    definition the summary, the master and PR01 share."""
+    mask = quality_mask(frame, require_category)
+    if mask.any():
+        repeat = frame.loc[mask].duplicated(["student", "company_key"])
+        mask = mask.copy()
+        mask.loc[repeat.index[repeat.to_numpy()]] = False
+    return mask
+
+
 COUNTS = ("leads", "quality", "warm", "contacted", "processed", "dialogue", "meetings", "offers", "lia")
 
 
@@ -94,7 +106,7 @@ def counts_per_student(frame: pd.DataFrame, **extra: pd.Series) -> dict[str, dic
     if not len(frame):
         return {}
     flags = pd.DataFrame({
-        "student": frame["student"], "leads": 1, "quality": quality_mask(frame),
+        "student": frame["student"], "leads": 1, "quality": quality_leads(frame),
         "warm": frame["temperature"] == "warm", "contacted": contacted(frame),
         "processed": processed(frame), "dialogue": frame["stage"].isin(IN_DIALOGUE),
         "meetings": frame["stage"].isin(("meeting", "offer")), "offers": frame["stage"] == "offer",

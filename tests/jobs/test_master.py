@@ -117,3 +117,28 @@ def test_risk_comes_from_the_calendar_silence_and_volume():
                           now=dt.date(2026, 5, 12), calendar=calendar)
     assert level == "low"
     assert risk_level(True, 0, {"PR02"}, quality=3, now=dt.date(2026, 10, 5), calendar=calendar)[0] == "-"
+
+
+def test_quality_leads_count_each_company_once_in_summary_and_master(tmp_path, now):
+    from openpyxl import Workbook
+
+    from sheetsync import load_config
+    rows = [["Företag", "Kontaktperson", "Bransch", "Status"],
+            ["Volvo AB", "Anna", "Industri", "ringt 1 ggr"], ["Volvo AB", "Bo", "Industri", ""],
+            ["volvo ab", "Cia", "Industri", ""], ["Saab AB", "Dan", "Försvar", ""],
+            ["Ikea", "", "Handel", ""]]                     # no contact path: not a quality lead
+    (tmp_path / "students").mkdir()
+    book = Workbook()
+    for r in rows:
+        book.active.append(r)
+    book.save(tmp_path / "students" / "anna.xlsx")
+    (tmp_path / "sheetsync.toml").write_text('[backend]\nkind = "xlsx"\nfolder = "students"\n'
+                                             '[master]\npath = "master.xlsx"\n', encoding="utf-8")
+    config = load_config(tmp_path / "sheetsync.toml")
+    run_nightly(config, now=now)
+    expected = len({r[0].lower() for r in rows[1:] if r[1]})     # counted by hand: volvo, saab
+    summary = {r[0]: r[1] for r in load_workbook(tmp_path / "students" / "anna.xlsx")["sheetsync"]
+               .iter_rows(values_only=True) if r[0]}
+    assert summary["Kvalitetsleads (mål 50)"] == expected == 2
+    master = table([[c.value for c in r] for r in load_workbook(tmp_path / "master.xlsx")["Studenter"].iter_rows()])
+    assert master["anna"]["Kvalitetsleads"] == expected

@@ -84,6 +84,9 @@ CASES = [
     Case("PR01", "50 quality leads", crm(*[(f"Firma {i}", "Bo", "", "", "", "", "", "IT") for i in range(50)]),
          set()),
     Case("PR01", "a target of 1 is met", crm(OK), set(), now=NOW),  # see test for calendar
+    Case("PR01", "a company listed 50 times is one quality lead",
+         crm(*[("Volvo AB", "Bo", "", "", "", "", "", "IT") for _ in range(50)]), {"s"}),
+    Case("PR01", "no nagging once the LIA is secured", crm(OK, ("Saab AB", "Bo", "", "", "LIA klar")), set()),
     Case("PR02", "three weeks to the soft deadline, no LIA", crm(OK), {"s"}, now=dt.date(2026, 6, 15)),
     Case("PR02", "LIA secured", crm(("Saab", "Bo", "", "", "LIA klar")), set(), now=dt.date(2026, 6, 15)),
     Case("PR02", "far from a deadline", crm(OK), set()),
