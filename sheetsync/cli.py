@@ -210,6 +210,11 @@ def check(config_path: Path, now):
         sharing = backend.sharing_warnings(config.cohort["school_domain"])
     except SheetsyncError as e:
         _fail(str(e))
+    if backend.kind == "google":
+        from sheetsync.backends.google import identity_of
+        source = "application default credentials" if config.backend["credentials"] == "default" \
+            else f"key file {config.backend['credentials']}"
+        click.echo(f"acting as {identity_of(backend.credentials)} ({source})")
     plans = {p.split(":", 1)[0]: p.splitlines()[0] for p in report.plans}
     attention = 0
     for s in report.students:

@@ -78,13 +78,35 @@ def load_credentials(path) -> Credentials:
                                f" ({str(e).split(':')[0]})") from None
 
 
+def default_credentials():
+    """google-auth's Application Default Credentials: an attached service account on
+    Google Cloud, workload identity federation, or $GOOGLE_APPLICATION_CREDENTIALS; no
+    key file in the config (what security teams prefer)."""
+    import google.auth
+    try:
+        credentials, _ = google.auth.default(scopes=SCOPES)
+    except GoogleAuthError as e:
+        raise CredentialsError("no Application Default Credentials found (credentials ="
+                               f' "default"): {_first_line(e)}') from None
+    return credentials
+
+
+def identity_of(credentials) -> str:
+    """Who the service acts as, for messages and `sheetsync check`."""
+    return (getattr(credentials, "service_account_email", None) or getattr(credentials, "signer_email", None)
+            or "the application default credentials")
+
+
 class GoogleBackend(Backend):
     kind = "google"
 
     def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
                  timeout: float = 60.0, clock=time.monotonic, limiter: RateLimiter | None = None):
         self.config = config
-        self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
+        if config.backend["credentials"] == "default":
+            self.credentials = default_credentials()
+        else:
+            self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
         self.client = gspread.authorize(self.credentials)
         self.http = self.client.http_client
         self.http.set_timeout(timeout)
@@ -432,14 +454,14 @@ class GoogleBackend(Backend):
         message = error.get("message", "")
         if status == 404 and kind == "drive":     # Drive hides what is not shared with us
             return SheetNotFound("spreadsheet not found, or no longer shared with the service"
-                                 f" account {self.credentials.service_account_email}",
+                                 f" account {identity_of(self.credentials)}",
                                  student=student, sheet=sid, cell=where)
         if status == 404:
             return SheetNotFound("spreadsheet not found (deleted, or a wrong id)",
                                  student=student, sheet=sid, cell=where)
         if status == 403:
             return SheetNotShared("spreadsheet not shared with the service account "
-                                  f"{self.credentials.service_account_email}",
+                                  f"{identity_of(self.credentials)}",
                                   student=student, sheet=sid, cell=where)
         if status == 429:
             return QuotaExceeded(f"Google's quota still exceeded after {self.max_attempts} tries:"

@@ -161,3 +161,29 @@ def test_a_revoked_key_is_named_as_such(google, cohort_in_google, now):
     report = run_nightly(config, now=now, backend=backend(config))
     assert report.count("failed") == len(report.students)
     assert "refused the service account's key" in report.students[0].message
+
+
+def test_application_default_credentials_work_without_a_key_file_in_the_config(tmp_path, now, monkeypatch):
+    from click.testing import CliRunner
+
+    from sheetsync import load_config
+    from sheetsync.cli import main
+    with FakeGoogle() as fake:
+        sid = fake.create_spreadsheet("CRM", {"CRM": [["Företag", "Status"], ["Volvo AB", "ringt"]]})
+        master = fake.create_spreadsheet("Master", {"Blad1": []})
+        (tmp_path / "elsewhere").mkdir()
+        key = fake.credentials_file(tmp_path / "elsewhere" / "adc.json")
+        (tmp_path / "sheetsync.toml").write_text(
+            f'[backend]\nkind = "google"\ncredentials = "default"\n[master]\nsheet = "{master}"\n'
+            f'[[students]]\nid = "s"\nname = "S"\nsheet = "{sid}"\n', encoding="utf-8")
+        config = load_config(tmp_path / "sheetsync.toml")
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))   # as a platform provides it
+        assert run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None)).ok
+        assert fake.get_values(sid, "sheetsync")[0] == ["sheetsync: sammanfattning"]
+        checked = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "sheetsync.toml"),
+                                            "--now", "2026-05-12"])
+        assert "acting as sheetsync@sheetsync-fake.iam.gserviceaccount.com (application default credentials)" \
+            in checked.output
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+        with pytest.raises(CredentialsError, match="no Application Default Credentials"):
+            GoogleBackend(config)
