@@ -30,7 +30,7 @@ from sheetsync.backends import open_backend
 from sheetsync.config import Config, Student
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.registry import registry
-from sheetsync.errors import SheetsyncError
+from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync import notify
 from sheetsync.state import StateStore, state_error
 
@@ -70,24 +70,27 @@ def _few_collections():
 
 def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = False,
                 backend=None, on_student=None, should_stop=None,
-                write_students: bool = True) -> RunReport:
+                write_students: bool = True, only: set[str] | None = None) -> RunReport:
     """Run the whole flow once for every student, then the master. Never raises for one
     student's problem; the report says what happened to each. `should_stop()` is asked
     before each student is written: once it says yes, the rest are skipped for tonight
     and the master is left as it was. With `write_students=False` (`sheetsync master`)
-    the cohort is read and judged and only the master is written."""
+    the cohort is read and judged and only the master is written. `only` (`run
+    --student`): read and write just these students; the others count for the cap by
+    their last snapshot and are not read or written (nor those with no snapshot)."""
     started = time.monotonic()
-    tell = not dry_run and write_students          # a dry run or a master refresh tells no one
+    tell = not dry_run and write_students and only is None   # a dry run, a master refresh or a
+    # run for a few students tells no one
     with _few_collections():
         try:
             report = _run(config, now=now, dry_run=dry_run, backend=backend, on_student=on_student,
-                          should_stop=should_stop, write_students=write_students)
+                          should_stop=should_stop, write_students=write_students, only=only)
         except Interrupted as e:
             if tell:
                 notify.after_night(config, e.report, duration_s=time.monotonic() - started)
             raise
         except SheetsyncError as e:     # the night did not run at all (state store, roster)
-            if tell:
+            if tell and not isinstance(e, ConfigError):      # a typo on the command line is not news
                 notify.after_night(config, error=str(e), duration_s=time.monotonic() - started)
             raise
     if tell:
@@ -96,7 +99,7 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
 
 
 def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_student, should_stop,
-         write_students: bool) -> RunReport:
+         write_students: bool, only: set[str] | None = None) -> RunReport:
     now = now or today_in(config)
     backend = backend or open_backend(config)
     calendar = Calendar.from_config(config, now)
@@ -112,9 +115,13 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
     interrupted = False
     try:
         roster = backend.roster()
-        jobs = _plan_reads(backend, roster, config, state, now, report)
+        if only is not None:
+            unknown = sorted(only - {s.id for s in roster})
+            if unknown:
+                raise ConfigError(f"no student {', '.join(map(repr, unknown))} in the roster")
+        jobs = _plan_reads(backend, roster, config, state, now, report, only)
         judge = Judge(config, now, calendar, state.draws())
-        if write_students and not dry_run and can_stream(jobs):
+        if write_students and not dry_run and only is None and can_stream(jobs):
             judged, stopped = stream_night(backend, jobs, judge, config, state, report,
                                            should_stop=should_stop)
             for o in report.students:
@@ -126,7 +133,7 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
             with cpu_stage(report, "rules"):
                 judged = judge(reads)
             stopped, judged = _write_all(backend, reads, judge, judged, config, state, report,
-                                         write_students, should_stop, on_student)
+                                         write_students, should_stop, on_student, only)
         if not dry_run:
             state.save_draws(judged.new_draws, run_id)
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
@@ -189,7 +196,7 @@ def _save_report(config: Config, report: RunReport):
 
 
 def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date,
-                report: RunReport) -> list[ReadJob]:
+                report: RunReport, only: set[str] | None = None) -> list[ReadJob]:
     """One Drive listing gives every sheet's version: a sheet whose version equals the
     snapshot kept last time is not read again, unless that snapshot is older than
     `[quota] full_read_every_days`, or our last write to it may have raced an edit."""
@@ -209,6 +216,12 @@ def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date
         # edit hides behind the version our write produced
         reuse = snap if snap and version and snap[0] == version and fresh_enough \
             and not snap[2].written else None
+        if only is not None and s.id not in only:
+            if snap is None:
+                report.students.remove(outcome)      # nothing known of them: out of this run
+                continue
+            reuse = snap                              # counts for the cap as last seen
+            outcome.message = "not in this run (--student): judged from the last snapshot"
         jobs.append(ReadJob(s, outcome, version, reuse, snap))
     report.unchanged = sum(1 for j in jobs if j.reuse)
     return jobs
@@ -237,7 +250,7 @@ def _read_all(backend, jobs: list[ReadJob], config: Config, year: int, now: dt.d
 
 def _write_all(backend, reads: list[SheetRead], judge: Judge, judged: Judgement, config: Config,
                state: StateStore, report: RunReport, write_students: bool, should_stop,
-               on_student) -> tuple[bool, Judgement]:
+               on_student, only: set[str] | None = None) -> tuple[bool, Judgement]:
     """Each student written in turn; (stopped early, the judgement after any re-reads)."""
     for i, r in enumerate(reads):
         if should_stop and should_stop():
@@ -245,7 +258,7 @@ def _write_all(backend, reads: list[SheetRead], judge: Judge, judged: Judgement,
                 rest.outcome.status = "skipped"
                 rest.outcome.message = "not written: the service was stopping; the next run does it"
             return True, judged
-        if write_students:
+        if write_students and (only is None or r.student.id in only):
             judged = write_student(backend, reads, i, judge, judged, config, state, report)
         else:
             r.outcome.flags = len(judged.found_of(r.student.id))

@@ -105,7 +105,10 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
 @click.option("--dry-run", is_flag=True, help="Read and plan; print each plan; write nothing.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Also write the run report as JSON here, for monitoring.")
-def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
+@click.option("--student", "students", multiple=True,
+              help="Only this student (repeatable): read and write just them now; the others "
+                   "count for the cap by their last snapshot.")
+def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students: tuple[str, ...]):
     """Run the nightly job once (the form for cron). Exit codes: 0 all students ok, 1 a
     student failed, 2 configuration or command line, 3 the state folder is not writable,
     4 the disk is full, 130 interrupted (Ctrl-C)."""
@@ -115,7 +118,8 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None):
     try:
         config = load_config(config_path)
         with _progress(config) as on_student, lock_for(config):
-            report = run_nightly(config, now=now, dry_run=dry_run, on_student=on_student)
+            report = run_nightly(config, now=now, dry_run=dry_run, on_student=on_student,
+                                 only=set(students) if students else None)
     except Interrupted as e:
         click.echo(e.report.table())
         click.echo(f"sheetsync: {e}", err=True)

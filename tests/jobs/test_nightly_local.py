@@ -100,3 +100,26 @@ def test_student_text_reaches_the_master_as_text_not_formula(demo_config, now):
     master = load_workbook(demo_config.resolve("master.xlsx"))
     found = [c for row in master["Företag"].iter_rows() for c in row if c.value == hostile]
     assert found and all(c.data_type == "s" for c in found)
+
+
+def test_run_for_one_student_reads_and_writes_only_them(demo_config, now):
+    from click.testing import CliRunner
+
+    from sheetsync.cli import main
+    assert run_nightly(demo_config, now=now).ok
+    files = student_files(demo_config)
+    before = {p.name: p.read_bytes() for p in files}
+    book = load_workbook(files[0])
+    ws = book.worksheets[0]
+    header = next(r for r in ws.iter_rows() if any(c.value == "sheetsync flaggor" for c in r))
+    ws.cell(header[0].row + 1, 1).value = None                    # the student blanks a cell
+    book.save(files[0])
+    edited = files[0].stem
+    report = run_nightly(demo_config, now=now, only={edited})
+    assert report.ok and report.api_calls["reads"] == 1
+    assert [o.id for o in report.students if o.cells_written] == [edited]
+    assert all(p.read_bytes() == before[p.name] for p in files[1:])
+    assert all("not in this run" in o.message for o in report.students if o.id != edited)
+    result = CliRunner().invoke(main, ["run", "--config", str(demo_config.path), "--now", "2026-05-12",
+                                       "--student", "nobody"])
+    assert result.exit_code == 2 and "no student 'nobody'" in result.output
