@@ -27,6 +27,8 @@ TEXT: dict[str, dict[str, str]] = {
     "sum.title": {"sv": "sheetsync: sammanfattning", "en": "sheetsync: summary"},
     "sum.synced": {"sv": "Senast uppdaterad", "en": "Last updated"},
     "sum.judged": {"sv": "Bedömt per dag", "en": "Judged as of"},
+    "sum.numbers": {"sv": "Dina siffror", "en": "Your numbers"},
+    "sum.time": {"sv": "Tid kvar", "en": "Time left"},
     "sum.leads": {"sv": "Leads", "en": "Leads"},
     "sum.quality": {"sv": "Kvalitetsleads (mål {target})", "en": "Quality leads (target {target})"},
     "sum.warm": {"sv": "Varma leads", "en": "Warm leads"},

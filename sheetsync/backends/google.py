@@ -332,6 +332,8 @@ class GoogleBackend(Backend):
                 requests_.append(_mark_request(mark, sheet_id))
         for look in looks:
             tab = read.tab(look.tab)
+            if tab is None and tab_ids and look.tab in tab_ids:     # added in this very call
+                tab = Tab(look.tab, [], tab_ids[look.tab])
             if tab is not None and tab.sheet_id is not None:
                 requests_ += _look_requests(look, tab)
         return requests_

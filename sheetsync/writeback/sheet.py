@@ -5,12 +5,13 @@ from sheetsync.a1 import cell
 from sheetsync.i18n import t
 from sheetsync.writeback.formats import owned_formats, owned_looks
 from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
-from sheetsync.writeback.plan import CellWrite, Mark, WritePlan, diff_cells, grid_cells
+from sheetsync.writeback.plan import CellWrite, ColumnLook, Mark, WritePlan, diff_cells, grid_cells
 from sheetsync.workbook import Tab, Workbook
 
 SUMMARY_TAB = "sheetsync"
 SUMMARY_MARK = "summary"
 UPDATED_CELL = (2, 2)      # the summary's "last updated" date
+SUMMARY_WIDTHS = {1: 56, 2: 34, 3: 48}      # labels, figures, bars and next steps (characters)
 
 
 def summary_tab(workbook: Workbook) -> tuple[str, bool]:
@@ -68,6 +69,8 @@ def plan_summary(plan: WritePlan, workbook: Workbook, summary: list[list], langu
     current = workbook.tab(title)
     if current is None:
         plan.new_tabs.append(title)
+        plan.looks += [ColumnLook(title, col, width, False, 1 if col == 1 else None)
+                       for col, width in SUMMARY_WIDTHS.items()]
     if not ours:
         plan.marks.append(Mark(title, SUMMARY_MARK))
     if summary:

@@ -70,8 +70,10 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
                         [t("sum.synced", L), now.isoformat()],
                         [t("sum.sprint", L), f"{sprint}: {SPRINT_FOCUS[L][sprint]}"],
                         [],
+                        [t("sum.numbers", L)],
                         [t("sum.leads", L), f["leads"]],
-                        [t("sum.quality", L, target=calendar.quality_target), f["quality"]],
+                        [t("sum.quality", L, target=calendar.quality_target), f["quality"],
+                         progress_bar(f["quality"], calendar.quality_target)],
                         [t("sum.warm", L), f["warm"]],
                         [t("sum.contacted", L), f["contacted"]],
                         [t("sum.processed", L), f["processed"]],
@@ -79,6 +81,8 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
                         [t("sum.meetings", L), f["meetings"]],
                         [t("sum.offers", L), f["offers"]],
                         [t("sum.lia", L), t("yes" if f["lia"] else "no", L)],
+                        [],
+                        [t("sum.time", L)],
                         [t("sum.soft", L, date=calendar.soft_deadline.isoformat()),
                          time_left((calendar.soft_deadline - now).days, L)],
                         [t("sum.hard", L, date=calendar.hard_deadline.isoformat()),
@@ -96,6 +100,16 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
     rows += [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]
     rows += [[r, c if isinstance(c, str) else "", s] for r, c, s in data.week_of(student)]
     return rows
+
+
+BAR_WIDTH = 20
+
+
+def progress_bar(count: int, target: int) -> str:
+    """'▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓░░░░░ 78%': plain text, no formula, readable in any program."""
+    share = min(count, target) / target if target else 1.0
+    filled = round(BAR_WIDTH * share)
+    return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {round(100 * count / target) if target else 100}%"
 
 
 def time_left(days: int, L: str) -> str:

@@ -186,12 +186,16 @@ def test_owned_columns_read_at_a_glance_on_google_in_the_same_structural_call(tm
         structural = [c for c in google.calls(path=sid) if c.method == "POST" and c.path.endswith(sid + ":batchUpdate")]
         assert len(structural) == 1                                  # looks ride with the marks and colours
         kinds = [next(iter(r)) for r in google.books[sid].requests]
+        crm = google.books[sid].sheet("CRM").sheet_id
         widths = [r["updateDimensionProperties"] for r in google.books[sid].requests if "updateDimensionProperties" in r]
-        assert [w["range"]["startIndex"] for w in widths] == [6, 7, 8] and all(w["properties"]["pixelSize"] >= 90 for w in widths)
+        owned = [w for w in widths if w["range"]["sheetId"] == crm]
+        assert [w["range"]["startIndex"] for w in owned] == [6, 7, 8] and all(w["properties"]["pixelSize"] >= 90 for w in owned)
+        summary = google.books[sid].sheet("sheetsync").sheet_id
+        assert [w["range"]["startIndex"] for w in widths if w["range"]["sheetId"] == summary] == [0, 1, 2]
         cells = [r["repeatCell"] for r in google.books[sid].requests if "repeatCell" in r]
         assert any(c["cell"]["userEnteredFormat"].get("wrapStrategy") == "WRAP" and c["range"]["startColumnIndex"] == 6
                    for c in cells)
-        assert sum(c["cell"]["userEnteredFormat"].get("textFormat", {}).get("bold", False) for c in cells) == 3
+        assert sum(c["cell"]["userEnteredFormat"].get("textFormat", {}).get("bold", False) for c in cells) == 4
         assert google.books[sid].sheet("CRM").frozen_rows == 1
         assert "addConditionalFormatRule" in kinds
         google.requests.clear()
