@@ -34,6 +34,7 @@ YES_NO = frozenset({"yes", "no", "ja", "nej", "nei", "y", "n", "x", "true", "fal
                     "falskt", "si", "oui", "non", "ok", "done", "klar", "v", "✓", "✔", "✗", "1", "0"})
 TEXT_FIELDS = ("company", "contact_name", "contact_role", "position", "city", "source", "category")
 DATE_FIELDS = ("last_contact", "follow_up", "applied_on")
+_US_STATE = re.compile(r"^[A-Z]{2}$")
 
 
 def _values(data: list[list], index: int, limit: int = 200) -> list[str]:
@@ -79,8 +80,8 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
                 col.field, col.note = wanted, ("beside the contact person" if wanted == "contact_role"
                                                else "no contact person beside it: the job applied for")
                 taken.add(wanted)
-        needs = col.field in ("website", "link") or col.field in TEXT_FIELDS or \
-            (col.field in DATE_FIELDS and col.confidence < 1.0)
+        needs = col.field in ("website", "link", "status_raw", "email", "phone") or \
+            col.field in TEXT_FIELDS or col.field in DATE_FIELDS
         values = _values(data, col.index, 60) if needs else []
         if not values:
             continue
@@ -97,15 +98,34 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
                     taken.discard("link")
                     col.field, col.note = "website", f"values are homepages ({homes:.0%})"
                     taken.add("website")
-        if col.field in TEXT_FIELDS:
+        if col.field == "status_raw" and sum(bool(_US_STATE.match(v)) for v in values) / len(values) >= 0.6 \
+                and "city" not in taken:
+            taken.discard("status_raw")          # "State" above CA, NY, WA: a place, not a stage
+            col.field, col.note = "city", "values are state codes (CA, NY, ...)"
+            taken.add("city")
+            _give_back(columns, "status_raw", taken)
+        if col.field in TEXT_FIELDS + DATE_FIELDS + ("email", "phone"):
             yes_no = sum(fold(v) in YES_NO for v in values) / len(values)
             if yes_no >= 0.6:
-                taken.discard(col.field)
-                col.note = f"yes/no values ({yes_no:.0%}), not {col.field}"
+                lost = col.field
+                taken.discard(lost)
+                col.note = f"yes/no values ({yes_no:.0%}), not {lost}"
                 col.field, col.confidence = None, 0.0
+                _give_back(columns, lost, taken)
         if col.field in DATE_FIELDS and col.confidence < 1.0:
             dated = sum(parse_date(v, year) is not None for v in values) / len(values)
             if dated < 0.5:
-                taken.discard(col.field)
-                col.note = f"header says {col.field} but {dated:.0%} of its values are dates"
+                lost = col.field
+                taken.discard(lost)
+                col.note = f"header says {lost} but {dated:.0%} of its values are dates"
                 col.field, col.confidence = None, 0.0
+                _give_back(columns, lost, taken)
+
+
+def _give_back(columns: list, field: str, taken: set) -> None:
+    """A field one column no longer holds goes to the column that lost it to that one."""
+    for c in columns:
+        if c.field is None and c.note.startswith(f"also looks like {field};"):
+            c.field, c.confidence, c.note = field, 1.0, "its rival's values are something else"
+            taken.add(field)
+            return

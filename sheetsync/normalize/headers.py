@@ -42,6 +42,11 @@ WEAK_WORDS = frozenset({"date", "datum", "dato", "fecha", "url", "name", "namn",
                         "roll", "rolle", "tittel", "position", "senast", "applied", "sokt"})
 _ATTEMPT_RE = re.compile(r"^(forsok|attempt|forsog|kontaktforsok|try|samtal|kontakt)\s*(nr\s*)?[1-9]$")
 _CHOICES = list(_EXACT)
+# words that name a kind of contact detail wherever they stand in a header
+_CONTACT_WORDS = {"email": "email", "mail": "email", "epost": "email", "mejl": "email",
+                  "sahkoposti": "email", "courriel": "email", "correo": "email",
+                  "phone": "phone", "telefon": "phone", "telephone": "phone", "tlf": "phone",
+                  "telefoon": "phone", "telefono": "phone", "puhelin": "phone", "linkedin": "linkedin"}
 
 
 def is_owned_header(text) -> bool:
@@ -61,6 +66,9 @@ def map_header(text: str) -> tuple[str | None, float]:
     if _ATTEMPT_RE.match(key):
         return ATTEMPT_COLUMN, 1.0
     words = key.split()
+    for word in words:                       # a kind of contact detail decides: "Hiring Manager Email"
+        if word in _CONTACT_WORDS:
+            return _CONTACT_WORDS[word], 0.8
     for size in (2, 1):                      # a synonym inside a longer header
         for i in range(len(words) - size + 1):
             part = " ".join(words[i:i + size])

@@ -44,7 +44,9 @@ HEADERS = {
 NOT_FIELDS = [("Interview Date", None), ("Date Posted", None), ("Assessment Due Date", None),
               ("application_id", None), ("Made contact?", None), ("Messaged Recruiter", None),
               ("Job URL", "link"), ("URL", "link"), ("Role", "position"), ("Title", "position"),
-              ("Role name", "position")]
+              ("Role name", "position"), ("Response Date", "last_contact"), ("Applied Via", "source"),
+              ("Hiring Manager Email", "email"), ("Contact Phone", "phone"), ("Portal", "source"),
+              ("Status Date", "last_contact")]
 STATUSES = [("Absage", "no"), ("Vorstellungsgespräch", "meeting"), ("beworben", "attempted"),
             ("afgewezen", "no"), ("gesprek gepland", "meeting"), ("gesolliciteerd", "attempted"),
             ("refusé", "no"), ("entretien", "meeting"), ("candidature envoyée", "attempted"),
@@ -91,6 +93,12 @@ def test_a_url_column_is_the_ad_or_the_website_by_what_it_links_to():
                   ["Saab AB", "https://boards.greenhouse.io/saab/jobs/9"]])
     homes = mapped([["Company", "URL"], ["Volvo AB", "https://www.volvo.se"], ["Saab AB", "saab.com"]])
     assert ads["Website"] == "link" and homes["URL"] == "website"
+
+
+def test_a_state_column_of_state_codes_is_a_place_and_yes_no_is_not_a_date():
+    found = mapped([["Company", "State", "Applied?", "Status"], ["SpaceX", "CA", "Yes", "applied"],
+                    ["Stripe", "NY", "No", "rejected"], ["Figma", "WA", "yes", ""]])
+    assert found["State"] == "city" and found["Applied?"] is None and found["Status"] == "status_raw"
 
 
 def test_yes_no_values_are_not_a_name():
