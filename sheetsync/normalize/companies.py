@@ -52,7 +52,10 @@ def domain_of(url: str) -> str | None:
         return None
     if "://" not in text:
         text = "http://" + text
-    host = urlparse(text).hostname or ""
+    try:
+        host = urlparse(text).hostname or ""
+    except ValueError:          # 'http://.[' : not a URL at all
+        return None
     host = host.removeprefix("www.")
     return host or None
 

@@ -49,18 +49,23 @@ def _values(data: list[list], index: int, limit: int = 200) -> list[str]:
     return out
 
 
+def _path(text: str) -> str | None:
+    try:
+        return urlparse(text if "://" in text else "http://" + text).path or ""
+    except ValueError:          # not a URL at all ('.[')
+        return None
+
+
 def _job_ad(url: str) -> bool:
     text = url.lower()
-    return any(b in text for b in JOB_BOARDS) or bool(JOB_PATH.search(urlparse(
-        text if "://" in text else "http://" + text).path or ""))
+    return any(b in text for b in JOB_BOARDS) or bool(JOB_PATH.search(_path(text) or ""))
 
 
 def _homepage(url: str) -> bool:
     text = url.lower()
     if " " in text or "." not in text:
         return False
-    path = urlparse(text if "://" in text else "http://" + text).path or ""
-    return path in ("", "/") and not _job_ad(text)
+    return _path(text) in ("", "/") and not _job_ad(text)
 
 
 def confirm_by_content(columns: list, data: list[list], overrides: dict, year: int) -> None:
@@ -82,7 +87,7 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
                 taken.add(wanted)
         needs = col.field in ("website", "link", "status_raw", "email", "phone") or \
             col.field in TEXT_FIELDS or col.field in DATE_FIELDS
-        values = _values(data, col.index, 60) if needs else []
+        values = _values(data, col.index, 30) if needs else []
         if not values:
             continue
         if col.field in ("website", "link"):

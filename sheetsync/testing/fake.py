@@ -127,20 +127,15 @@ class FakeGoogle:
         book.touch()
 
     def insert_rows(self, spreadsheet_id: str, tab: str, before_row: int, rows: list[list]) -> None:
-        """A person inserts rows above `before_row` (1-based); everything below moves down."""
+        """A person inserts rows above `before_row` (1-based) and types into them, as the
+        Sheets UI sends it: insertDimension, then the values (RAW)."""
         sheet = self.books[spreadsheet_id].sheet(tab)
-        n = len(rows)
-        moved = {}
-        for (r, c), cell in sheet.cells.items():
-            moved[(r + n if r >= before_row - 1 else r, c)] = cell
-        sheet.cells = moved
-        sheet.rows += n
-        for i, row in enumerate(rows):
-            for c, v in enumerate(row):
-                cell = raw_cell(v)
-                if cell:
-                    sheet.cells[(before_row - 1 + i, c)] = cell
-        self.books[spreadsheet_id].touch()
+        self.edit(spreadsheet_id, [{"insertDimension": {"range": {
+            "sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": before_row - 1,
+            "endIndex": before_row - 1 + len(rows)}, "inheritFromBefore": before_row > 1}}])
+        book = self.books[spreadsheet_id]
+        sheets_api.write_values(book, f"{_quote(tab)}!A{before_row}", rows, "RAW")
+        book.modified_by = ""
 
     def set_formula(self, spreadsheet_id: str, tab: str, row: int, col: int, formula: str,
                     shows: str = "") -> None:

@@ -55,8 +55,11 @@ def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_pat
             rows = google.get_values(sid, "CRM")
             if edit == "insert":
                 google.insert_rows(sid, "CRM", 2, [["Spotify", "Eva", "070-555 55 55", "ja"]])
-            else:
-                google.set_values(sid, "CRM", [rows[0]] + sorted(rows[1:]))      # A-Z: a new order
+            else:                                                             # A-Z: a new order
+                google.edit(sid, [{"sortRange": {"range": {
+                    "sheetId": google.books[sid].sheet("CRM").sheet_id, "startRowIndex": 1,
+                    "endRowIndex": len(rows), "startColumnIndex": 0, "endColumnIndex": 26},
+                    "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "ASCENDING"}]}}])
         google.before(student_edits, path=sid, **MOMENTS[moment])
         report = run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
         assert report.students[0].status == "ok", report.table()

@@ -139,3 +139,9 @@ def test_text_without_companies_is_still_not_a_crm():
                          max_size=8), max_size=12))
 def test_headerless_and_shapeless_grids_never_raise(rows):
     normalize(rows, year=2026, student="s", tab="CRM")
+
+
+def test_a_value_that_breaks_a_url_parser_is_just_text():
+    n = normalize([["Företag", "Hemsida", "Status"], ["Volvo AB", "http://.[", "ja"], ["0", ".[", ""]],
+                  year=2026, student="s", tab="CRM")
+    assert list(n.frame["company"]) == ["Volvo AB", "0"] and n.frame["website_domain"].isna().all()
