@@ -307,6 +307,23 @@ def template(config_path: Path, student_id: str, name: str, email, language, cop
 
 
 @main.group()
+def state():
+    """The service's state store."""
+
+
+@state.command("rebuild")
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+def state_rebuild(config_path: Path):
+    """Bring the lottery's draws back from the master's Companies tab (every copy lost)."""
+    from jobs.rebuild import rebuild_draws
+    try:
+        restored, kept = rebuild_draws(load_config(config_path))
+    except SheetsyncError as e:
+        _fail(str(e))
+    click.echo(f"{restored} draw(s) restored from the master; {kept} already in the state store")
+
+
+@main.group()
 def roster():
     """The roster of students in sheetsync.toml."""
 

@@ -113,8 +113,9 @@ class StateStore:
                 self.path.unlink()
         self._open()
         return (f"the state store {self.path} was damaged ({error}) and no good copy was found;"
-                f" it was set aside as {aside.name} and a new store started: the lottery's draws"
-                " are drawn anew and every sheet is read in full tonight")
+                f" it was set aside as {aside.name} and a new store started; every sheet is read"
+                " in full tonight. Bring the lottery's draws back from the master first:"
+                " sheetsync state rebuild")
 
     def keep_copy(self) -> Path | None:
         """A consistent copy of the store (SQLite's backup API), the last KEEP_COPIES kept."""

@@ -12,7 +12,8 @@ HEADERS = {
                         "Kontaktade", "Bearbetade", "I dialog", "Möten", "Erbjudanden", "LIA",
                         "Försenade uppföljningar", "Flaggor", "Senaste aktivitet", "Risk",
                         "Meddelande"],
-           "companies": ["Företag", "Nyckel", "Antal studenter", "Över taket", "Lägen", "Lottning"],
+           "companies": ["Företag", "Nyckel", "Antal studenter", "Över taket", "Lägen", "Lottning",
+                         "Dragen ordning"],
            "contacts": ["Student", "Företag", "Kontaktperson", "Telefon", "E-post"],
            "tabs": {"overview": "Översikt", "students": "Studenter", "companies": "Företag",
                     "feedback": "Återkoppling", "deadlines": "Deadlines", "runs": "Körningar",
@@ -20,7 +21,7 @@ HEADERS = {
     "en": {"students": ["Student", "Sheet", "Status", "Leads", "Quality leads", "Target", "Warm",
                         "Contacted", "Processed", "In dialogue", "Meetings", "Offers", "LIA",
                         "Overdue follow-ups", "Flags", "Last activity", "Risk", "Message"],
-           "companies": ["Company", "Key", "Students", "Over cap", "Stages", "Lottery"],
+           "companies": ["Company", "Key", "Students", "Over cap", "Stages", "Lottery", "Drawn order"],
            "contacts": ["Student", "Company", "Contact person", "Phone", "E-mail"],
            "tabs": {"overview": "Overview", "students": "Students", "companies": "Companies",
                     "feedback": "Feedback", "deadlines": "Deadlines", "runs": "Runs",
@@ -146,8 +147,11 @@ def companies_tab(cohort: pd.DataFrame, cap: int, language: str, draws: dict) ->
     drawn = {"sv": "lottad bland {n}", "en": "drawn among {n}"}[language]
     for key, r in summary.iterrows():
         lottery = drawn.format(n=len(draws[key])) if key in draws else ""
+        # the draw itself (student ids in drawn order): the state store can be rebuilt
+        # from it if every copy of it is lost (sheetsync state rebuild)
+        order = ", ".join(draws[key]) if key in draws else ""
         rows.append([r["name"], key, int(r["students"]), "✔" if r["students"] > cap else "",
-                     r["stages"], lottery])
+                     r["stages"], lottery, order])
     return rows
 
 

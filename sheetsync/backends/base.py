@@ -58,6 +58,10 @@ class Backend(ABC):
         """Replace the master's tabs (it is wholly owned) and draw its charts (a list of
         jobs.master.charts.ChartSpec); return where it is (path or URL)."""
 
+    def read_master(self) -> Workbook | None:
+        """The master as it is (None when there is none yet), for rebuilding state."""
+        return None
+
     @abstractmethod
     def link(self, student: Student) -> str:
         """Where staff open the student's sheet (a path or a URL)."""

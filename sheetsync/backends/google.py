@@ -257,6 +257,14 @@ class GoogleBackend(Backend):
     # values write is not documented, so a written sheet is read again the next night.
 
 
+    def read_master(self) -> Workbook | None:
+        sheet = self.config.master.get("sheet")
+        if not sheet:
+            return None
+        sid = spreadsheet_id(sheet)
+        return _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
+            sid, params={"fields": READ_FIELDS}), None, sid), sid)
+
     def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
         """The master in one read, at most one structural call (new tabs, and the charts
         the first time) and one values write of the cells that changed."""

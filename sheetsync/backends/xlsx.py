@@ -215,6 +215,11 @@ class XlsxBackend(Backend):
         self._save(book, self.master_path)
         return str(self.master_path)
 
+    def read_master(self) -> Workbook | None:
+        if not self.master_path.is_file():
+            return None
+        return self.read_file(self.master_path, Student(id="master", name="master"))
+
     def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
                    share_with: str | None = None) -> str:
         """A new workbook in the folder (never over an existing one)."""

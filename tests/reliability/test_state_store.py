@@ -91,3 +91,20 @@ def test_a_full_disk_is_one_line_and_exit_4(demo_config, now, monkeypatch):
     assert error.value.exit_code == 4 and "is full" in str(error.value)
     result = CliRunner().invoke(main, ["run", "--config", str(demo_config.path), "--now", "2026-05-12"])
     assert result.exit_code == 4
+
+
+def test_draws_come_back_from_the_master_when_every_copy_is_lost(demo_config, now):
+    from jobs.rebuild import rebuild_draws
+    assert run_nightly(demo_config, now=now).ok
+    draws = draws_of(demo_config)
+    assert draws
+    folder = demo_config.state_path.parent
+    import shutil
+    shutil.rmtree(folder)                                         # the store and all its copies
+    restored, kept = rebuild_draws(demo_config)
+    assert restored == len(draws) and kept == 0
+    assert draws_of(demo_config) == draws
+    again = run_nightly(demo_config, now=now)
+    assert again.ok and draws_of(demo_config) == draws             # nothing drawn anew
+    result = CliRunner().invoke(main, ["state", "rebuild", "--config", str(demo_config.path)])
+    assert result.exit_code == 0 and f"0 draw(s) restored from the master; {len(draws)} already" in result.output
