@@ -147,7 +147,7 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
                                   include_contacts=config.master["include_contact_details"])
         if not dry_run and not stopped:
             try:
-                report.master = backend.write_master(master.tabs, master.charts)
+                report.master = backend.write_master(master.tabs, master.charts, master.formats)
             except SheetsyncError as e:
                 report.master_error = str(e)
     except KeyboardInterrupt:           # Ctrl-C, SIGINT: say how far it got, lose nothing

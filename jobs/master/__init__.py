@@ -9,7 +9,7 @@ person's details unless `[master] include_contact_details = true`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,13 +17,15 @@ from jobs.master.charts import ChartSpec, overview
 from jobs.master.deadlines import deadlines_tab
 from jobs.master.feedback import feedback_tab
 from jobs.master.runs import runs_tab
-from jobs.master.students import HEADERS, CohortFacts, companies_tab, contacts_tab, students_tab
+from jobs.master.students import (HEADERS, CohortFacts, companies_tab, contacts_tab, risk_colours,
+                                  students_tab)
 
 
 @dataclass
 class Master:
     tabs: dict[str, list[list]]
     charts: list[ChartSpec]
+    formats: list = field(default_factory=list)     # risk colours on the Students tab
 
 
 def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str], *,
@@ -42,4 +44,4 @@ def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dic
     if include_contacts:
         tabs[names["contacts"]] = contacts_tab(cohort, outcomes, language)
     tabs[names["overview"]], charts = overview(cohort, tabs, names, calendar, language)
-    return Master(tabs, charts)
+    return Master(tabs, charts, risk_colours(names["students"], students, language))

@@ -166,3 +166,18 @@ def contacts_tab(cohort: pd.DataFrame, outcomes, language: str) -> list[list]:
 def _text(value) -> str:
     """A text cell of the cohort frame: missing is None or NaN depending on the column."""
     return value if isinstance(value, str) else ""
+
+
+def risk_colours(tab: str, rows: list[list], language: str) -> list:
+    """Whole Students rows coloured by their risk: needs attention and high red, medium
+    amber, LIA secured green (conditional formats, so they follow the rows each night)."""
+    from sheetsync.a1 import column_letter
+    from sheetsync.writeback.formats import AMBER, GREEN, RED
+    from sheetsync.writeback.plan import FormatRule
+    header = rows[0]
+    col = column_letter(header.index("Risk") + 1)
+    words = RISK_WORDS[language]
+    width = len(header)
+    return [FormatRule(tab, kind, f'=${col}2="{text}"', 2, 1, width, colour) for kind, text, colour in (
+        ("attention", NEEDS_ATTENTION[language], RED), ("high", words["high"], RED),
+        ("medium", words["medium"], AMBER), ("lia", words["-"], GREEN))]

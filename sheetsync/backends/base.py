@@ -54,9 +54,10 @@ class Backend(ABC):
         `read` is the snapshot the plan was made from, for the edit-in-between check."""
 
     @abstractmethod
-    def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
-        """Replace the master's tabs (it is wholly owned) and draw its charts (a list of
-        jobs.master.charts.ChartSpec); return where it is (path or URL)."""
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
+        """Replace the master's tabs (it is wholly owned), draw its charts (a list of
+        jobs.master.charts.ChartSpec) and colour it (FormatRules, set once); return where
+        it is (path or URL)."""
 
     def read_master(self) -> Workbook | None:
         """The master as it is (None when there is none yet), for rebuilding state."""

@@ -265,7 +265,7 @@ class GoogleBackend(Backend):
         return _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), None, sid), sid)
 
-    def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
         """The master in one read, at most one structural call (new tabs, and the charts
         the first time) and one values write of the cells that changed."""
         sheet = self.config.master.get("sheet")
@@ -284,6 +284,9 @@ class GoogleBackend(Backend):
             ids[title] = next(i for i in range(1000, 10**9) if i not in used and i not in ids.values())
         requests_ = self._shape_requests(WritePlan("master", writes).by_tab(), current, new_tabs,
                                          tab_ids=ids)
+        for rule in formats:                   # once, with the tab: conditional rules follow the rows
+            if rule.tab in new_tabs:
+                requests_.append(_conditional_format(rule, ids[rule.tab]))
         if not any(s_.get("charts") for s_ in meta.get("sheets", [])):
             requests_ += [_chart_request(spec, ids) for spec in charts]
         self._structural(sid, requests_, None)

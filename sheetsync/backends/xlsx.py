@@ -18,6 +18,8 @@ from pathlib import Path
 from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter as column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -195,7 +197,7 @@ class XlsxBackend(Backend):
             if tmp.exists():
                 tmp.unlink()
 
-    def write_master(self, tabs: dict[str, list[list]], charts=()) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
         book = XlWorkbook()
         book.remove(book.active)
         for title, rows in tabs.items():
@@ -209,6 +211,12 @@ class XlsxBackend(Backend):
                 ws.freeze_panes = "A2"
         for spec in charts:
             add_chart(book, spec)
+        for rule in formats:
+            ws = book[rule.tab[:31]]
+            color = _hex(rule.color)
+            target = f"{column_letter(rule.first_col)}{rule.first_row}:{column_letter(rule.last_col)}{max(ws.max_row, rule.first_row)}"
+            ws.conditional_formatting.add(target, FormulaRule(
+                formula=[rule.formula.lstrip("=")], fill=PatternFill("solid", start_color=color, end_color=color)))
         self.master_path.parent.mkdir(parents=True, exist_ok=True)
         if self.master_path.exists():
             self._backup(self.master_path)

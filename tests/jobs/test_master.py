@@ -142,3 +142,20 @@ def test_quality_leads_count_each_company_once_in_summary_and_master(tmp_path, n
     assert summary["Kvalitetsleads (mål 50)"] == expected == 2
     master = table([[c.value for c in r] for r in load_workbook(tmp_path / "master.xlsx")["Studenter"].iter_rows()])
     assert master["anna"]["Kvalitetsleads"] == expected
+
+
+def test_students_rows_are_coloured_by_risk_on_both_backends(demo_config, demo_cohort, now, tmp_path):
+    run_nightly(demo_config, now=now)
+    ws = load_workbook(demo_config.resolve("master.xlsx"))["Studenter"]
+    rules = [(r.formula[0], r.dxf.fill.fgColor.rgb) for cf in ws.conditional_formatting for r in cf.rules]
+    risk = next(c.column_letter for c in ws[1] if c.value == "Risk")
+    assert (f'${risk}2="hög"', "00F5CCCC") in rules and (f'${risk}2="behöver åtgärd"', "00F5CCCC") in rules
+    assert any(f.endswith('"medel"') for f, _ in rules) and any(f.endswith('"-"') for f, _ in rules)
+    with FakeGoogle() as google:
+        config, sheets, master = upload_cohort(google, demo_cohort, tmp_path / "g")
+        for _ in range(2):
+            run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        students = google.books[master].sheet("Studenter").sheet_id
+        added = [r for r in google.books[master].requests if "addConditionalFormatRule" in r
+                 and r["addConditionalFormatRule"]["rule"]["ranges"][0]["sheetId"] == students]
+        assert len(added) == 4                                     # once, not every night
