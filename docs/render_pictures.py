@@ -89,11 +89,11 @@ def main() -> None:
         path = sorted(config.resolve("students").glob("*.xlsx"))[0]
         book = load_workbook(path)
         ws = book.worksheets[0]
-        header = next(r for r in ws.iter_rows() if any(c.value == "sheetsync flaggor" for c in r))
+        header = next(r for r in ws.iter_rows() if any(c.value == "⚑ Flaggor" for c in r))
         by_name = {c.value: c.column for c in header if c.value}
         company = next(c for name, c in by_name.items() if name in ("Företagsnamn", "Företag", "Company", "Bolag"))
         status = by_name.get("Status") or company
-        owned = [by_name["sheetsync flaggor"], by_name["sheetsync läge"], by_name["sheetsync nästa steg"]]
+        owned = [by_name["⚑ Flaggor"], by_name["⚑ Läge"], by_name["⚑ Nästa steg"]]
         view = Workbook()
         rows = min(ws.max_row, 24)
         copy_columns(ws, [company, status] + owned, rows, view.active)

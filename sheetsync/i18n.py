@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
-    # owned column headers (they must start with "sheetsync")
-    "col.flags": {"sv": "sheetsync flaggor", "en": "sheetsync flags"},
-    "col.state": {"sv": "sheetsync läge", "en": "sheetsync state"},
-    "col.next": {"sv": "sheetsync nästa steg", "en": "sheetsync next step"},
+    # owned column headers: short words, marked ⚑ so that no one takes them for their own
+    # (the columns themselves are found by the service's mark, whatever their header says)
+    "col.flags": {"sv": "⚑ Flaggor", "en": "⚑ Flags"},
+    "col.state": {"sv": "⚑ Läge", "en": "⚑ State"},
+    "col.next": {"sv": "⚑ Nästa steg", "en": "⚑ Next step"},
     "state.lia": {"sv": "LIA", "en": "LIA"},
     "state.processed": {"sv": "bearbetad", "en": "processed"},
     "state.open": {"sv": "öppen", "en": "open"},

@@ -17,7 +17,7 @@ def cells(path) -> dict[tuple[str, int, int], object]:
 def owned(book_cells: dict, header_row_of: dict | None = None) -> set:
     """Keys of cells the service owns: its tab, and columns headed 'sheetsync…'."""
     owned_cols = {(tab, col) for (tab, _, col), v in book_cells.items()
-                  if isinstance(v, str) and v.lower().startswith("sheetsync")}
+                  if isinstance(v, str) and v.lower().startswith(("sheetsync", "⚑"))}
     return {k for k in book_cells if k[0] == "sheetsync" or (k[0], k[2]) in owned_cols}
 
 

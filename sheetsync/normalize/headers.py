@@ -49,8 +49,11 @@ _CONTACT_WORDS = {"email": "email", "mail": "email", "epost": "email", "mejl": "
                   "telefoon": "phone", "telefono": "phone", "puhelin": "phone", "linkedin": "linkedin"}
 
 
+OWNED_MARK = "⚑"                     # our headers today; "sheetsync …" on sheets from before
+
+
 def is_owned_header(text) -> bool:
-    return isinstance(text, str) and text.strip().lower().startswith(OWNED_PREFIX)
+    return isinstance(text, str) and text.strip().lower().startswith((OWNED_PREFIX, OWNED_MARK))
 
 
 @lru_cache(maxsize=16384)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from sheetsync.i18n import TEXT, t
-from sheetsync.normalize.headers import is_owned_header
+from sheetsync.normalize.headers import OWNED_MARK, OWNED_PREFIX, is_owned_header
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import Tab
 
@@ -27,7 +27,9 @@ _KIND_WORDS = {"flags": ("flag", "flagg"), "state": ("lage", "state", "status"),
 def kind_of(header: str) -> str | None:
     if not is_owned_header(header):
         return None
-    words = fold(header).split()[1:]
+    rest = header.strip()
+    rest = rest[len(OWNED_MARK):] if rest.startswith(OWNED_MARK) else rest[len(OWNED_PREFIX):]
+    words = fold(rest).split()
     for kind, keys in _KIND_WORDS.items():
         if any(w.startswith(k) for w in words for k in keys):
             return kind

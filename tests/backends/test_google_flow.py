@@ -26,7 +26,7 @@ def backend(config):
 def student_view(google, sid):
     """Every cell outside the owned columns, as the student sees it."""
     rows = google.get_values(sid, "CRM")
-    owned = {c for row in rows for c, v in enumerate(row) if v.lower().startswith("sheetsync")}
+    owned = {c for row in rows for c, v in enumerate(row) if v.lower().startswith(("sheetsync", "⚑"))}
     kept = [[v for c, v in enumerate(row) if c not in owned] for row in rows]
     for row in kept:
         while row and row[-1] == "":
@@ -138,7 +138,7 @@ def test_a_grid_too_narrow_for_the_owned_columns_is_widened(google, tmp_path, no
     report = run_nightly(config, now=now, backend=backend(config))
     assert report.students[0].status == "ok", report.table()
     header = google.get_values(sid, "CRM")[0]
-    assert header[24:27] == ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+    assert header[24:27] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
 
 
 @pytest.mark.parametrize("content, message", [

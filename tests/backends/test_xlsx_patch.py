@@ -122,7 +122,7 @@ def test_two_nights_change_only_the_owned_cells_summary_and_bookkeeping(student_
     assert b"x14:conditionalFormattings" in after["xl/worksheets/sheet1.xml"]   # the sheet's extLst
     crm = load_workbook(path)["CRM"]
     assert [crm.cell(1, c).value for c in (9, 10, 11)] == [
-        "sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+        "⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
     assert crm["H2"].value == '=IF(D2="ja","Klar!","")'            # the formula column stays theirs
 
 
@@ -198,7 +198,7 @@ def test_a_save_by_the_student_while_we_write_is_never_lost(student_book, monkey
     assert report.ok and report.edit_retries >= 1
     ws = load_workbook(path)["CRM"]
     assert ws["F3"].value == "ny kommentar"                  # their save stands
-    assert ws.cell(1, 9).value == "sheetsync flaggor"        # and ours was redone on top of it
+    assert ws.cell(1, 9).value == "⚑ Flaggor"        # and ours was redone on top of it
 
 
 def test_calamine_and_openpyxl_read_the_same_cells(tmp_path, student_book):

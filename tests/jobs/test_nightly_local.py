@@ -19,7 +19,7 @@ def test_first_run_writes_owned_columns_summary_and_master(demo_config, demo_coh
         assert "sheetsync" in book.sheetnames, path.name
         crm = book.worksheets[0]
         headers = [c.value for row in crm.iter_rows(max_row=3) for c in row if c.value]
-        assert {"sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"} <= set(headers)
+        assert {"⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"} <= set(headers)
     master = load_workbook(demo_config.resolve("master.xlsx"))
     students = master["Studenter"]
     names = [r[0] for r in students.iter_rows(min_row=2, values_only=True)]
@@ -111,7 +111,7 @@ def test_run_for_one_student_reads_and_writes_only_them(demo_config, now):
     before = {p.name: p.read_bytes() for p in files}
     book = load_workbook(files[0])
     ws = book.worksheets[0]
-    header = next(r for r in ws.iter_rows() if any(c.value == "sheetsync flaggor" for c in r))
+    header = next(r for r in ws.iter_rows() if any(c.value == "⚑ Flaggor" for c in r))
     ws.cell(header[0].row + 1, 1).value = None                    # the student blanks a cell
     book.save(files[0])
     edited = files[0].stem

@@ -45,7 +45,7 @@ def set_cell(google, sheet, row, field, value):
 def lc01_rows(google, sheet):
     rows = google.get_values(sheet, "CRM")
     header = next(i for i, r in enumerate(rows) if len(r) > 3)
-    col = next(c for c, v in enumerate(rows[header]) if v.lower().startswith("sheetsync") and "flag" in v.lower())
+    col = next(c for c, v in enumerate(rows[header]) if v.lower().startswith(("sheetsync", "⚑")) and "flag" in v.lower())
     return {i + 1 for i, r in enumerate(rows) if len(r) > col and "LC01" in r[col]}
 
 

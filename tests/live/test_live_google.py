@@ -49,7 +49,7 @@ def test_the_nightly_flow_against_real_google(tmp_path):
         assert first.ok, first.table()
         assert first.api_calls["reads"] == 2 and first.api_calls["writes"] == 2   # student + master
         rows = http.values_get(crm, "Sheet1", params={"valueRenderOption": "FORMULA"})["values"]
-        assert rows[0][5:8] == ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+        assert rows[0][5:8] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
         assert "CL05" in rows[1][5] and "DD01" in rows[2][5]
         assert rows[2][4] == '=IMPORTRANGE("x","y")' and not rows[2][4].startswith("'")
         cell = http.fetch_sheet_metadata(crm, params={

@@ -81,7 +81,7 @@ def test_a_filled_template_gets_only_the_flags_its_leads_deserve(tmp_path):
         report = run(config)
         assert report.students[0].status == "ok", report.table()
         rows = google.get_values(sid, "CRM")
-        fcol = rows[0].index("sheetsync flaggor")
+        fcol = rows[0].index("⚑ Flaggor")
         flags = {r[0]: (r[fcol] if fcol < len(r) else "") for r in rows[1:]}
         assert flags["Sen AB"].startswith("FU01") and flags["AB Firma 3"].startswith("DD01")
         assert all(not text for company, text in flags.items() if company not in ("Sen AB", "AB Firma 3"))

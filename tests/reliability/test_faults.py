@@ -16,7 +16,7 @@ from tests.conftest import NOW
 
 def student_view(google, sid):
     rows = google.get_values(sid, "CRM")
-    owned = {c for row in rows for c, v in enumerate(row) if v.lower().startswith("sheetsync")}
+    owned = {c for row in rows for c, v in enumerate(row) if v.lower().startswith(("sheetsync", "⚑"))}
     kept = [[v for c, v in enumerate(row) if c not in owned] for row in rows]
     return [r[:max((i + 1 for i, v in enumerate(r) if v), default=0)] for r in kept]
 

@@ -73,7 +73,7 @@ def test_no_owned_cell_of_a_student_names_another_student(tmp_path):
                     owned += [v for r in rows for v in r]
                     continue
                 header = rows[0]
-                cols = [c for c, v in enumerate(header) if v.startswith("sheetsync")]
+                cols = [c for c, v in enumerate(header) if v.startswith(("sheetsync", "⚑"))]
                 owned += [r[c] for r in rows for c in cols if c < len(r)]
             text = "\n".join(owned)
             scanned += len(owned)

@@ -16,7 +16,7 @@ from sheetsync.testing import FakeGoogle
 from tests.helpers import EXPECT, HEADER, LEADS
 
 NOW = dt.date(2026, 5, 12)
-OWNED_HEADERS = ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+OWNED_HEADERS = ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
 FORMULA = '=IF(D{r}="ja";"Klar!";"")'
 
 
@@ -304,7 +304,7 @@ def test_a_structural_call_retried_after_its_reply_was_lost_ends_ok(google, tmp_
 # ---- a header renamed, or a column gone: no collapse is published ------------------------
 def flags_and_numbers(student):
     rows = student.rows()
-    flag_col = rows[0].index("sheetsync flaggor")
+    flag_col = rows[0].index("⚑ Flaggor")
     summary = {r[0]: r[1] for r in student.rows("sheetsync") if len(r) > 1 and r[0]}
     summary.pop("Senast uppdaterad", None)
     return flags_by_company(rows, flag_col), summary
@@ -371,3 +371,16 @@ def test_a_renamed_company_header_keeps_the_same_flags_in_xlsx(tmp_path):
     after = xlsx_cells(path)
     assert {k: v for k, v in after.items() if k != ("CRM", 1, 1)} == \
         {k: v for k, v in before.items() if k != ("CRM", 1, 1)}
+
+
+def test_a_sheet_from_before_marks_keeps_its_owned_columns_under_the_new_headers(google, tmp_path):
+    old = ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+    student = GoogleStudent(google, tmp_path, {"CRM": [HEADER + old] + [lead + ["x", "öppen", "Ring först"]
+                                                                       for lead in LEADS]})
+    assert student.night().ok
+    rows = student.rows()
+    assert rows[0] == HEADER + OWNED_HEADERS                      # same columns, today's headers
+    assert student.owned_cols() == {"flags": 6, "state": 7, "next": 8}
+    assert_flags_on_their_leads(rows, 6)
+    summary_marked = [m for m in google.metadata(student.sid) if m["location"].get("locationType") == "SHEET"]
+    assert len(summary_marked) == 1

@@ -22,7 +22,7 @@ def google_config(tmp_path, sid, extra=""):
 
 def flags_by_company(rows):
     header = rows[0]
-    fcol = header.index("sheetsync flaggor")
+    fcol = header.index("⚑ Flaggor")
     return {r[0]: (r[fcol] if fcol < len(r) else "") for r in rows[1:] if r}
 
 
@@ -150,7 +150,7 @@ def test_owned_columns_are_coloured_and_come_back_after_a_delete(tmp_path, now):
         run()
         again = google.get_values(sid, "CRM")
         assert again[0][6] == "mitt" and [r[6] for r in again[1:]] == ["x"] * 4
-        assert again[0][7:10] == ["sheetsync flaggor", "sheetsync läge", "sheetsync nästa steg"]
+        assert again[0][7:10] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
         assert_flags_on_their_leads([r[:6] + r[7:] for r in again])
 
 
@@ -167,8 +167,8 @@ def test_owned_columns_read_at_a_glance_in_xlsx(demo_config, now):
     run_nightly(demo_config, now=now)
     for path in sorted(demo_config.resolve("students").glob("*.xlsx")):
         ws = load_workbook(path).worksheets[0]
-        header_row = next(r for r in ws.iter_rows() if any(c.value == "sheetsync flaggor" for c in r))
-        flags = next(c for c in header_row if c.value == "sheetsync flaggor")
+        header_row = next(r for r in ws.iter_rows() if any(c.value == "⚑ Flaggor" for c in r))
+        flags = next(c for c in header_row if c.value == "⚑ Flaggor")
         h, letter = flags.row, flags.column_letter
         texts = [ws.cell(r, flags.column).value or "" for r in range(h + 1, ws.max_row + 1)]
         width = ws.column_dimensions[letter].width
@@ -177,7 +177,7 @@ def test_owned_columns_read_at_a_glance_in_xlsx(demo_config, now):
         assert all(ws.cell(r, flags.column).alignment.wrap_text for r in range(h + 1, ws.max_row + 1)
                    if ws.cell(r, flags.column).value)
         state = ws.cell(h, flags.column + 1)
-        assert state.value == "sheetsync läge" and state.font.b and ws.column_dimensions[state.column_letter].width >= 12
+        assert state.value == "⚑ Läge" and state.font.b and ws.column_dimensions[state.column_letter].width >= 12
 
 
 def test_owned_columns_read_at_a_glance_on_google_in_the_same_structural_call(tmp_path, now):

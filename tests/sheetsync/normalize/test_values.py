@@ -127,7 +127,7 @@ def test_attempt_phrases(text, n):
     ("Källa", "source"), ("Varm/Kall", "temperature"), ("Upplägg", "work_mode"),
     ("Bransch", "category"), ("Typ", "category"), ("Ort", "city"), ("Tjänst", "position"),
     ("Ansökt", "applied_on"), ("Länk", "link"), ("Telefonnummer", "phone"),
-    ("Kontakperson", "contact_name"), ("sheetsync flaggor", None), ("Prioritet", None),
+    ("Kontakperson", "contact_name"), ("⚑ Flaggor", None), ("Prioritet", None),
     # Danish
     ("Virksomhed", "company"), ("Firmanavn", "company"), ("Arbejdsgiver", "company"),
     ("Navn", "contact_name"), ("Tlf", "phone"), ("Telefonnummer", "phone"), ("E-mail", "email"),
