@@ -5,12 +5,11 @@ displayed values, through a field mask) and written with at most one structural
 `:batchUpdate` (a missing summary tab, a grid too small for the owned columns) and ONE
 `values:batchUpdate` with valueInputOption=RAW, so nothing a student typed can become
 a formula anywhere. Google's errors become the project's own, naming the student, the
-spreadsheet and the range.
+spreadsheet and the range. Who it acts as is google_credentials; the bodies of its
+structural requests are google_requests.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
 import time
 
@@ -18,22 +17,22 @@ import gspread
 import requests
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
-from google.oauth2.service_account import Credentials
 
-from sheetsync.a1 import column_letter, quote_sheet
+from sheetsync.a1 import quote_sheet
 from sheetsync.backends.base import Backend
+from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
+    default_credentials, first_line, identity_of, load_credentials)
+from sheetsync.backends.google_requests import (cell_requests, chart_request, column_range,
+                                                conditional_format, marks_on_used_columns,
+                                                new_tab_ids, ranges, shape_requests)
 from sheetsync.backends.ratelimit import RateLimiter, google_limiter
 from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
 from sheetsync.workbook import Tab, Workbook, trim_grid
-from sheetsync.writeback.plan import (MARK_KEY, CellWrite, ColumnLook, FormatRule, Mark, WritePlan,
-                                      diff_cells, grid_cells)
+from sheetsync.writeback.plan import MARK_KEY, WritePlan, diff_cells, grid_cells
 
-# the least that works: edit the sheets; read Drive metadata (modifiedTime, sharing)
-SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
-          "https://www.googleapis.com/auth/drive.metadata.readonly"]
 # displayed values, formulas (a formula that shows nothing still holds its column) and
 # our marks (developer metadata on the summary tab and on the owned columns), in one read
 READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
@@ -50,51 +49,6 @@ def spreadsheet_id(sheet: str) -> str:
     """A sheet URL or a bare id -> the id."""
     m = _ID_IN_URL.search(sheet)
     return m[1] if m else sheet.strip()
-
-
-CREDENTIALS_ENV = "SHEETSYNC_CREDENTIALS"     # the key's JSON itself, or a path to it
-
-
-def load_credentials(path) -> Credentials:
-    """A service account from $SHEETSYNC_CREDENTIALS (JSON or a path) or the key file.
-    One clear error for each way it fails; the key's content never appears in one."""
-    env = os.environ.get(CREDENTIALS_ENV, "").strip()
-    source = f"${CREDENTIALS_ENV}" if env.startswith("{") else (env or path)
-    try:
-        text = env if env.startswith("{") else open(source, encoding="utf-8").read()
-        info = json.loads(text)
-    except FileNotFoundError:
-        raise CredentialsError(f"credentials file not found: {source} (see credentials.example.json)") from None
-    except (OSError, ValueError) as e:
-        raise CredentialsError(f"credentials in {source} are not valid JSON ({type(e).__name__})") from None
-    path = source
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise CredentialsError(f"credentials file {path} is not a service-account key"
-                               " (\"type\": \"service_account\")")
-    try:
-        return Credentials.from_service_account_info(info, scopes=SCOPES)
-    except (ValueError, KeyError) as e:
-        raise CredentialsError(f"credentials file {path} is malformed: missing or bad field"
-                               f" ({str(e).split(':')[0]})") from None
-
-
-def default_credentials():
-    """google-auth's Application Default Credentials: an attached service account on
-    Google Cloud, workload identity federation, or $GOOGLE_APPLICATION_CREDENTIALS; no
-    key file in the config (what security teams prefer)."""
-    import google.auth
-    try:
-        credentials, _ = google.auth.default(scopes=SCOPES)
-    except GoogleAuthError as e:
-        raise CredentialsError("no Application Default Credentials found (credentials ="
-                               f' "default"): {_first_line(e)}') from None
-    return credentials
-
-
-def identity_of(credentials) -> str:
-    """Who the service acts as, for messages and `sheetsync check`."""
-    return (getattr(credentials, "service_account_email", None) or getattr(credentials, "signer_email", None)
-            or "the application default credentials")
 
 
 class GoogleBackend(Backend):
@@ -198,10 +152,10 @@ class GoogleBackend(Backend):
         if not shape:
             return read
         sid = spreadsheet_id(student.sheet)
-        tab_ids = _new_tab_ids(read, shape.new_tabs)
-        body = {"requests": self._shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
+        tab_ids = new_tab_ids(read, shape.new_tabs)
+        body = {"requests": shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
                                                  tab_ids, shape.marks, shape.looks)
-                + _cell_requests(shape.writes, read),
+                + cell_requests(shape.writes, read),
                 "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
         fields = ("replies(createDeveloperMetadata(developerMetadata(metadataId,metadataValue,location))),"
                   f"updatedSpreadsheet({READ_FIELDS})")
@@ -212,7 +166,7 @@ class GoogleBackend(Backend):
         except BackendError as e:
             return self._after_lost_reply(e, student, shape)
         book = _workbook(reply.get("updatedSpreadsheet", {}), sid)
-        taken = _marks_on_used_columns(reply.get("replies", []), book)
+        taken = marks_on_used_columns(reply.get("replies", []), book)
         if taken:
             self._structural(sid, [{"deleteDeveloperMetadata": {"dataFilter": {
                 "developerMetadataLookup": {"metadataId": meta_id}}}} for meta_id, _, _ in taken],
@@ -240,13 +194,13 @@ class GoogleBackend(Backend):
         sid = spreadsheet_id(student.sheet)
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
-        requests_ = self._shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
-                                         _new_tab_ids(read, plan.new_tabs), plan.marks, plan.looks)
+        requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
+                                         new_tab_ids(read, plan.new_tabs), plan.marks, plan.looks)
         try:
             self._structural(sid, requests_, student.id)
         except BackendError as e:
             self._after_lost_reply(e, student, plan)
-        data = _ranges(plan.writes)
+        data = ranges(plan.writes)
         if data:
             self._call("writes", lambda: self.http.values_batch_update(
                 sid, body={"valueInputOption": "RAW", "data": data}), student.id, sid,
@@ -282,16 +236,16 @@ class GoogleBackend(Backend):
         ids = {t.title: t.sheet_id for t in current.tabs.values()}
         for title in new_tabs:                 # chosen here so charts can point at them
             ids[title] = next(i for i in range(1000, 10**9) if i not in used and i not in ids.values())
-        requests_ = self._shape_requests(WritePlan("master", writes).by_tab(), current, new_tabs,
+        requests_ = shape_requests(WritePlan("master", writes).by_tab(), current, new_tabs,
                                          tab_ids=ids)
         for rule in formats:                   # once, with the tab: conditional rules follow the rows
             if rule.tab in new_tabs:
-                requests_.append(_conditional_format(rule, ids[rule.tab]))
+                requests_.append(conditional_format(rule, ids[rule.tab]))
         if not any(s_.get("charts") for s_ in meta.get("sheets", [])):
-            requests_ += [_chart_request(spec, ids) for spec in charts]
+            requests_ += [chart_request(spec, ids) for spec in charts]
         self._structural(sid, requests_, None)
         if writes:
-            data = _ranges(writes)
+            data = ranges(writes)
             self._call("writes", lambda: self.http.values_batch_update(
                 sid, body={"valueInputOption": "RAW", "data": data}), None, sid)
         return f"https://docs.google.com/spreadsheets/d/{sid}/edit"
@@ -300,54 +254,6 @@ class GoogleBackend(Backend):
         if requests_:
             self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
                        student, sid)
-
-    @staticmethod
-    def _shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
-                        formats=(), tab_ids: dict[str, int] | None = None,
-                        marks: list[Mark] = (), looks: list[ColumnLook] = ()) -> list[dict]:
-        """What one structural call must do: add missing tabs, widen grids too small for
-        the writes, colour owned columns that were (re)created, mark what we own.
-        Empty: no call."""
-        requests_ = []
-        for title in new_tabs:
-            writes = by_tab.get(title, [])
-            rows = max([w.row for w in writes] + [1000])
-            cols = max([w.col for w in writes] + [26])
-            props = {"title": title, "gridProperties": {"rowCount": rows, "columnCount": cols}}
-            if tab_ids and title in tab_ids:
-                props["sheetId"] = tab_ids[title]
-            requests_.append({"addSheet": {"properties": props}})
-        marked = {}
-        for mark in marks:
-            if mark.col is not None:
-                marked[mark.tab] = max(marked.get(mark.tab, 0), mark.col)
-        for title in set(by_tab) | set(marked):
-            writes = by_tab.get(title, [])
-            tab = read.tab(title)
-            if tab is None or tab.grid is None or tab.sheet_id is None:
-                continue
-            need_rows = max([w.row for w in writes], default=0) - tab.grid[0]
-            need_cols = max([w.col for w in writes] + [marked.get(title, 0)]) - tab.grid[1]
-            for dim, length in (("ROWS", need_rows), ("COLUMNS", need_cols)):
-                if length > 0:
-                    requests_.append({"appendDimension": {"sheetId": tab.sheet_id,
-                                                          "dimension": dim, "length": length}})
-        for rule in formats:
-            tab = read.tab(rule.tab)
-            if tab is not None and tab.sheet_id is not None:
-                requests_.append(_conditional_format(rule, tab.sheet_id))
-        for mark in marks:
-            tab = read.tab(mark.tab)
-            sheet_id = tab.sheet_id if tab is not None else (tab_ids or {}).get(mark.tab)
-            if sheet_id is not None:
-                requests_.append(_mark_request(mark, sheet_id))
-        for look in looks:
-            tab = read.tab(look.tab)
-            if tab is None and tab_ids and look.tab in tab_ids:     # added in this very call
-                tab = Tab(look.tab, [], tab_ids[look.tab])
-            if tab is not None and tab.sheet_id is not None:
-                requests_ += _look_requests(look, tab)
-        return requests_
 
     def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
                    share_with: str | None = None) -> str:
@@ -377,11 +283,11 @@ class GoogleBackend(Backend):
             reqs += [{"addSheet": {"properties": {"sheetId": ids[t], "title": t, "gridProperties": {
                 "frozenRowCount": spec.frozen.get(t, 0)}}}} for t in titles[1:]]
             for tab, col, options in spec.dropdowns:
-                reqs.append({"setDataValidation": {"range": _column_range(ids[tab], col), "rule": {
+                reqs.append({"setDataValidation": {"range": column_range(ids[tab], col), "rule": {
                     "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": o} for o in options]},
                     "showCustomUi": True, "strict": False}}})
             for tab, col in spec.date_columns:
-                reqs.append({"repeatCell": {"range": _column_range(ids[tab], col), "cell": {
+                reqs.append({"repeatCell": {"range": column_range(ids[tab], col), "cell": {
                     "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
                     "fields": "userEnteredFormat.numberFormat"}})
             self._structural(sid, reqs, student.id)
@@ -451,16 +357,16 @@ class GoogleBackend(Backend):
                     self.sleep(backoff(attempt))
                     continue
                 if getattr(e, "retryable", False):
-                    raise CredentialsError(f"Google's token endpoint kept failing: {_first_line(e)}") from None
+                    raise CredentialsError(f"Google's token endpoint kept failing: {first_line(e)}") from None
                 raise CredentialsError(
                     "Google refused the service account's key (revoked, deleted or wrong"
-                    f" project?): {_first_line(e)}") from None
+                    f" project?): {first_line(e)}") from None
             except (TransportError, GoogleAuthError) as e:
                 if attempt + 1 < self.max_attempts:
                     self._calls["retries"] += 1
                     self.sleep(backoff(attempt))
                     continue
-                raise CredentialsError(f"could not get a token from Google: {_first_line(e)}") from None
+                raise CredentialsError(f"could not get a token from Google: {first_line(e)}") from None
         raise AssertionError("unreachable")
 
     def _translate(self, status: int, error: dict, student, sid, where, kind="") -> BackendError:
@@ -513,154 +419,9 @@ def _workbook(meta: dict, sid: str) -> Workbook:
                     location=f"spreadsheet {sid}")
 
 
-def _cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:
-    """Our own header cells, in the structural call: a stringValue is never parsed."""
-    out = []
-    for w in writes:
-        tab = read.tab(w.tab)
-        if tab is None or tab.sheet_id is None:
-            continue
-        kind = "numberValue" if isinstance(w.value, (int, float)) else "stringValue"
-        out.append({"updateCells": {
-            "start": {"sheetId": tab.sheet_id, "rowIndex": w.row - 1, "columnIndex": w.col - 1},
-            "rows": [{"values": [{"userEnteredValue": {kind: w.value if kind == "numberValue"
-                                                       else str(w.value)}}]}],
-            "fields": "userEnteredValue"}})
-    return out
-
-
-def _marks_on_used_columns(replies: list[dict], book: Workbook) -> list[tuple[int, str, str]]:
-    """(metadataId, tab, kind) of the column marks just made on a tab where one of them
-    landed on a column that, by then, holds a student's value or formula: all of that
-    tab's new marks are taken back, so the owned columns are placed again side by side."""
-    by_id = {t.sheet_id: t for t in book.tabs.values()}
-    made, hit = [], set()
-    for reply in replies:
-        meta = (reply or {}).get("createDeveloperMetadata", {}).get("developerMetadata", {})
-        span = meta.get("location", {}).get("dimensionRange")
-        tab = by_id.get(span.get("sheetId")) if span else None
-        if tab is None:
-            continue
-        col = span.get("startIndex", 0) + 1
-        used = any(col <= len(row) and row[col - 1] != "" for row in tab.rows) or \
-            any(c == col for (_, c) in tab.formulas)
-        made.append((meta.get("metadataId"), tab.title, meta.get("metadataValue", "")))
-        if used:
-            hit.add(tab.title)
-    return [m for m in made if m[1] in hit]
-
-
-def _new_tab_ids(read: Workbook, new_tabs: list[str]) -> dict[str, int]:
-    """Our own sheetIds for tabs added in a call, so marks in the same call can name them."""
-    used = {t.sheet_id for t in read.tabs.values() if t.sheet_id is not None}
-    ids, nxt = {}, max(used | {0}) + 1
-    for title in new_tabs:
-        while nxt in used:
-            nxt += 1
-        ids[title], nxt = nxt, nxt + 1
-    return ids
-
-
-def _look_requests(look: ColumnLook, tab: Tab) -> list[dict]:
-    """Width (about 7 pixels a character), wrapped text below the header, the header
-    bold, and the header row frozen when the student froze nothing."""
-    column = {"sheetId": tab.sheet_id, "startColumnIndex": look.col - 1, "endColumnIndex": look.col}
-    out = [{"updateDimensionProperties": {
-        "range": {"sheetId": tab.sheet_id, "dimension": "COLUMNS", "startIndex": look.col - 1,
-                  "endIndex": look.col},
-        "properties": {"pixelSize": 7 * look.width + 10}, "fields": "pixelSize"}}]
-    body_from = look.header_row or 0
-    if look.wrap:
-        out.append({"repeatCell": {"range": {**column, "startRowIndex": body_from},
-                                   "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP",
-                                                                  "verticalAlignment": "TOP"}},
-                                   "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
-    if look.header_row:
-        out.append({"repeatCell": {"range": {**column, "startRowIndex": look.header_row - 1,
-                                             "endRowIndex": look.header_row},
-                                   "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
-                                   "fields": "userEnteredFormat.textFormat.bold"}})
-        if look.freeze and not tab.frozen_rows:
-            out.append({"updateSheetProperties": {"properties": {
-                "sheetId": tab.sheet_id, "gridProperties": {"frozenRowCount": look.header_row}},
-                "fields": "gridProperties.frozenRowCount"}})
-    return out
-
-
-def _mark_request(mark: Mark, sheet_id: int) -> dict:
-    """Developer metadata on an owned column (it moves with the column, survives a new
-    header) or on the summary tab."""
-    if mark.col is None:
-        location = {"sheetId": sheet_id}
-    else:
-        location = {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
-                                       "startIndex": mark.col - 1, "endIndex": mark.col}}
-    return {"createDeveloperMetadata": {"developerMetadata": {
-        "metadataKey": MARK_KEY, "metadataValue": mark.kind, "location": location,
-        "visibility": "DOCUMENT"}}}
-
-
-def _column_range(sheet_id: int, col: int) -> dict:
-    """One column below the header, 1-based column."""
-    return {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 1000,
-            "startColumnIndex": col - 1, "endColumnIndex": col}
-
-
-def _chart_request(spec, ids: dict[str, int]) -> dict:
-    """A native Sheets chart from a ChartSpec (jobs.master.charts)."""
-    def source(col: int) -> dict:
-        return {"sourceRange": {"sources": [{
-            "sheetId": ids[spec.data_tab], "startRowIndex": spec.first_row,
-            "endRowIndex": spec.last_row, "startColumnIndex": col, "endColumnIndex": col + 1}]}}
-    return {"addChart": {"chart": {
-        "spec": {"title": spec.title, "basicChart": {
-            "chartType": "LINE" if spec.kind == "line" else "COLUMN",
-            "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
-            "domains": [{"domain": source(spec.domain_col)}],
-            "series": [{"series": source(col), "targetAxis": "LEFT_AXIS"} for col in spec.series_cols]}},
-        "position": {"overlayPosition": {"anchorCell": {
-            "sheetId": ids[spec.anchor_tab], "rowIndex": spec.anchor_row,
-            "columnIndex": spec.anchor_col}}}}}}
-
-
-def _conditional_format(rule: FormatRule, sheet_id: int) -> dict:
-    red, green, blue = rule.color
-    return {"addConditionalFormatRule": {"index": 0, "rule": {
-        "ranges": [{"sheetId": sheet_id, "startRowIndex": rule.first_row - 1,
-                    "startColumnIndex": rule.first_col - 1, "endColumnIndex": rule.last_col}],
-        "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
-                                      "values": [{"userEnteredValue": rule.formula}]},
-                        "format": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}}}}
-
-
-def _ranges(writes: list[CellWrite]) -> list[dict]:
-    """Cell writes -> value ranges: each column's runs of consecutive rows become one range."""
-    by_col: dict[tuple[str, int], list[CellWrite]] = {}
-    for w in writes:
-        by_col.setdefault((w.tab, w.col), []).append(w)
-    data = []
-    for (tab, col), cells in sorted(by_col.items()):
-        cells.sort(key=lambda w: w.row)
-        run = [cells[0]]
-        for w in cells[1:] + [None]:
-            if w is not None and w.row == run[-1].row + 1:
-                run.append(w)
-                continue
-            letter = column_letter(col)
-            data.append({"range": f"{quote_sheet(tab)}!{letter}{run[0].row}:{letter}{run[-1].row}",
-                         "values": [[c.value] for c in run]})
-            if w is not None:
-                run = [w]
-    return data
-
-
 def _status_of(e: gspread.exceptions.APIError) -> tuple[int, dict]:
     error = e.error if isinstance(getattr(e, "error", None), dict) else {}
     status = getattr(e, "code", None)
     if not isinstance(status, int) or status < 0:
         status = getattr(getattr(e, "response", None), "status_code", -1)
     return status, error
-
-
-def _first_line(e: Exception) -> str:
-    return str(e).splitlines()[0][:200] if str(e) else type(e).__name__

@@ -1,0 +1,197 @@
+"""The bodies of the Google backend's structural requests: added tabs, wider grids, the
+owned columns' colours, marks and look, the master's charts, and values as A1 ranges.
+Plain data in, plain JSON out; nothing here calls Google."""
+from __future__ import annotations
+
+from sheetsync.a1 import column_letter, quote_sheet
+from sheetsync.workbook import Tab, Workbook
+from sheetsync.writeback.plan import MARK_KEY, CellWrite, ColumnLook, FormatRule, Mark
+
+
+def shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
+                   formats=(), tab_ids: dict[str, int] | None = None,
+                   marks: list[Mark] = (), looks: list[ColumnLook] = ()) -> list[dict]:
+    """What one structural call must do: add missing tabs, widen grids too small for
+    the writes, colour owned columns that were (re)created, mark what we own.
+    Empty: no call."""
+    requests_ = []
+    for title in new_tabs:
+        writes = by_tab.get(title, [])
+        rows = max([w.row for w in writes] + [1000])
+        cols = max([w.col for w in writes] + [26])
+        props = {"title": title, "gridProperties": {"rowCount": rows, "columnCount": cols}}
+        if tab_ids and title in tab_ids:
+            props["sheetId"] = tab_ids[title]
+        requests_.append({"addSheet": {"properties": props}})
+    marked = {}
+    for mark in marks:
+        if mark.col is not None:
+            marked[mark.tab] = max(marked.get(mark.tab, 0), mark.col)
+    for title in set(by_tab) | set(marked):
+        writes = by_tab.get(title, [])
+        tab = read.tab(title)
+        if tab is None or tab.grid is None or tab.sheet_id is None:
+            continue
+        need_rows = max([w.row for w in writes], default=0) - tab.grid[0]
+        need_cols = max([w.col for w in writes] + [marked.get(title, 0)]) - tab.grid[1]
+        for dim, length in (("ROWS", need_rows), ("COLUMNS", need_cols)):
+            if length > 0:
+                requests_.append({"appendDimension": {"sheetId": tab.sheet_id,
+                                                      "dimension": dim, "length": length}})
+    for rule in formats:
+        tab = read.tab(rule.tab)
+        if tab is not None and tab.sheet_id is not None:
+            requests_.append(conditional_format(rule, tab.sheet_id))
+    for mark in marks:
+        tab = read.tab(mark.tab)
+        sheet_id = tab.sheet_id if tab is not None else (tab_ids or {}).get(mark.tab)
+        if sheet_id is not None:
+            requests_.append(mark_request(mark, sheet_id))
+    for look in looks:
+        tab = read.tab(look.tab)
+        if tab is None and tab_ids and look.tab in tab_ids:     # added in this very call
+            tab = Tab(look.tab, [], tab_ids[look.tab])
+        if tab is not None and tab.sheet_id is not None:
+            requests_ += look_requests(look, tab)
+    return requests_
+
+
+def cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:
+    """Our own header cells, in the structural call: a stringValue is never parsed."""
+    out = []
+    for w in writes:
+        tab = read.tab(w.tab)
+        if tab is None or tab.sheet_id is None:
+            continue
+        kind = "numberValue" if isinstance(w.value, (int, float)) else "stringValue"
+        out.append({"updateCells": {
+            "start": {"sheetId": tab.sheet_id, "rowIndex": w.row - 1, "columnIndex": w.col - 1},
+            "rows": [{"values": [{"userEnteredValue": {kind: w.value if kind == "numberValue"
+                                                       else str(w.value)}}]}],
+            "fields": "userEnteredValue"}})
+    return out
+
+
+def marks_on_used_columns(replies: list[dict], book: Workbook) -> list[tuple[int, str, str]]:
+    """(metadataId, tab, kind) of the column marks just made on a tab where one of them
+    landed on a column that, by then, holds a student's value or formula: all of that
+    tab's new marks are taken back, so the owned columns are placed again side by side."""
+    by_id = {t.sheet_id: t for t in book.tabs.values()}
+    made, hit = [], set()
+    for reply in replies:
+        meta = (reply or {}).get("createDeveloperMetadata", {}).get("developerMetadata", {})
+        span = meta.get("location", {}).get("dimensionRange")
+        tab = by_id.get(span.get("sheetId")) if span else None
+        if tab is None:
+            continue
+        col = span.get("startIndex", 0) + 1
+        used = any(col <= len(row) and row[col - 1] != "" for row in tab.rows) or \
+            any(c == col for (_, c) in tab.formulas)
+        made.append((meta.get("metadataId"), tab.title, meta.get("metadataValue", "")))
+        if used:
+            hit.add(tab.title)
+    return [m for m in made if m[1] in hit]
+
+
+def new_tab_ids(read: Workbook, new_tabs: list[str]) -> dict[str, int]:
+    """Our own sheetIds for tabs added in a call, so marks in the same call can name them."""
+    used = {t.sheet_id for t in read.tabs.values() if t.sheet_id is not None}
+    ids, nxt = {}, max(used | {0}) + 1
+    for title in new_tabs:
+        while nxt in used:
+            nxt += 1
+        ids[title], nxt = nxt, nxt + 1
+    return ids
+
+
+def look_requests(look: ColumnLook, tab: Tab) -> list[dict]:
+    """Width (about 7 pixels a character), wrapped text below the header, the header
+    bold, and the header row frozen when the student froze nothing."""
+    column = {"sheetId": tab.sheet_id, "startColumnIndex": look.col - 1, "endColumnIndex": look.col}
+    out = [{"updateDimensionProperties": {
+        "range": {"sheetId": tab.sheet_id, "dimension": "COLUMNS", "startIndex": look.col - 1,
+                  "endIndex": look.col},
+        "properties": {"pixelSize": 7 * look.width + 10}, "fields": "pixelSize"}}]
+    body_from = look.header_row or 0
+    if look.wrap:
+        out.append({"repeatCell": {"range": {**column, "startRowIndex": body_from},
+                                   "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP",
+                                                                  "verticalAlignment": "TOP"}},
+                                   "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
+    if look.header_row:
+        out.append({"repeatCell": {"range": {**column, "startRowIndex": look.header_row - 1,
+                                             "endRowIndex": look.header_row},
+                                   "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                                   "fields": "userEnteredFormat.textFormat.bold"}})
+        if look.freeze and not tab.frozen_rows:
+            out.append({"updateSheetProperties": {"properties": {
+                "sheetId": tab.sheet_id, "gridProperties": {"frozenRowCount": look.header_row}},
+                "fields": "gridProperties.frozenRowCount"}})
+    return out
+
+
+def mark_request(mark: Mark, sheet_id: int) -> dict:
+    """Developer metadata on an owned column (it moves with the column, survives a new
+    header) or on the summary tab."""
+    if mark.col is None:
+        location = {"sheetId": sheet_id}
+    else:
+        location = {"dimensionRange": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                       "startIndex": mark.col - 1, "endIndex": mark.col}}
+    return {"createDeveloperMetadata": {"developerMetadata": {
+        "metadataKey": MARK_KEY, "metadataValue": mark.kind, "location": location,
+        "visibility": "DOCUMENT"}}}
+
+
+def column_range(sheet_id: int, col: int) -> dict:
+    """One column below the header, 1-based column."""
+    return {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 1000,
+            "startColumnIndex": col - 1, "endColumnIndex": col}
+
+
+def chart_request(spec, ids: dict[str, int]) -> dict:
+    """A native Sheets chart from a ChartSpec (jobs.master.charts)."""
+    def source(col: int) -> dict:
+        return {"sourceRange": {"sources": [{
+            "sheetId": ids[spec.data_tab], "startRowIndex": spec.first_row,
+            "endRowIndex": spec.last_row, "startColumnIndex": col, "endColumnIndex": col + 1}]}}
+    return {"addChart": {"chart": {
+        "spec": {"title": spec.title, "basicChart": {
+            "chartType": "LINE" if spec.kind == "line" else "COLUMN",
+            "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
+            "domains": [{"domain": source(spec.domain_col)}],
+            "series": [{"series": source(col), "targetAxis": "LEFT_AXIS"} for col in spec.series_cols]}},
+        "position": {"overlayPosition": {"anchorCell": {
+            "sheetId": ids[spec.anchor_tab], "rowIndex": spec.anchor_row,
+            "columnIndex": spec.anchor_col}}}}}}
+
+
+def conditional_format(rule: FormatRule, sheet_id: int) -> dict:
+    red, green, blue = rule.color
+    return {"addConditionalFormatRule": {"index": 0, "rule": {
+        "ranges": [{"sheetId": sheet_id, "startRowIndex": rule.first_row - 1,
+                    "startColumnIndex": rule.first_col - 1, "endColumnIndex": rule.last_col}],
+        "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                      "values": [{"userEnteredValue": rule.formula}]},
+                        "format": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}}}}
+
+
+def ranges(writes: list[CellWrite]) -> list[dict]:
+    """Cell writes -> value ranges: each column's runs of consecutive rows become one range."""
+    by_col: dict[tuple[str, int], list[CellWrite]] = {}
+    for w in writes:
+        by_col.setdefault((w.tab, w.col), []).append(w)
+    data = []
+    for (tab, col), cells in sorted(by_col.items()):
+        cells.sort(key=lambda w: w.row)
+        run = [cells[0]]
+        for w in cells[1:] + [None]:
+            if w is not None and w.row == run[-1].row + 1:
+                run.append(w)
+                continue
+            letter = column_letter(col)
+            data.append({"range": f"{quote_sheet(tab)}!{letter}{run[0].row}:{letter}{run[-1].row}",
+                         "values": [[c.value] for c in run]})
+            if w is not None:
+                run = [w]
+    return data
