@@ -92,8 +92,10 @@ def read_student(backend, student: Student, year: int, report: RunReport,
             before = before if before is not None else (snapshot or last or (None, None, None))[2]
             overrides, carried = student.columns, None
             if fresh and reading.tab is not None and before is not None:
-                last_reading = previous.reading if previous is not None else \
-                    (load_reading(last[3], key) if last is not None else None)
+                def last_reading():       # unpickled only when the header row changed
+                    if previous is not None:
+                        return previous.reading
+                    return load_reading(last[3], key) if last is not None else None
                 reading, carried = _carry_mapping(student, workbook, reading, before, last_reading, year)
                 if carried and carried.overrides:
                     overrides = {**(student.columns or {}), **carried.overrides}
@@ -132,16 +134,18 @@ def _same_cells(a: Workbook, b: Workbook) -> bool:
     return a.tabs.keys() == b.tabs.keys() and all(a.tabs[t].rows == b.tabs[t].rows for t in a.tabs)
 
 
-def _carry_mapping(student: Student, workbook: Workbook, reading, before: Workbook, last_reading,
+def _carry_mapping(student: Student, workbook: Workbook, reading, before: Workbook, known_reading,
                    year: int):
     """Tonight's reading with last night's mapping carried over a renamed header, and
-    what was carried (None when the header row is as it was)."""
+    what was carried (None when the header row is as it was). `known_reading()`: how
+    `before` was understood, if that is kept."""
     tab = reading.tab
     old_tab, new_tab = before.tab(tab), workbook.tabs[tab]
     h = reading.normalized.header_row
     if old_tab is None or h is None or h < 0 or \
             (h < len(old_tab.rows) and h < len(new_tab.rows) and old_tab.rows[h] == new_tab.rows[h]):
         return reading, None
+    last_reading = known_reading()
     if last_reading is None or last_reading.tab != tab:
         last_reading = read_crm(before, tab=tab, overrides=student.columns, year=year, student=student.id)
     if last_reading.tab != tab or last_reading.normalized is None:
@@ -271,7 +275,7 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
         workbook.version = version
         workbook.written = not backend.wrote_alone(r.student, r.workbook.version, version)
         r.workbook = workbook
-        if plan.student_cells:
+        if any(not w.owned for w in plan.student_cells):    # cleanup changed what was read
             reading = None
     else:
         if not r.fresh and r.reading_kept:

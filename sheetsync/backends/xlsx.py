@@ -1,8 +1,8 @@
 """The local backend: a folder of .xlsx workbooks, one per student.
 
 Needs no account, which makes it the embedded default and the demo's backend. Reading
-is openpyxl's (cached results of formulas, the formulas themselves from the sheet XML,
-our marks from the defined names). A student's workbook is written by patching its XML
+is python-calamine's (values, formulas as their cached results), with the formulas
+themselves and error texts from the sheet XML and our marks from the defined names. A student's workbook is written by patching its XML
 (backends.ooxml): only the cells, tab, names and colours we own change, every other part
 of the file stays as it was. The previous file is still copied to a timestamped backup
 under the state folder first. The master, wholly ours, is written with openpyxl.

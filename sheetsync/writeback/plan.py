@@ -34,6 +34,7 @@ class CellWrite:
     col: int          # 1-based
     value: object     # str, int or float; written RAW
     old: str | None = None    # set only for a student's own cell (cleanup, undo): logged
+    owned: bool = False       # ... or a note the student typed into an owned cell
 
     @property
     def a1(self) -> str:

@@ -74,8 +74,8 @@ def plan_summary(plan: WritePlan, workbook: Workbook, summary: list[list], langu
     if not ours:
         plan.marks.append(Mark(title, SUMMARY_MARK))
     if summary:
-        summary = summary[:1] + ([[notice], []] if notice else []) + summary[1:] \
-            if notice else summary
+        if notice:
+            summary = summary[:1] + [[notice], []] + summary[1:]
         summary = summary + _notice_rows(title, notes, language)
     plan.writes += diff_cells(title, current, grid_cells(summary, current))
     if not plan.new_tabs and not plan.marks and not notes and not notice and \
@@ -90,17 +90,22 @@ def _keep_notes(writes: list[CellWrite], tab: Tab, header_row: int, cols: dict[s
     so it is logged with the run and `undo` puts it back; (writes, those notes)."""
     kind_at = {c: k for k, c in cols.items()}
     left = before.tab(crm_tab) if before is not None else None
-    ours_before = {}
-    if left is not None:
-        for kind, c in cols.items():
+    ours_before: dict[str, set] = {}
+
+    def we_left(kind: str, text: str) -> bool:       # the column as we left it, looked at once
+        if left is None:
+            return False
+        if kind not in ours_before:
+            c = cols[kind]
             ours_before[kind] = {row[c - 1] for row in left.rows if c <= len(row)}
+        return text in ours_before[kind]
     out, notes = [], []
     for w in writes:
         have = tab.value(w.row, w.col)
         kind = kind_at.get(w.col)
         if w.row > header_row + 1 and have.strip() and kind and \
-                have not in ours_before.get(kind, ()) and not written_by_us(kind, have):
-            w = CellWrite(w.tab, w.row, w.col, w.value, old=have)
+                not written_by_us(kind, have) and not we_left(kind, have):
+            w = CellWrite(w.tab, w.row, w.col, w.value, old=have, owned=True)
             notes.append(w)
         out.append(w)
     return out, notes
