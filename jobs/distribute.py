@@ -55,6 +55,7 @@ class Distribution:
     members: list[MemberPlan]
     run_id: int | None = None
     applied: bool = False
+    no_wishes: str = ""            # why nobody got a lead, when nobody did
 
     def table(self) -> str:
         lines = []
@@ -63,6 +64,10 @@ class Distribution:
                          + (f", {len(m.already)} already in the CRM" if m.already else "")
                          + (f" – FAILED: {m.error}" if m.error else ""))
             lines += [f"  + {c}" for c in m.leads]
+        if self.no_wishes:
+            lines.append(self.no_wishes)
+        elif not any(m.leads for m in self.members):
+            lines.append("nothing to write: every lead assigned is already in its member's CRM")
         lines.append(("written, run " + str(self.run_id) + " (sheetsync undo "
                       + str(self.run_id) + " removes it)") if self.applied
                      else "dry run: nothing written (add --apply to write)")
@@ -104,6 +109,17 @@ def group_wishes(workbook: Workbook, members: list[Student], tab: str | None = N
             if len(r) > max(member_col, company_col) and fold(r[member_col]) in by_name and r[company_col]:
                 wishes.setdefault(company_key(r[company_col]), []).append(by_name[fold(r[member_col])])
     return leads, {k: sorted(set(v)) for k, v in wishes.items()}
+
+
+def _no_wishes(book: Workbook, members: list[Student], leads: pd.DataFrame) -> str:
+    header = next((t.rows[h] for t in book.tabs.values()
+                   if (h := find_header_row(t.rows)) is not None), [])
+    seen = ", ".join(str(h) for h in header if str(h).strip()) or "none"
+    names = ", ".join(m.id for m in members[:6]) + (", ..." if len(members) > 6 else "")
+    return (f"nobody got a lead: the group sheet ({book.location}) has {len(leads)} lead(s) but no"
+            f" wishes. Head a column with each member's id or name (any mark in it means \"I want"
+            f" it\"), or add a tab with Member and Company columns. Members: {names}. Columns"
+            f" found: {seen}.")
 
 
 def assign(keys: list[str], wishes: dict[str, list[str]], *, cap: int = 3,
@@ -175,15 +191,22 @@ def distribute(config: Config, group: str, *, tab: str | None = None, cap: int =
         if not path.is_file():
             path = backend.folder / group
         members = [m for m in members if backend.path(m).resolve() != path.resolve()]
+        group_key = path.name
         book = backend.read_file(path, group_ref)
     else:
+        group_key = backend.key(group_ref)
+        members = [m for m in members if backend.key(m) != group_key]
         book = backend.read(group_ref)
     leads, wishes = group_wishes(book, members, tab)
     assignments = assign(list(leads["company_key"].dropna()), wishes, cap=cap, seed=seed)
-    result = Distribution(assignments, [])
-    state = StateStore(config.state_path) if apply else None
+    result = Distribution(assignments, [], no_wishes="" if wishes else _no_wishes(book, members, leads))
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    state = StateStore(config.state_path)
+    state.add_group_sheet(group_key, now)      # the nightly run never judges it as a student
+    if not apply:
+        state.close()
+        state = None
     if state:
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         result.run_id = state.start_run(now, dt.date.today().isoformat(), False)
     try:
         for member in members:

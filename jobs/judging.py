@@ -21,7 +21,7 @@ import pandas as pd
 from sheetsync.config import Config
 from sheetsync.engine import findings as F
 from sheetsync.engine.context import Calendar
-from sheetsync.engine.leads import next_steps, state_labels
+from sheetsync.engine.leads import LOST_IN_DRAW, next_steps, quality_leads, state_labels
 from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
 from sheetsync.normalize import normalize
@@ -91,7 +91,7 @@ class Judgement:
 
     @property
     def summaries(self) -> _Summaries:
-        return _Summaries(self._own)
+        return _Summaries(self._own, self.cap_of)
 
     def per_lead(self, student: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The sheet rows of the student's leads, and each one's state and next step."""
@@ -109,17 +109,24 @@ class _Own:
     rows: np.ndarray              # each lead's sheet row
     states: np.ndarray
     steps: np.ndarray
+    quality: np.ndarray           # each lead counts toward the target (before the draw)
     summary: SummaryData          # of the pass that judged them (shared with its other students)
 
 
 class _Summaries:
     """Summary figures per student, each from the pass that judged them."""
 
-    def __init__(self, own: dict[str, _Own]):
-        self._own = own
+    def __init__(self, own: dict[str, _Own], cap_of):
+        self._own, self._cap_of = own, cap_of
 
     def of(self, student: str) -> dict:
-        return self._own[student].summary.of(student)
+        """The figures; quality leads without the companies lost in the draw."""
+        own = self._own[student]
+        figures = own.summary.of(student)
+        lost = [row for row, _ in self._cap_of(student)]
+        if lost:
+            figures["quality"] -= int(own.quality[np.isin(own.rows, lost)].sum())
+        return figures
 
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
         return self._own[student].summary.channels_of(student)
@@ -159,10 +166,23 @@ class Judge:
         for r in chosen:
             sid = r.student.id
             own[sid] = self._own[sid]
-            mine = sorted(own[sid].found + capped.get(sid, []), key=lambda f: f.code)
+            lost = capped.get(sid, [])
+            mine = sorted(self._after_draw(own[sid], lost) + lost, key=lambda f: f.code)
             if mine:
                 found[sid] = mine
         return Judgement(own, found, new_draws, self.now, batch if focus is None else None)
+
+    def _after_draw(self, own: _Own, lost: list[Finding]) -> list[Finding]:
+        """The student's own findings; the rules that count their leads (PR01) judged
+        again on their frame with the companies they lost in the draw marked."""
+        codes = {c for c, rule in registry().items() if rule.counts_after_draw}
+        rows = {f.row for f in lost if f.code == "LC01"}
+        if not rows or not codes:
+            return own.found
+        frame = own.frame.assign(**{LOST_IN_DRAW: own.frame["row"].isin(rows)})
+        again, _ = run_rules(frame, now=self.now, calendar=self.calendar,
+                             settings=self.config.rules, only=tuple(sorted(codes)))
+        return [f for f in own.found if f.code not in codes] + finding_list(again)
 
     def _judge_together(self, everyone: pd.DataFrame, focus: set[str] | None, unchanged: bool):
         """The cohort-wide rules. For a batch, a rule that judges per key (the cap: per
@@ -231,6 +251,7 @@ class Judge:
         steps = next_steps(batch, self.now, language)
         summary = SummaryData(batch, steps, self.now)
         steps = steps.to_numpy(dtype=object)
+        quality = quality_leads(batch).to_numpy(dtype=bool)
         sheet_rows = batch["row"].to_numpy(dtype="int64")
         rows_of = batch.groupby("student", sort=False).indices if len(batch) else {}
         found_of = _by_student(finding_list(found))
@@ -238,7 +259,7 @@ class Judge:
             sid = r.student.id
             at = rows_of.get(sid, np.array([], dtype=int))
             self._own[sid] = _Own(r.normalized.frame, found_of.get(sid, []), sheet_rows[at],
-                                  states[at], steps[at], summary)
+                                  states[at], steps[at], quality[at], summary)
         return batch
 
 

@@ -114,7 +114,8 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
                        students_written=write_students, state_warning=state.recovered)
     interrupted = False
     try:
-        roster = backend.roster()
+        groups = state.group_sheets()        # a career group's sheet is no student's
+        roster = [s for s in backend.roster() if backend.key(s) not in groups]
         if only is not None:
             unknown = sorted(only - {s.id for s in roster})
             if unknown:
@@ -255,7 +256,7 @@ def _write_all(backend, reads: list[SheetRead], judge: Judge, judged: Judgement,
     for i, r in enumerate(reads):
         if should_stop and should_stop():
             for rest in reads[i:]:
-                rest.outcome.status = "skipped"
+                rest.outcome.status, rest.outcome.problem = "skipped", "stopped"
                 rest.outcome.message = "not written: the service was stopping; the next run does it"
             return True, judged
         if write_students and (only is None or r.student.id in only):

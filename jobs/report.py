@@ -5,6 +5,22 @@ import json
 from dataclasses import asdict, dataclass, field
 
 
+# kinds of trouble with a sheet, so staff and students get words, not an error's text
+PROBLEMS = ("not_found", "not_shared", "no_tab", "busy", "changing", "quota", "credentials",
+            "unreadable", "internal", "stopped")
+
+
+def problem_of(error: BaseException) -> str:
+    from sheetsync.errors import (CredentialsError, QuotaExceeded, SheetBusy, SheetNotFound,
+                                  SheetNotShared, SheetsyncError)
+    for kind, problem in ((SheetNotFound, "not_found"), (SheetNotShared, "not_shared"),
+                          (SheetBusy, "busy"), (QuotaExceeded, "quota"),
+                          (CredentialsError, "credentials"), (SheetsyncError, "unreadable")):
+        if isinstance(error, kind):
+            return problem
+    return "internal"
+
+
 @dataclass
 class StudentOutcome:
     id: str
@@ -15,6 +31,7 @@ class StudentOutcome:
     flags: int = 0
     cells_written: int = 0
     message: str = ""                # why skipped or failed, naming sheet and cell
+    problem: str = ""                # its kind, for words to a student (PROBLEMS)
     unparsed: list[str] = field(default_factory=list)    # "D7 phone 'ring växeln'"
     unmapped_columns: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)  # how each column was read

@@ -96,7 +96,7 @@ def stream_night(backend, jobs: list, judge: Judge, config: Config, state: State
     if stopped:
         for j in jobs:
             if j.student.id not in settled and j.outcome.status == "ok":
-                j.outcome.status = "skipped"
+                j.outcome.status, j.outcome.problem = "skipped", "stopped"
                 j.outcome.message = "not written: the service was stopping; the next run does it"
     with cpu_stage(report, "rules"):
         final = judge(list(view.values()))

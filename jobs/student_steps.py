@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from jobs.judging import Judge, Judgement
-from jobs.report import RunReport, StudentOutcome
+from jobs.report import RunReport, StudentOutcome, problem_of
 from sheetsync.config import Config, Student
 from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetBusy, SheetChangedError, SheetsyncError
@@ -108,7 +108,7 @@ def read_student(backend, student: Student, year: int, report: RunReport,
             workbook, reading = _prepare(backend, student, workbook, reading, year, prepare_in, report,
                                          overrides)
         if reading.tab is None:
-            outcome.status = "skipped"
+            outcome.status, outcome.problem = "skipped", "no_tab"
             outcome.message = no_tab_message(workbook, student.tab)
             return None
         norm = reading.normalized
@@ -122,10 +122,10 @@ def read_student(backend, student: Student, year: int, report: RunReport,
         return SheetRead(student, outcome, workbook, reading, key, taken_on, fresh, reused, before,
                          tuple(h for _, h in carried.essential_lost) if attention else ())
     except SheetsyncError as e:
-        outcome.status, outcome.message = "failed", str(e)
+        outcome.status, outcome.message, outcome.problem = "failed", str(e), problem_of(e)
     except Exception as e:     # a bug must not stop the other students
         log.exception("reading %s", student.id)
-        outcome.status = "failed"
+        outcome.status, outcome.problem = "failed", "internal"
         outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
     return None
 
@@ -218,7 +218,7 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
             return judged
         except SheetChangedError:
             if attempt == MAX_EDIT_RETRIES:
-                r.outcome.status = "skipped"
+                r.outcome.status, r.outcome.problem = "skipped", "changing"
                 r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
                                      " nothing written, next night tries again")
                 return judged
@@ -230,14 +230,14 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
             judged = judge(reads, focus)
             report.edit_retries += 1
         except SheetBusy as e:            # open in Excel, read-only: tomorrow
-            r.outcome.status, r.outcome.message = "skipped", str(e)
+            r.outcome.status, r.outcome.message, r.outcome.problem = "skipped", str(e), "busy"
             return judged
         except SheetsyncError as e:
-            r.outcome.status, r.outcome.message = "failed", str(e)
+            r.outcome.status, r.outcome.message, r.outcome.problem = "failed", str(e), problem_of(e)
             return judged
         except Exception as e:
             log.exception("writing %s", r.student.id)
-            r.outcome.status = "failed"
+            r.outcome.status, r.outcome.problem = "failed", "internal"
             r.outcome.message = f"internal error while writing: {type(e).__name__}: {e}"
             return judged
     return judged

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS undone (
 CREATE TABLE IF NOT EXISTS cell_writes (
     run_id INTEGER NOT NULL, student TEXT NOT NULL, tab TEXT NOT NULL, cell TEXT NOT NULL,
     old_value TEXT, new_value TEXT);
+CREATE TABLE IF NOT EXISTS group_sheets (
+    sheet_key TEXT PRIMARY KEY, first_used TEXT NOT NULL);
 """
 
 
@@ -207,6 +209,14 @@ class StateStore:
             self.db.execute("INSERT OR REPLACE INTO snapshots (student, version, taken_on, data,"
                             " reading_key, reading) VALUES (?,?,?,?,?,?)",
                             (student, version, taken_on, data, key, blob))
+
+    def add_group_sheet(self, key: str, at: str) -> None:
+        """A career group's sheet (`distribute --group`): never a student's in the nightly roster."""
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO group_sheets VALUES (?, ?)", (key, at))
+
+    def group_sheets(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT sheet_key FROM group_sheets")}
 
     def run_exists(self, run_id: int) -> bool:
         return self.db.execute("SELECT 1 FROM runs WHERE id=?", (run_id,)).fetchone() is not None

@@ -21,15 +21,16 @@ class ChartSpec:
     anchor_tab: str
     anchor_row: int               # 0-based cell the chart's top-left corner sits on
     anchor_col: int
+    line_cols: tuple[int, ...] = ()   # drawn as a line over the columns (a target, say)
 
 
 TEXT = {"sv": {"title": "Kohorten i siffror", "stage": "Steg", "leads": "Leads",
-               "contacted": "Kontaktade", "dialogue": "I dialog", "meetings": "Möten/erbjudanden",
-               "offers": "Erbjudanden", "lia": "LIA (leads)", "funnel": "Tratten: alla leads",
+               "contacted": "Kontaktade", "dialogue": "Nått dialog", "meetings": "Nått möte",
+               "offers": "Nått erbjudande", "lia": "LIA (leads)", "funnel": "Tratten: alla leads",
                "progress": "Kvalitetsleads mot målet", "over_time": "Studenter med LIA över tid"},
         "en": {"title": "The cohort in numbers", "stage": "Stage", "leads": "Leads",
-               "contacted": "Contacted", "dialogue": "In dialogue", "meetings": "Meetings/offers",
-               "offers": "Offers", "lia": "LIA (leads)", "funnel": "Funnel: all leads",
+               "contacted": "Contacted", "dialogue": "Reached dialogue", "meetings": "Reached a meeting",
+               "offers": "Reached an offer", "lia": "LIA (leads)", "funnel": "Funnel: all leads",
                "progress": "Quality leads against the target",
                "over_time": "Students with LIA over time"}}
 
@@ -37,6 +38,8 @@ TEXT = {"sv": {"title": "Kohorten i siffror", "stage": "Steg", "leads": "Leads",
 def overview(cohort: pd.DataFrame, tabs: dict, names: dict, calendar, language: str):
     T = TEXT[language]
     stage = cohort["stage"]
+    # a funnel counts every lead that got at least this far ("reached"), unlike the
+    # Students tab's present-stage counts: hence its own labels
     funnel = [(T["leads"], len(cohort)), (T["contacted"], int(contacted(cohort).sum())),
               (T["dialogue"], int(stage.isin(IN_DIALOGUE + ("yes",)).sum())),
               (T["meetings"], int(stage.isin(("meeting", "offer", "yes")).sum())),
@@ -46,8 +49,9 @@ def overview(cohort: pd.DataFrame, tabs: dict, names: dict, calendar, language: 
     charts = [
         ChartSpec(T["funnel"], "column", names["overview"], 0, (1,), 2, 2 + 1 + len(funnel),
                   names["overview"], 0, 3),
-        ChartSpec(T["progress"], "column", names["students"], 0, (4, 5), 0, len(students),
-                  names["overview"], 20, 3),
+        # the target is a line across the bars: as bars it was a red block at 300 students
+        ChartSpec(T["progress"], "column", names["students"], 0, (4,), 0, len(students),
+                  names["overview"], 20, 3, line_cols=(5,)),
         ChartSpec(T["over_time"], "line", names["runs"], 2, (7,), 0, len(runs),
                   names["overview"], 40, 3),
     ]

@@ -27,7 +27,7 @@ TEXT = {
            "volume_low": "Du har {quality} kvalitetsleads av målet {target}; fortsätt researcha, gärna"
                          " bland företag med långa rekryteringsprocesser.",
            "volume_ok": "Du har {quality} kvalitetsleads – målet {target} är nått.",
-           "unreadable": "Vi kunde inte läsa ditt CRM: {message}"},
+           "unreadable": "Vi kunde inte läsa ditt CRM i natt: {why}"},
     "en": {"structure_ok": "Your CRM has every column we recommend – good structure.",
            "structure_missing": "Add columns for {missing}, so you see your next steps and can follow"
                                 " the sprint's focus.",
@@ -37,8 +37,38 @@ TEXT = {
            "volume_low": "You have {quality} quality leads of the target {target}; keep researching,"
                          " preferably companies with long hiring processes.",
            "volume_ok": "You have {quality} quality leads – the target of {target} is reached.",
-           "unreadable": "We could not read your CRM: {message}"},
+           "unreadable": "We could not read your CRM last night: {why}"},
 }
+
+
+# what a student can do about it, in words to send (the error itself, with its server
+# paths and ids, is for staff: the Students tab's message column)
+WHY = {
+    "sv": {"not_found": "kalkylarket finns inte längre (borttaget eller flyttat?). Skicka en ny länk"
+                        " till personalen.",
+           "not_shared": "kalkylarket är inte delat med tjänsten. Dela det igen med tjänstens adress"
+                         " (som redigerare).",
+           "no_tab": "vi hittade ingen flik med företag och status. Kontrollera att ditt CRM har en"
+                     " rubrikrad med till exempel Företag och Status.",
+           "busy": "filen var öppen i ett annat program. Stäng den, så läser vi den nästa natt.",
+           "changing": "bladet ändrades medan vi skrev. Vi försöker igen nästa natt.",
+           "stopped": "körningen avbröts innan ditt blad hann bli klart. Det görs nästa natt.",
+           "other": "ett tekniskt fel hos oss. Personalen tittar på det; du behöver inte göra något."},
+    "en": {"not_found": "the spreadsheet no longer exists (deleted or moved?). Send staff a new link.",
+           "not_shared": "the spreadsheet is not shared with the service. Share it again with the"
+                         " service's address (as an editor).",
+           "no_tab": "we found no tab with companies and a status. Check that your CRM has a header"
+                     " row with, say, Company and Status.",
+           "busy": "the file was open in another program. Close it and we read it next night.",
+           "changing": "the sheet changed while we wrote. We try again next night.",
+           "stopped": "the run stopped before your sheet was done. Next night does it.",
+           "other": "a technical fault on our side. Staff are looking at it; nothing for you to do."},
+}
+
+
+def why_unread(outcome, language: str) -> str:
+    words = WHY[language]
+    return words.get(getattr(outcome, "problem", "") or "other", words["other"])
 
 
 def feedback_tab(facts: CohortFacts, outcomes, calendar, language: str) -> list[list]:
@@ -47,7 +77,7 @@ def feedback_tab(facts: CohortFacts, outcomes, calendar, language: str) -> list[
     rows = [HEADER[language]]
     for o in outcomes:
         if o.status != "ok":
-            rows.append([o.name, "", "", "", T["unreadable"].format(message=o.message)])
+            rows.append([o.name, "", "", "", T["unreadable"].format(why=why_unread(o, language))])
             continue
         f = facts.of(o.id)
         leads, complete = f["leads"], f["quality"]

@@ -5,11 +5,11 @@ from collections import Counter
 
 import pandas as pd
 
-from sheetsync.engine.leads import COUNTS, counts_per_student
+from sheetsync.engine.leads import COUNTS, counts_per_student, lost_rows
 
 HEADERS = {
     "sv": {"students": ["Student", "Blad", "Status", "Leads", "Kvalitetsleads", "Mål", "Varma",
-                        "Kontaktade", "Bearbetade", "I dialog", "Möten", "Erbjudanden", "LIA",
+                        "Kontaktade", "Bearbetade", "I dialog", "Möten/intervjuer", "Erbjudanden", "LIA",
                         "Försenade uppföljningar", "Flaggor", "Senaste aktivitet", "Risk",
                         "Meddelande"],
            "companies": ["Företag", "Nyckel", "Antal studenter", "Över taket", "Lägen", "Lottning",
@@ -19,7 +19,7 @@ HEADERS = {
                     "feedback": "Återkoppling", "deadlines": "Deadlines", "runs": "Körningar",
                     "contacts": "Kontakter"}},
     "en": {"students": ["Student", "Sheet", "Status", "Leads", "Quality leads", "Target", "Warm",
-                        "Contacted", "Processed", "In dialogue", "Meetings", "Offers", "LIA",
+                        "Contacted", "Processed", "In dialogue", "Meetings/interviews", "Offers", "LIA",
                         "Overdue follow-ups", "Flags", "Last activity", "Risk", "Message"],
            "companies": ["Company", "Key", "Students", "Over cap", "Stages", "Lottery", "Drawn order"],
            "contacts": ["Student", "Company", "Contact person", "Phone", "E-mail"],
@@ -85,23 +85,24 @@ class CohortFacts:
     and one over the findings (a pandas selection per student costs seconds at 1,000)."""
 
     def __init__(self, cohort: pd.DataFrame, found: pd.DataFrame):
-        self.counts = counts_per_student(cohort)
+        self.counts = counts_per_student(cohort, lost=lost_rows(cohort, found))
         self.empty = {k: 0 for k in COUNTS}
         last = cohort.groupby("student", sort=False)["last_contact"].max() if len(cohort) else {}
         self.last_contact = {s: d for s, d in dict(last).items() if not pd.isna(d)}
         self.codes: dict[str, set[str]] = {}
         self.overdue, self.flagged = Counter(), Counter()
-        for student, code, on_row in zip(found["student"].tolist(), found["code"].tolist(),
-                                         found["row"].notna().tolist()):
+        for student, code in zip(found["student"].tolist(), found["code"].tolist()):
             self.codes.setdefault(student, set()).add(code)
             self.overdue[student] += code == "FU01"
-            self.flagged[student] += on_row
+            self.flagged[student] += 1      # on a lead or about the sheet: as the run table counts
 
     def of(self, student: str) -> dict[str, int]:
         return self.counts.get(student, self.empty)
 
 
 NEEDS_ATTENTION = {"sv": "behöver åtgärd", "en": "needs attention"}
+STATUS_WORDS = {"sv": {"ok": "ok", "skipped": "hoppades över", "failed": "misslyckades"},
+                "en": {"ok": "ok", "skipped": "skipped", "failed": "failed"}}
 
 
 def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], *, target: int,
@@ -123,7 +124,8 @@ def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], *, target:
                                         quality=f["quality"], target=target, silent_days=silent,
                                         now=now, calendar=calendar)
             risk, why = RISK_WORDS[language][level], reasons_text(reasons, language)
-        status = NEEDS_ATTENTION[language] if getattr(o, "attention", "") else o.status
+        status = (NEEDS_ATTENTION[language] if getattr(o, "attention", "")
+                  else STATUS_WORDS[language].get(o.status, o.status))
         rows.append((RISK_ORDER[level], o.name, [
             o.name, links.get(o.id, ""), status, f["leads"], f["quality"], target,
             f["warm"], f["contacted"], f["processed"], f["dialogue"], f["meetings"],

@@ -7,7 +7,8 @@ class TooFewQualityLeads(Rule):
     """Fewer quality companies than the target (D4: at least 50 by the end of April).
 
     A quality lead has a company, a contact path and a category (configurable); a company
-    listed twice counts once. A student whose LIA is secured is not told any more.
+    listed twice counts once, and a company lost in the draw
+    (LC01) not at all. A student whose LIA is secured is not told any more.
 
     **Anti-pattern**
         30 companies on 25 April, 10 of them without any contact path.
@@ -16,6 +17,7 @@ class TooFewQualityLeads(Rule):
         50 or more companies, each with someone to reach and its kind of company noted.
     """
     code, name, severity = "PR01", "progress.quality_leads", "warning"
+    counts_after_draw = True
     config = {"require_category": True}
     message = {"sv": "{count} kvalitetsleads av målet {target} (senast {date})",
                "en": "{count} quality leads of the target {target} (by {date})"}

@@ -151,16 +151,22 @@ def column_range(sheet_id: int, col: int) -> dict:
 
 def chart_request(spec, ids: dict[str, int]) -> dict:
     """A native Sheets chart from a ChartSpec (jobs.master.charts)."""
+    def kind(col: int) -> dict:       # a COMBO chart names each series' type
+        if not spec.line_cols:
+            return {}
+        return {"type": "LINE" if col in spec.line_cols else spec.kind.upper()}
+
     def source(col: int) -> dict:
         return {"sourceRange": {"sources": [{
             "sheetId": ids[spec.data_tab], "startRowIndex": spec.first_row,
             "endRowIndex": spec.last_row, "startColumnIndex": col, "endColumnIndex": col + 1}]}}
     return {"addChart": {"chart": {
         "spec": {"title": spec.title, "basicChart": {
-            "chartType": "LINE" if spec.kind == "line" else "COLUMN",
+            "chartType": "COMBO" if spec.line_cols else "LINE" if spec.kind == "line" else "COLUMN",
             "legendPosition": "BOTTOM_LEGEND", "headerCount": 1,
             "domains": [{"domain": source(spec.domain_col)}],
-            "series": [{"series": source(col), "targetAxis": "LEFT_AXIS"} for col in spec.series_cols]}},
+            "series": [{"series": source(col), "targetAxis": "LEFT_AXIS", **kind(col)}
+                       for col in spec.series_cols + spec.line_cols]}},
         "position": {"overlayPosition": {"anchorCell": {
             "sheetId": ids[spec.anchor_tab], "rowIndex": spec.anchor_row,
             "columnIndex": spec.anchor_col}}}}}}

@@ -329,9 +329,17 @@ def add_chart(book, spec) -> None:
     data_ws, anchor_ws = book[spec.data_tab[:31]], book[spec.anchor_tab[:31]]
     chart = LineChart() if spec.kind == "line" else BarChart()
     chart.title, chart.height, chart.width = spec.title, 7.5, 16
+    last = max(spec.last_row, spec.first_row + 2)
+    categories = Reference(data_ws, min_col=spec.domain_col + 1, min_row=spec.first_row + 2, max_row=last)
     for col in spec.series_cols:
-        chart.add_data(Reference(data_ws, min_col=col + 1, min_row=spec.first_row + 1,
-                                 max_row=max(spec.last_row, spec.first_row + 2)), titles_from_data=True)
-    chart.set_categories(Reference(data_ws, min_col=spec.domain_col + 1, min_row=spec.first_row + 2,
-                                   max_row=max(spec.last_row, spec.first_row + 2)))
+        chart.add_data(Reference(data_ws, min_col=col + 1, min_row=spec.first_row + 1, max_row=last),
+                       titles_from_data=True)
+    chart.set_categories(categories)
+    if spec.line_cols:                # on the same axes as the bars (openpyxl's default ids)
+        line = LineChart()
+        for col in spec.line_cols:
+            line.add_data(Reference(data_ws, min_col=col + 1, min_row=spec.first_row + 1, max_row=last),
+                          titles_from_data=True)
+        line.set_categories(categories)
+        chart += line
     anchor_ws.add_chart(chart, f"{column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")

@@ -224,6 +224,28 @@ def _widths_a_student_would_set(ws, rows: list[list]) -> None:
         ws.column_dimensions[get_column_letter(c + 1)].width = max(8, min(40, longest + 2))
 
 
+GROUP_EXAMPLE = "career-group.xlsx"
+
+
+def write_group_example(path: Path, cohort: DemoCohort) -> None:
+    """A career group's shared CRM, as `sheetsync distribute --group` reads it: the leads,
+    then a column per member headed with their name, an x where they want the lead."""
+    members = cohort.students[:5]
+    rng = random.Random(f"{cohort.today}:group")
+    book = XlWorkbook()
+    ws = book.active
+    ws.title = "Gruppens leads"
+    ws.append(["Företag", "Kontaktperson", "Telefon", "Bransch", "Kommentar"] + [m.name for m in members])
+    for i in range(12):
+        wants = rng.sample(members, min(rng.choice([1, 2, 3, 4]), len(members)))
+        ws.append([f"Gruppföretag {chr(65 + i)} AB", f"Kontakt {chr(65 + i)}", f"070-{100 + i:03d} 12 34",
+                   "IT", "Tar emot LIA varje höst. Tror de kanske vill ha fler?" if i % 3 == 0
+                   else "Träffade dem på mässan."] + ["x" if m in wants else "" for m in members])
+    for col, width in zip("ABCDE", (26, 18, 16, 10, 48)):
+        ws.column_dimensions[col].width = width
+    book.save(path)
+
+
 def write_demo(folder: Path, cohort: DemoCohort) -> Path:
     """Write the cohort's workbooks and a sheetsync.toml into `folder`; return the config path."""
     folder = Path(folder)
@@ -241,6 +263,7 @@ def write_demo(folder: Path, cohort: DemoCohort) -> Path:
                         ws.cell(row=r, column=c).number_format = "yyyy-mm-dd"
         _widths_a_student_would_set(ws, s.rows)
         book.save(students_dir / f"{s.id}.xlsx")
+    write_group_example(folder / GROUP_EXAMPLE, cohort)
     lines = ["# A demo cohort made by `sheetsync demo`; run it again with:",
              f"#   sheetsync run --config {folder / 'sheetsync.toml'} --now {cohort.today}",
              "[cohort]", 'name = "Demo"', 'language = "sv"', "", "[calendar]",

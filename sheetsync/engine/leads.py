@@ -85,11 +85,20 @@ def quality_mask(frame: pd.DataFrame, require_category: bool = True) -> pd.Serie
     return mask & frame["category"].notna() if require_category else mask
 
 
-def quality_leads(frame: pd.DataFrame, require_category: bool = True) -> pd.Series:
+LOST_IN_DRAW = "lost_in_draw"      # set by the judge on a frame judged again after the draw
+
+
+def quality_leads(frame: pd.DataFrame, require_category: bool = True,
+                  lost: pd.Series | None = None) -> pd.Series:
     """The leads that count toward the target: quality leads, each company once per
-    student (a duplicate row is the same company, not a second lead). The one
-    definition the summary, the master and PR01 share."""
+    student (a duplicate row is the same company, not a second lead), none the student
+    lost in the draw (`lost`: the rows LC01 flagged; a company they must give up is not
+    theirs to count). The one definition the summary, the master and PR01 share."""
     mask = quality_mask(frame, require_category)
+    if lost is None and LOST_IN_DRAW in frame:
+        lost = frame[LOST_IN_DRAW]
+    if lost is not None:
+        mask = mask & ~lost
     if mask.any():
         repeat = frame.loc[mask].duplicated(["student", "company_key"])
         mask = mask.copy()
@@ -97,19 +106,32 @@ def quality_leads(frame: pd.DataFrame, require_category: bool = True) -> pd.Seri
     return mask
 
 
+# each a lead's present stage, so the numbers add up: a meeting that became an offer is
+# an offer, no longer a meeting (labels: i18n "sum.<name>", the same in every tab)
 COUNTS = ("leads", "quality", "warm", "contacted", "processed", "dialogue", "meetings", "offers", "lia")
 
 
-def counts_per_student(frame: pd.DataFrame, **extra: pd.Series) -> dict[str, dict[str, int]]:
+def counts_per_student(frame: pd.DataFrame, lost: pd.Series | None = None,
+                       **extra: pd.Series) -> dict[str, dict[str, int]]:
     """Each student's lead counts (COUNTS, plus any `extra` boolean columns), in one
     grouped pass: per-student pandas selections cost seconds at 1,000 students."""
     if not len(frame):
         return {}
     flags = pd.DataFrame({
-        "student": frame["student"], "leads": 1, "quality": quality_leads(frame),
+        "student": frame["student"], "leads": 1, "quality": quality_leads(frame, lost=lost),
         "warm": frame["temperature"] == "warm", "contacted": contacted(frame),
         "processed": processed(frame), "dialogue": frame["stage"].isin(IN_DIALOGUE),
-        "meetings": frame["stage"].isin(("meeting", "offer")), "offers": frame["stage"] == "offer",
+        "meetings": frame["stage"] == "meeting", "offers": frame["stage"] == "offer",
         "lia": frame["stage"] == "yes", **extra})
     sums = flags.groupby("student", sort=False).sum()
     return {s: {k: int(v) for k, v in row.items()} for s, row in sums.to_dict("index").items()}
+
+
+def lost_rows(frame: pd.DataFrame, found: pd.DataFrame) -> pd.Series:
+    """Which of `frame`'s leads the student lost in the draw (an LC01 finding on the row)."""
+    cap = found[found["code"] == "LC01"] if len(found) else found
+    if not len(cap):
+        return pd.Series(False, index=frame.index)
+    pairs = set(zip(cap["student"].tolist(), cap["row"].astype("int64").tolist()))
+    return pd.Series([p in pairs for p in zip(frame["student"].tolist(), frame["row"].tolist())],
+                     index=frame.index, dtype=bool)

@@ -28,6 +28,8 @@ class Rule:
     cohort_wide: bool = False               # judges students together (D1's cap), not one by one
     columns: tuple[str, ...] = ()           # a cohort-wide rule: the lead fields it reads
     judged_per: str | None = None           # ...and the field whose holders decide together
+    counts_after_draw: bool = False         # counts a student's leads: judged again without
+                                            # the companies they lost in the draw (D1)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -86,3 +86,45 @@ def test_distribute_dry_run_then_apply_then_undo(demo_config, demo_cohort, tmp_p
                            load_workbook(folder / f"{m.id}.xlsx").worksheets[0].iter_rows(values_only=True)],
                           year=2026).frame
         assert not frame["company"].isin(COMPANIES).any()
+
+
+def test_the_demo_group_sheet_shares_leads_and_a_plain_sheet_says_why_nothing(demo_config, tmp_path):
+    runner = CliRunner()
+    example = demo_config.resolve("career-group.xlsx")
+    assert example.is_file()                        # the demo ships an example group sheet
+    dry = runner.invoke(main, ["distribute", "--config", str(demo_config.path), "--group", str(example)])
+    assert dry.exit_code == 0, dry.output
+    assert "+ Gruppföretag" in dry.output and "dry run: nothing written" in dry.output
+    plain = tmp_path / "plain.xlsx"                 # leads, but no member columns or wish tab
+    book = Workbook()
+    book.active.append(["Företag", "Kontaktperson", "Telefon"])
+    book.active.append(["Acme AB", "Kim", "070-123 45 67"])
+    book.save(plain)
+    out = runner.invoke(main, ["distribute", "--config", str(demo_config.path), "--group", str(plain)])
+    assert out.exit_code == 0, out.output
+    assert "no wishes" in out.output and "Member and Company" in out.output
+    assert "Företag, Kontaktperson, Telefon" in out.output
+
+
+def test_a_group_sheet_in_the_students_folder_is_never_judged_as_a_student(tmp_path, now):
+    from jobs.nightly import run_nightly
+    from sheetsync import load_config
+    folder = tmp_path / "students"
+    folder.mkdir()
+    for name in ("anna", "bo"):
+        book = Workbook()
+        book.active.append(["Företag", "Kontaktperson", "Status"])
+        book.active.append([f"{name} AB", "Kim", ""])
+        book.save(folder / f"{name}.xlsx")
+    book = Workbook()
+    book.active.append(["Företag", "Kontaktperson", "anna", "bo"])
+    book.active.append(["Gruppföretag AB", "Lo", "x", "x"])
+    book.save(folder / "karriargrupp.xlsx")
+    (tmp_path / "sheetsync.toml").write_text('[backend]\nkind = "xlsx"\nfolder = "students"\n'
+                                             '[master]\npath = "master.xlsx"\n', encoding="utf-8")
+    out = CliRunner().invoke(main, ["distribute", "--config", str(tmp_path / "sheetsync.toml"),
+                                    "--group", "karriargrupp.xlsx"])
+    assert out.exit_code == 0 and "anna: 1 lead(s)" in out.output and "bo: 1 lead(s)" in out.output, out.output
+    report = run_nightly(load_config(tmp_path / "sheetsync.toml"), now=now)
+    assert sorted(o.id for o in report.students) == ["anna", "bo"]
+    assert "sheetsync" not in load_workbook(folder / "karriargrupp.xlsx").sheetnames

@@ -1,5 +1,7 @@
 """The staff master: its numbers equal an independent count over the demo's ground truth,
 and its tabs and charts exist in both backends."""
+from collections import Counter
+
 from openpyxl import load_workbook
 
 from jobs.nightly import run_nightly
@@ -18,7 +20,7 @@ def truth_counts(student):
         "Bearbetade": sum(l.stage in ("yes", "no") or (l.stage in ("new", "attempted") and l.attempts >= 3)
                           for l in leads),
         "I dialog": sum(l.stage in ("in_dialogue", "meeting", "offer") for l in leads),
-        "Möten": sum(l.stage in ("meeting", "offer") for l in leads),
+        "Möten/intervjuer": sum(l.stage == "meeting" for l in leads),
         "Erbjudanden": sum(l.stage == "offer" for l in leads),
         "LIA": "✔" if any(l.stage == "yes" for l in leads) else "",
         "Försenade uppföljningar": sum("FU01" in l.expect for l in leads),
@@ -47,6 +49,8 @@ def test_master_tabs_and_charts_in_a_workbook(demo_config, demo_cohort, now):
     book = load_workbook(demo_config.resolve("master.xlsx"))
     assert book.sheetnames == ["Översikt", "Studenter", "Företag", "Återkoppling", "Deadlines", "Körningar"]
     assert len(book["Översikt"]._charts) == 3
+    progress = book["Översikt"]._charts[1]
+    assert [type(c).__name__ for c in [progress] + progress._charts[1:]] == ["BarChart", "LineChart"]
     feedback = list(book["Återkoppling"].iter_rows(min_row=2, values_only=True))
     assert len(feedback) == len(demo_cohort.students) and all("kvalitetsleads" in r[4] for r in feedback)
     runs = list(book["Körningar"].iter_rows(min_row=2, values_only=True))
@@ -62,7 +66,9 @@ def test_master_charts_on_google_are_added_once(tmp_path, demo_cohort, now):
         for _ in range(2):
             run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
         charts = [r["addChart"]["chart"] for r in google.books[master].requests if "addChart" in r]
-        assert [c["spec"]["basicChart"]["chartType"] for c in charts] == ["COLUMN", "COLUMN", "LINE"]
+        assert [c["spec"]["basicChart"]["chartType"] for c in charts] == ["COLUMN", "COMBO", "LINE"]
+        progress = charts[1]["spec"]["basicChart"]["series"]
+        assert [s["type"] for s in progress] == ["COLUMN", "LINE"]      # the target is a line
         titles = {s.sheet_id: s.title for s in google.books[master].sheets}
         sources = {titles[c["spec"]["basicChart"]["series"][0]["series"]["sourceRange"]["sources"][0]["sheetId"]]
                    for c in charts}
@@ -159,3 +165,73 @@ def test_students_rows_are_coloured_by_risk_on_both_backends(demo_config, demo_c
         added = [r for r in google.books[master].requests if "addConditionalFormatRule" in r
                  and r["addConditionalFormatRule"]["rule"]["ranges"][0]["sheetId"] == students]
         assert len(added) == 4                                     # once, not every night
+
+
+def test_quality_leads_exclude_duplicates_and_companies_lost_in_the_draw(tmp_path, now):
+    """Five students hold Volvo and Saab (cap 3, nobody has called): two lose each in the
+    draw, and for them that company no longer counts, in the summary, the master and PR01 alike. The
+    expected numbers are counted from each sheet by hand, the losers read off its flags."""
+    from openpyxl import Workbook
+
+    from sheetsync import load_config
+    (tmp_path / "students").mkdir()
+    sheets = {}
+    for i, name in enumerate(["anna", "bo", "cia", "dan", "eva"]):
+        rows = [["Företag", "Kontaktperson", "Bransch", "Status"],
+                ["Volvo AB", "Kim", "Industri", ""], ["Volvo AB", "Kim", "Industri", ""],
+                [f"Firma {i} AB", "Lo", "IT", ""], ["Saab AB", "Mo", "Försvar", ""],
+                ["Ikea", "", "Handel", ""]]
+        book = Workbook()
+        for r in rows:
+            book.active.append(r)
+        book.save(tmp_path / "students" / f"{name}.xlsx")
+        sheets[name] = rows
+    (tmp_path / "sheetsync.toml").write_text('[backend]\nkind = "xlsx"\nfolder = "students"\n'
+                                             '[master]\npath = "master.xlsx"\n', encoding="utf-8")
+    run_nightly(load_config(tmp_path / "sheetsync.toml"), now=now)
+    master = table([[c.value for c in r] for r in load_workbook(tmp_path / "master.xlsx")["Studenter"].iter_rows()])
+    losers = Counter()
+    for name, rows in sheets.items():
+        book = load_workbook(tmp_path / "students" / f"{name}.xlsx")
+        crm = [[c.value for c in r] for r in book.worksheets[0].iter_rows()]
+        flags = crm[0].index("⚑ Flaggor")
+        lost = {r[0].lower() for r in crm[1:] if r[flags] and "LC01" in r[flags]}
+        losers.update(lost)
+        expected = len({r[0].lower() for r in rows[1:] if r[1] and r[2]} - lost)
+        summary = {r[0]: r[1] for r in book["sheetsync"].iter_rows(values_only=True) if r[0]}
+        assert summary["Kvalitetsleads (mål 50)"] == expected, name
+        assert master[name]["Kvalitetsleads"] == expected, name
+        pr01 = [r[1] for r in book["sheetsync"].iter_rows(values_only=True)
+                if isinstance(r[1], str) and r[1].startswith("PR01")]
+        assert pr01 and f"{expected} kvalitetsleads" in pr01[0], (name, pr01)
+    assert losers == {"volvo ab": 2, "saab ab": 2, "ikea": 2}     # five holders, three places
+
+
+def test_master_agrees_with_the_run_and_speaks_to_students_without_server_paths(demo_config, now):
+    report = run_nightly(demo_config, now=now)
+    book = load_workbook(demo_config.resolve("master.xlsx"))
+    students = table([[c.value for c in r] for r in book["Studenter"].iter_rows()])
+    for o in report.students:                   # one flag count, in the run table and the master
+        assert students[o.name]["Flaggor"] == o.flags, o.name
+    assert {r["Status"] for r in students.values()} <= {"ok", "hoppades över", "misslyckades", "behöver åtgärd"}
+    deadlines = [[c.value for c in r] for r in book["Deadlines"].iter_rows()]
+    assert deadlines[0][4].startswith("Utan LIA ") and deadlines[0][5].startswith("Utan LIA ")
+    assert deadlines[0][5].endswith(" dagar)")          # days left in the header, once
+    silent = deadlines[0].index("Dagar sedan senaste kontakt")
+    assert len({r[silent] for r in deadlines[1:]}) > 1          # a figure per student, not one for all
+
+
+def test_feedback_for_an_unreadable_sheet_is_words_for_the_student_not_the_error(tmp_path, now):
+    from sheetsync import load_config
+    (tmp_path / "students").mkdir()
+    (tmp_path / "students" / "anna.xlsx").write_bytes(b"not a workbook at all")
+    (tmp_path / "sheetsync.toml").write_text('[backend]\nkind = "xlsx"\nfolder = "students"\n'
+                                             '[master]\npath = "master.xlsx"\n', encoding="utf-8")
+    report = run_nightly(load_config(tmp_path / "sheetsync.toml"), now=now)
+    assert report.students[0].status == "failed" and str(tmp_path) in report.students[0].message
+    book = load_workbook(tmp_path / "master.xlsx")
+    feedback = [c.value for c in book["Återkoppling"][2]]
+    assert feedback[4].startswith("Vi kunde inte läsa ditt CRM") and str(tmp_path) not in feedback[4]
+    assert "Error" not in feedback[4] and "xlsx" not in feedback[4]
+    students = table([[c.value for c in r] for r in book["Studenter"].iter_rows()])
+    assert students["anna"]["Risk"] == "behöver åtgärd" and str(tmp_path) in students["anna"]["Meddelande"]
