@@ -169,6 +169,26 @@ def serve(config_path: Path):
         _fail(str(e))
 
 
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--every", default="5m", show_default=True, help="How often to look: 30s, 5m, 1h.")
+def watch(config_path: Path, every: str):
+    """Between nights: every few minutes, run the students whose sheets changed (Drive's
+    changes feed on Google, file times on a folder); stop with SIGTERM or Ctrl-C."""
+    import logging
+
+    from jobs.watch import Watch, parse_every
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        seconds = parse_every(every)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--every")
+    try:
+        Watch(load_config(config_path)).forever(seconds)
+    except SheetsyncError as e:
+        _fail(str(e))
+
+
 class _progress:
     """Progress while students are done: a bar on a terminal, else a line per tenth on
     stderr (a log, cron mail), so a long run is never silent."""

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS undone (
 CREATE TABLE IF NOT EXISTS cell_writes (
     run_id INTEGER NOT NULL, student TEXT NOT NULL, tab TEXT NOT NULL, cell TEXT NOT NULL,
     old_value TEXT, new_value TEXT);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS group_sheets (
     sheet_key TEXT PRIMARY KEY, first_used TEXT NOT NULL);
 """
@@ -144,6 +146,12 @@ class StateStore:
                 self.db.execute("ALTER TABLE snapshots ADD COLUMN reading_key TEXT")
                 self.db.execute("ALTER TABLE snapshots ADD COLUMN reading BLOB")
 
+    def __enter__(self) -> "StateStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
         self.db.close()
 
@@ -209,6 +217,15 @@ class StateStore:
             self.db.execute("INSERT OR REPLACE INTO snapshots (student, version, taken_on, data,"
                             " reading_key, reading) VALUES (?,?,?,?,?,?)",
                             (student, version, taken_on, data, key, blob))
+
+    def setting(self, name: str) -> str | None:
+        """A value the service keeps between runs (`watch`'s changes token)."""
+        row = self.db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (name, value))
 
     def add_group_sheet(self, key: str, at: str) -> None:
         """A career group's sheet (`distribute --group`): never a student's in the nightly roster."""

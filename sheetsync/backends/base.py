@@ -1,6 +1,7 @@
 """The one interface both backends implement: roster, read, write, master."""
 from __future__ import annotations
 
+import json
 import time
 from abc import ABC, abstractmethod
 
@@ -29,6 +30,17 @@ class Backend(ABC):
         """Every file's version in one listing, to skip reading what has not changed;
         empty when the backend cannot list them cheaply."""
         return {}
+
+    def changes_token(self) -> str:
+        """Where the file listing stands now, for `changed_since` (`sheetsync watch`).
+        By default the listing itself: every file's version."""
+        return json.dumps(self.versions(), sort_keys=True)
+
+    def changed_since(self, token: str) -> tuple[set[str], str]:
+        """(keys of the files someone changed since `token`, the token to ask with next)."""
+        before = json.loads(token) if token else {}
+        now = self.versions()
+        return {k for k, v in now.items() if before.get(k) != v}, json.dumps(now, sort_keys=True)
 
     def version_now(self, student: Student) -> str | None:
         """The file's version right now (after our own write)."""

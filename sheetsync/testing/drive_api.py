@@ -70,3 +70,75 @@ def add_permission(book: Spreadsheet, body: dict) -> dict:
         raise ApiError(400, "INVALID_ARGUMENT", f"Invalid permission type: {perm['type']}")
     book.permissions.append(perm)
     return perm
+
+
+class DriveError(ApiError):
+    """Drive v3's error body: the old `errors` list beside code and message."""
+
+    def __init__(self, code: int, message: str, reason: str, location: str | None = None):
+        super().__init__(code, "", message)
+        self.reason, self.location = reason, location
+
+    def body(self) -> dict:
+        item = {"domain": "global", "reason": self.reason, "message": self.message}
+        if self.location:
+            item |= {"locationType": "parameter", "location": self.location}
+        return {"error": {"code": self.code, "message": self.message, "errors": [item]}}
+
+
+def drive_error(code: int, message: str, reason: str, location: str | None = None) -> DriveError:
+    return DriveError(code, message, reason, location)
+
+
+def start_page_token() -> dict:
+    """changes.getStartPageToken: where the feed stands now (changes after it are listed)."""
+    from sheetsync.testing.store import CHANGES
+    return {"kind": "drive#startPageToken", "startPageToken": str(next(CHANGES))}
+
+
+def list_changes(books: list[Spreadsheet], removed: dict[str, int], params: dict,
+                 caller: str = "") -> dict:
+    """changes.list: every file changed at or after `pageToken`, once, at its latest
+    change, oldest first; a file deleted or no longer shared shows as removed."""
+    token = params.get("pageToken", [""])[0]
+    if not token.isdigit():
+        raise (drive_error(400, "Invalid Value", "invalid", "pageToken") if token
+               else drive_error(400, "Required parameter: pageToken", "required", "pageToken"))
+    size = int(params.get("pageSize", ["100"])[0])
+    if not 1 <= size <= 1000:
+        raise drive_error(400, f"Invalid value '{size}'. Values must be within the range: [1, 1000]",
+                          "invalid", "pageSize")
+    with_removed = params.get("includeRemoved", ["true"])[0].lower() != "false"
+    feed = [(b.change, b.id, b) for b in books if b.change >= int(token)]
+    feed += [(at, fid, None) for fid, at in removed.items() if at >= int(token)]
+    feed.sort(key=lambda item: item[0])
+    changes = []
+    for at, fid, book in feed:
+        gone = book is None or not book.shared_with_service
+        if gone and not with_removed:
+            continue
+        change = {"kind": "drive#change", "changeType": "file", "removed": gone, "fileId": fid,
+                  "time": file_json(book)["modifiedTime"] if book else "2026-01-01T00:00:00.000Z"}
+        if not gone:
+            change["file"] = file_json(book, caller)
+        changes.append((at, change))
+    page, rest = changes[:size], changes[size:]
+    from sheetsync.testing.store import CHANGES
+    reply = {"kind": "drive#changeList", "changes": [_change_fields(c, params) for _, c in page]}
+    if rest:
+        reply["nextPageToken"] = str(rest[0][0])
+    else:
+        reply["newStartPageToken"] = str(next(CHANGES))
+    return reply
+
+
+def _change_fields(change: dict, params: dict) -> dict:
+    fields = params.get("fields", [""])[0]
+    inner = re.search(r"changes\((.*)\)", fields)
+    if not inner:
+        return change
+    names = set(re.findall(r"[A-Za-z]+", inner[1]))
+    out = {k: v for k, v in change.items() if k in names}
+    if "file" in out and re.search(r"file\(", inner[1]):
+        out["file"] = {k: v for k, v in out["file"].items() if k in names}
+    return out

@@ -30,10 +30,11 @@ import responses
 from sheetsync.testing import drive_api, sheets_api
 from sheetsync.testing.auth import TOKEN_URI, TokenError, new_token, service_account_info, verify_assertion
 from sheetsync.testing.sheets_api import ApiError
-from sheetsync.testing.store import Cell, Spreadsheet, raw_cell, user_entered_cell
+from sheetsync.testing.store import CHANGES, Cell, Spreadsheet, raw_cell, user_entered_cell
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE = "https://www.googleapis.com/drive/v3/files"
+DRIVE_CHANGES = "https://www.googleapis.com/drive/v3/changes"
 DEFAULT_EMAIL = "sheetsync@sheetsync-fake.iam.gserviceaccount.com"
 ANY_CALLER = DEFAULT_EMAIL          # who a request is taken to come from with accept_any_token
 
@@ -66,6 +67,7 @@ class FakeGoogle:
         the token endpoint hands out a token for any grant."""
         self.accept_any_token = accept_any_token
         self.books: dict[str, Spreadsheet] = {}
+        self.removed: dict[str, int] = {}        # deleted file id -> its place in the changes feed
         self.requests: list[Call] = []
         self.quotas = quotas
         self.limits = {"read": reads_per_minute_user, "write": writes_per_minute_user}
@@ -86,7 +88,7 @@ class FakeGoogle:
     def __enter__(self) -> "FakeGoogle":
         self._mock.start()
         for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
-            for base in (SHEETS, DRIVE, "https://www.googleapis.com/upload/drive/v3/files"):
+            for base in (SHEETS, DRIVE, DRIVE_CHANGES, "https://www.googleapis.com/upload/drive/v3/files"):
                 self._mock.add_callback(method, re.compile(re.escape(base) + r".*"),
                                         callback=self._handle)
         self._mock.add_callback("POST", TOKEN_URI, callback=self._token)
@@ -172,9 +174,11 @@ class FakeGoogle:
 
     def unshare(self, spreadsheet_id: str) -> None:
         self.books[spreadsheet_id].shared_with_service = False
+        self.books[spreadsheet_id].change = next(CHANGES)     # Drive lists it as removed
 
     def delete(self, spreadsheet_id: str) -> None:
-        self.books.pop(spreadsheet_id, None)
+        if self.books.pop(spreadsheet_id, None) is not None:
+            self.removed[spreadsheet_id] = next(CHANGES)
 
     def fail(self, status: int | str, *, times: int = 1, method: str | None = None,
              path: str | None = None, kind: str | None = None) -> None:
@@ -396,6 +400,10 @@ class FakeGoogle:
         return sheets_api.spreadsheet_json(book, [], False)
 
     def _drive(self, method, path, params, body) -> dict:
+        if path == "/drive/v3/changes/startPageToken" and method == "GET":
+            return drive_api.start_page_token()
+        if path == "/drive/v3/changes" and method == "GET":
+            return drive_api.list_changes(list(self.books.values()), self.removed, params, self._caller)
         m = re.match(r"^/(?:upload/)?drive/v3/files(?:/([^/]+))?(/permissions)?(?:/([^/]+))?$", path)
         if not m:
             raise ApiError(404, "NOT_FOUND", "Not Found")
@@ -426,6 +434,7 @@ class FakeGoogle:
             return drive_api.get_file(book, params, self._caller)
         if method == "DELETE":
             del self.books[fid]
+            self.removed[fid] = next(CHANGES)
             return {}
         raise ApiError(404, "NOT_FOUND", "Not Found")
 

@@ -7,6 +7,7 @@ their text, which is enough to prove that nothing became a formula by accident.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -126,6 +127,9 @@ class Sheet:
                 "sheetType": "GRID", "gridProperties": grid}
 
 
+CHANGES = itertools.count(1)     # one feed for every fake: page tokens are opaque anyway
+
+
 @dataclass
 class Spreadsheet:
     id: str
@@ -140,6 +144,7 @@ class Spreadsheet:
     next_sheet_id: int = 1
     modified_by: str = ""            # who made the last change ('' = the owner)
     metadata: list[dict] = field(default_factory=list)    # developer metadata, as stored
+    change: int = field(default_factory=lambda: next(CHANGES))   # Drive's changes feed position
 
     def sheet(self, title: str | None) -> Sheet | None:
         if title is None:
@@ -152,6 +157,7 @@ class Spreadsheet:
     def touch(self, by: str = "") -> None:
         self.modified_by = by
         self.version += 1
+        self.change = next(CHANGES)
         self.modified = max(dt.datetime.now(dt.timezone.utc),
                             self.modified + dt.timedelta(milliseconds=1))
 
