@@ -15,7 +15,8 @@
   skipped for tonight, skips the master, and exits; the next run does them.
 - Quota: every Google call waits out 429s with backoff; a student whose quota never
   recovers fails alone and is retried the next night.
-- Logs: one line per event on stderr, with a timestamp, for journald or a cron mail.
+- Logs: one line per event on stderr, with a timestamp, for journald or a cron mail; as
+  JSON lines with `[monitoring] log_format = "json"` (sheetsync.logs).
 """
 from __future__ import annotations
 
@@ -73,11 +74,13 @@ class Service:
         except AlreadyRunning as e:
             log.warning("not starting: %s", e)
             return None
-        log.info("nightly run %s done: %d ok, %d skipped, %d failed",
-                 report.run_id, report.count("ok"), report.count("skipped"), report.count("failed"))
+        counts = {k: report.count(k) for k in ("ok", "skipped", "failed")}
+        log.info("nightly run %s done: %d ok, %d skipped, %d failed", report.run_id, *counts.values(),
+                 extra={"run_id": report.run_id, **counts})
         for s in report.students:
             if s.status == "failed":
-                log.error("student %s failed: %s", s.id, s.message)
+                log.error("student %s failed: %s", s.id, s.message,
+                          extra={"student": s.id, "problem": s.problem})
         self.reports.append(report)
         return report
 
@@ -101,4 +104,6 @@ class Service:
 def _log_student(outcome) -> None:
     log.info("student %s: %s, %d leads, %d flags, %d cells written%s", outcome.id, outcome.status,
              outcome.leads, outcome.flags, outcome.cells_written,
-             f" ({outcome.message})" if outcome.message else "")
+             f" ({outcome.message})" if outcome.message else "",
+             extra={"student": outcome.id, "status": outcome.status, "leads": outcome.leads,
+                    "flags": outcome.flags, "cells_written": outcome.cells_written})

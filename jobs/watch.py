@@ -73,8 +73,10 @@ class Watch:
             following = self.backend.changes_token()
         self._save(following)
         for o in report.students:
-            log.info("student %s: %s, %d flags, %d cells written", o.id, o.status, o.flags,
-                     o.cells_written)
+            if "not in this run" not in o.message:
+                log.info("student %s: %s, %d flags, %d cells written", o.id, o.status, o.flags,
+                         o.cells_written, extra={"student": o.id, "status": o.status,
+                                                 "flags": o.flags, "cells_written": o.cells_written})
         return report
 
     def _save(self, token: str) -> None:

@@ -159,12 +159,12 @@ def master(config_path: Path, now):
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 def serve(config_path: Path):
     """Run the nightly job every night at [schedule] time; stop with SIGTERM or Ctrl-C."""
-    import logging
-
     from jobs.serve import Service
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from sheetsync.logs import setup_logging
     try:
-        Service(load_config(config_path)).serve_forever()
+        config = load_config(config_path)
+        setup_logging(config.monitoring["log_format"])
+        Service(config).serve_forever()
     except SheetsyncError as e:
         _fail(str(e))
 
@@ -175,16 +175,16 @@ def serve(config_path: Path):
 def watch(config_path: Path, every: str):
     """Between nights: every few minutes, run the students whose sheets changed (Drive's
     changes feed on Google, file times on a folder); stop with SIGTERM or Ctrl-C."""
-    import logging
-
     from jobs.watch import Watch, parse_every
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from sheetsync.logs import setup_logging
     try:
         seconds = parse_every(every)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--every")
     try:
-        Watch(load_config(config_path)).forever(seconds)
+        config = load_config(config_path)
+        setup_logging(config.monitoring["log_format"])
+        Watch(config).forever(seconds)
     except SheetsyncError as e:
         _fail(str(e))
 

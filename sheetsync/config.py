@@ -38,7 +38,7 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
                "smtp_user": (str, ""), "smtp_password_env": (str, "SHEETSYNC_SMTP_PASSWORD"),
                "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False)},
-    "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, "")},
+    "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, ""), "log_format": (("text", "json"), "text")},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
                  "columns": dict, "email": str}

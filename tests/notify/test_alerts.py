@@ -123,3 +123,35 @@ def test_a_receiver_that_is_down_never_fails_the_night(demo_config, now):
     text = demo_config.path.read_text(encoding="utf-8") + '\n[monitoring]\nping_url = "http://127.0.0.1:9/ping"\n'
     demo_config.path.write_text(text, encoding="utf-8")
     assert run_nightly(load_config(demo_config.path), now=now).ok
+
+
+def test_json_logs_are_one_object_a_line_with_the_run_and_each_student(demo_config, now):
+    import io
+    import json
+    import logging
+
+    from jobs.serve import Service
+    from sheetsync.logs import setup_logging
+    out = io.StringIO()
+    setup_logging("json", out)
+    try:
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+        at = dt.datetime.combine(now, dt.time(3, 0), ZoneInfo("Europe/Stockholm"))
+        report = Service(demo_config, clock=lambda: at).tick()
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]     # each line parses
+    done = next(line for line in lines if line["message"].startswith("nightly run") and "done" in line["message"])
+    assert done["level"] == "info" and done["ok"] == report.count("ok") and done["run_id"] == report.run_id
+    assert all(line["time"].endswith("+00:00") and line["logger"].startswith("sheetsync") for line in lines)
+
+
+def test_log_format_is_checked(tmp_path):
+    import pytest
+
+    from sheetsync import load_config
+    from sheetsync.errors import ConfigError
+    (tmp_path / "sheetsync.toml").write_text('[monitoring]\nlog_format = "xml"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="log_format must be one of 'text', 'json'"):
+        load_config(tmp_path / "sheetsync.toml")

@@ -73,3 +73,37 @@ def test_a_moved_column_takes_its_developer_metadata_along(fake_google):
     assert fake_google.get_values(sid, "Sheet1") == [["b", "c", "a"]]
     span = fake_google.metadata(sid)[0]["location"]["dimensionRange"]
     assert (span["startIndex"], span["endIndex"]) == (2, 3)
+
+
+def test_drive_changes_feed_as_the_reference_describes_it(fake_google):
+    """changes.getStartPageToken / changes.list: a start token, then each changed file once,
+    paged with nextPageToken, ending with newStartPageToken; a deleted file as removed."""
+    gc = client()
+    drive = "https://www.googleapis.com/drive/v3/changes"
+    a = fake_google.create_spreadsheet("A", {"Sheet1": [["x"]]})
+    b = fake_google.create_spreadsheet("B", {"Sheet1": [["y"]]})
+    start = gc.http_client.request("get", f"{drive}/startPageToken").json()
+    assert start["kind"] == "drive#startPageToken" and isinstance(start["startPageToken"], str)
+    gc.open_by_key(a).sheet1.update([["edited"]], "A1")
+    gc.open_by_key(b).sheet1.update([["edited"]], "A1")
+    gc.open_by_key(a).sheet1.update([["again"]], "A1")
+    first = gc.http_client.request("get", drive, params={"pageToken": start["startPageToken"],
+                                                         "pageSize": 1}).json()
+    assert first["kind"] == "drive#changeList" and "nextPageToken" in first and "newStartPageToken" not in first
+    change = first["changes"][0]
+    assert change["kind"] == "drive#change" and change["changeType"] == "file" and change["removed"] is False
+    assert change["fileId"] == b and change["file"]["lastModifyingUser"]["me"] is True
+    rest = gc.http_client.request("get", drive, params={"pageToken": first["nextPageToken"]}).json()
+    assert [c["fileId"] for c in rest["changes"]] == [a] and "newStartPageToken" in rest
+    fake_google.delete(b)
+    gone = gc.http_client.request("get", drive, params={"pageToken": rest["newStartPageToken"],
+                                                        "fields": "newStartPageToken,changes(fileId,removed)"}).json()
+    assert gone["changes"] == [{"fileId": b, "removed": True}]
+    try:
+        gc.http_client.request("get", drive)
+    except gspread.exceptions.APIError as e:
+        body = e.response.json()["error"]
+        assert body["code"] == 400 and body["errors"][0]["reason"] == "required"
+        assert body["errors"][0]["location"] == "pageToken"
+    else:
+        raise AssertionError("a changes.list without pageToken must fail")
