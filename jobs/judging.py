@@ -144,6 +144,7 @@ class Judge:
 
     def __init__(self, config: Config, now: dt.date, calendar: Calendar, draws: dict):
         self.config, self.now, self.calendar, self.draws = config, now, calendar, draws
+        self.insight = None      # the cohort's figures the summaries show this week (engine.insight)
         self._own: dict[str, _Own] = {}
         self._pool: pd.DataFrame | None = None      # everyone's shared columns, as last joined
         self._pooled: dict[str, pd.DataFrame] = {}  # student -> the frame their pool rows came from

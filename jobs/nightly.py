@@ -29,6 +29,7 @@ from jobs.student_steps import SheetRead, cpu_stage, read_student, write_student
 from sheetsync.backends import open_backend
 from sheetsync.config import Config, Student
 from sheetsync.engine.context import Calendar
+from sheetsync.engine.insight import CohortInsight, week_of
 from sheetsync.engine.registry import registry
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync import notify
@@ -122,6 +123,8 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
                 raise ConfigError(f"no student {', '.join(map(repr, unknown))} in the roster")
         jobs = _plan_reads(backend, roster, config, state, now, report, only)
         judge = Judge(config, now, calendar, state.draws())
+        kept = CohortInsight.from_json(state.setting(INSIGHT))
+        judge.insight = kept if kept.week == week_of(now) else None
         if write_students and not dry_run and only is None and can_stream(jobs):
             judged, stopped = stream_night(backend, jobs, judge, config, state, report,
                                            should_stop=should_stop)
@@ -133,10 +136,14 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
                               prepare=write_students and not dry_run)
             with cpu_stage(report, "rules"):
                 judged = judge(reads)
+                if judge.insight is None and only is None:   # a new week: everyone is read
+                    judge.insight = CohortInsight.taken(judged.cohort, calendar, now)
             stopped, judged = _write_all(backend, reads, judge, judged, config, state, report,
                                          write_students, should_stop, on_student, only)
         if not dry_run:
             state.save_draws(judged.new_draws, run_id)
+            if only is None and not stopped and kept.week != week_of(now):
+                _keep_insight(state, judge.insight or CohortInsight.taken(judged.cohort, calendar, now))
         cap = {**registry()["LC01"].config, **config.rules.get("LC01", {})}["cap"]
         report.lia_secured = int(judged.cohort.loc[judged.cohort["stage"] == "yes", "student"].nunique())
         with cpu_stage(report, "master"):
@@ -194,6 +201,15 @@ def _save_report(config: Config, report: RunReport):
     path = folder / f"run-{report.run_id:05d}.json"
     path.write_text(report.to_json(), encoding="utf-8")
     return path
+
+
+INSIGHT = "insight.cohort"
+
+
+def _keep_insight(state: StateStore, insight: CohortInsight) -> None:
+    """The cohort's figures, taken from everyone's sheets on the first whole night of a
+    week: the summaries show them all week, so they cost no write on the other nights."""
+    state.set_setting(INSIGHT, insight.to_json())
 
 
 def _plan_reads(backend, roster, config: Config, state: StateStore, now: dt.date,

@@ -305,7 +305,7 @@ def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
     rows = rows.tolist()
     per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
     summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
-                            calendar=judge.calendar, language=language)
+                            calendar=judge.calendar, language=language, insight=judge.insight)
     if r.lost_headers:          # the CRM is as the student left it; only the summary says why
         notice = t("sum.column_gone", language, header=", ".join(repr(h) for h in r.lost_headers))
         return plan_summary(WritePlan(sid), r.workbook, summary, language, notice=notice)

@@ -3,6 +3,7 @@
 Tabs: Students (one row per student), Companies (held by more than one student),
 Feedback (the early-May CRM feedback, sentences staff can send as they are),
 Deadlines (who has no LIA at the soft and hard deadlines; the October placement list),
+Insight (answer rates per channel and kind of company, this year and this sprint),
 Runs (every night's run), and an Overview with charts staff would rather look at than
 read: the cohort funnel, progress against the 50, LIA secured over time. No contact
 person's details unless `[master] include_contact_details = true`.
@@ -13,9 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sheetsync.engine.insight import CohortInsight
 from jobs.master.charts import ChartSpec, overview
 from jobs.master.deadlines import deadlines_tab
 from jobs.master.feedback import feedback_tab
+from jobs.master.insight import insight_tab
 from jobs.master.runs import runs_tab
 from jobs.master.students import (HEADERS, CohortFacts, companies_tab, contacts_tab, risk_colours,
                                   students_tab)
@@ -40,6 +43,7 @@ def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dic
             names["companies"]: companies_tab(cohort, cap, language, draws or {}),
             names["feedback"]: feedback_tab(facts, outcomes, calendar, language),
             names["deadlines"]: deadlines_tab(facts, outcomes, calendar, now, language),
+            names["insight"]: insight_tab(CohortInsight.taken(cohort, calendar, now), language),
             names["runs"]: runs_tab(history or [], current, language)}
     if include_contacts:
         tabs[names["contacts"]] = contacts_tab(cohort, outcomes, language)

@@ -16,7 +16,8 @@ HEADERS = {
                          "Dragen ordning"],
            "contacts": ["Student", "Företag", "Kontaktperson", "Telefon", "E-post"],
            "tabs": {"overview": "Översikt", "students": "Studenter", "companies": "Företag",
-                    "feedback": "Återkoppling", "deadlines": "Deadlines", "runs": "Körningar",
+                    "feedback": "Återkoppling", "deadlines": "Deadlines", "insight": "Insikter",
+                    "runs": "Körningar",
                     "contacts": "Kontakter"}},
     "en": {"students": ["Student", "Sheet", "Status", "Leads", "Quality leads", "Target", "Warm",
                         "Contacted", "Processed", "In dialogue", "Meetings/interviews", "Offers", "LIA",
@@ -24,7 +25,8 @@ HEADERS = {
            "companies": ["Company", "Key", "Students", "Over cap", "Stages", "Lottery", "Drawn order"],
            "contacts": ["Student", "Company", "Contact person", "Phone", "E-mail"],
            "tabs": {"overview": "Overview", "students": "Students", "companies": "Companies",
-                    "feedback": "Feedback", "deadlines": "Deadlines", "runs": "Runs",
+                    "feedback": "Feedback", "deadlines": "Deadlines", "insight": "Insight",
+                    "runs": "Runs",
                     "contacts": "Contacts"}},
 }
 

@@ -30,6 +30,8 @@ class LeadTruth:
     attempts: int
     expect: set[str] = field(default_factory=set)   # rule codes this row must carry
     popular: bool = False
+    channel: str | None = None        # phone / email / linkedin, when the sheet has the column
+    category: str | None = None
 
 
 @dataclass
@@ -146,8 +148,11 @@ def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: li
         truth_expect |= {"dup": set(), "typo": set(), "quiet": {"FU04"}, "three": {"FU02"}, "overdue": {"FU01"},
                          "speculation": {"CL05"}, "spaces": {"CL06"}, "bad_phone": {"CL03"}, "no_contact": {"CL02"},
                          "unknown_status": {"CL04"}, "no_company": {"CL01"}, None: set()}[kind]
+        channel = (CHANNEL_KEYS[V.CHANNELS[lang].index(lead["channel"])]
+                   if lead["channel"] and "channel" in fields else None)
         leads.append(LeadTruth(row, lead["company"] or None, lead["_stage"], lead["_attempts"],
-                               truth_expect, company in popular))
+                               truth_expect, company in popular, channel,
+                               lead["category"] if "category" in fields else None))
     return DemoStudent(_slug(name), name, lang, rows, leads)
 
 
@@ -188,7 +193,7 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
             "email": f"{contact.split()[0].lower()}@{domain}", "status_raw": status,
             "category": rng.choice(V.CATEGORIES), "city": rng.choice(V.CITIES),
             "notes": rng.choice(V.NOTES[lang]), "temperature": rng.choice(V.TEMPERATURE[lang]),
-            "channel": rng.choice(V.CHANNELS[lang]) if stage != "new" else "",
+            "channel": _channel(rng, lang, stage),
             "source": rng.choice(V.SOURCES), "_stage": stage, "_attempts": attempts}
     if stage != "new":       # clean leads were touched within the last fortnight
         lead["last_contact"] = _date(rng, today - dt.timedelta(days=rng.randint(1, 12)), lang)
@@ -211,6 +216,19 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
     if kind == "no_company":
         lead["company"] = ""
     return lead
+
+
+# the channel a lead was last reached on; phone gets answers most, e-mail least (D5's
+# advice, and what cohorts see), so the demo's cohort insight has something to say
+CHANNEL_WEIGHTS = {"answered": (55, 20, 25), "unanswered": (25, 50, 25)}
+CHANNEL_KEYS = ("phone", "email", "linkedin")
+
+
+def _channel(rng: random.Random, lang: str, stage: str) -> str:
+    if stage == "new":
+        return ""
+    weights = CHANNEL_WEIGHTS["unanswered" if stage == "attempted" else "answered"]
+    return rng.choices(V.CHANNELS[lang], weights)[0]
 
 
 def _widths_a_student_would_set(ws, rows: list[list]) -> None:

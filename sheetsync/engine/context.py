@@ -44,6 +44,13 @@ class Calendar:
         return 5
 
 
+    def sprint_start(self, day: dt.date) -> dt.date:
+        """The first day of the sprint `day` falls in (sprint 1: the year's start)."""
+        return {1: dt.date(self.year, 1, 1), 2: dt.date(self.year, 5, 1),
+                3: self.soft_deadline + dt.timedelta(days=1), 4: dt.date(self.year, 8, 1),
+                5: self.hard_deadline + dt.timedelta(days=1)}[self.sprint(day)]
+
+
 @dataclass
 class RuleContext:
     now: dt.date

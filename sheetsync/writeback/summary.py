@@ -62,7 +62,7 @@ class SummaryData:
 
 def build_summary(data: SummaryData, student: str, student_messages: list[str],
                   lost_companies: list[str], *, now: dt.date, calendar: Calendar,
-                  language: str) -> list[list]:
+                  language: str, insight=None) -> list[list]:
     L = language
     f = data.of(student)
     sprint = calendar.sprint(now)
@@ -95,6 +95,9 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
     if channels:
         rows += [[t("sum.channels", L)]] + [["", ch, f"{a}/{n}", f"{round(100 * a / n)}%"]
                                             for ch, a, n in channels] + [[]]
+    said = insight.sentence(L) if insight is not None else ""
+    if said:                  # the cohort's figures, never a classmate's (engine.insight)
+        rows += [[t("sum.insight", L)], ["", said], ["", insight.tip(L)], []]
     if lost_companies:
         rows += [[t("sum.lost", L)]] + [["", c] for c in sorted(set(lost_companies))] + [[]]
     rows += [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]

@@ -47,7 +47,8 @@ def test_master_tabs_and_charts_in_a_workbook(demo_config, demo_cohort, now):
     run_nightly(demo_config, now=now)
     run_nightly(demo_config, now=now)
     book = load_workbook(demo_config.resolve("master.xlsx"))
-    assert book.sheetnames == ["Översikt", "Studenter", "Företag", "Återkoppling", "Deadlines", "Körningar"]
+    assert book.sheetnames == ["Översikt", "Studenter", "Företag", "Återkoppling", "Deadlines", "Insikter",
+                              "Körningar"]
     assert len(book["Översikt"]._charts) == 3
     progress = book["Översikt"]._charts[1]
     assert [type(c).__name__ for c in [progress] + progress._charts[1:]] == ["BarChart", "LineChart"]
@@ -218,7 +219,10 @@ def test_master_agrees_with_the_run_and_speaks_to_students_without_server_paths(
     assert deadlines[0][4].startswith("Utan LIA ") and deadlines[0][5].startswith("Utan LIA ")
     assert deadlines[0][5].endswith(" dagar)")          # days left in the header, once
     silent = deadlines[0].index("Dagar sedan senaste kontakt")
-    assert len({r[silent] for r in deadlines[1:]}) > 1          # a figure per student, not one for all
+    import datetime as dt
+    for r in deadlines[1:]:                                     # each student's own figure
+        last = students[r[0]]["Senaste aktivitet"]
+        assert r[silent] == (now - dt.date.fromisoformat(last)).days if last else r[silent] in ("", None)
 
 
 def test_feedback_for_an_unreadable_sheet_is_words_for_the_student_not_the_error(tmp_path, now):
