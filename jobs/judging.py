@@ -131,7 +131,7 @@ class _Summaries:
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
         return self._own[student].summary.channels_of(student)
 
-    def week_of(self, student: str) -> list[tuple[int, str, str]]:
+    def week_of(self, student: str) -> list[tuple[int, str, str, dt.date]]:
         return self._own[student].summary.week_of(student)
 
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from jobs.beyond import reach_students
 from jobs.judging import Judge, Judgement
 from jobs.master import build_master
 from jobs.report import RunReport, StudentOutcome
@@ -158,6 +159,9 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
                 report.master = backend.write_master(master.tabs, master.charts, master.formats)
             except SheetsyncError as e:
                 report.master_error = str(e)
+            if write_students:
+                reach_students(config, judged, judge, [s for s in roster if only is None or s.id in only],
+                               state, report, digests=only is None)
     except KeyboardInterrupt:           # Ctrl-C, SIGINT: say how far it got, lose nothing
         interrupted = True
         done = sum(1 for o in report.students if o.done)

@@ -62,6 +62,9 @@ class RunReport:
     rewritten: int = 0             # written twice: a sheet read later changed their cap verdict
     state_warning: str | None = None   # the state store was damaged and restored
     interrupted: str | None = None     # "interrupted after 12 of 30 students"
+    digests: int = 0               # weekly digests sent (or written as .eml) tonight
+    calendars: int = 0             # students' .ics calendars written
+    beyond_error: str | None = None    # a digest or calendar that could not be done
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)

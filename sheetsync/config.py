@@ -14,6 +14,7 @@ from pathlib import Path
 from sheetsync.errors import ConfigError
 
 LANGUAGES = ("sv", "en")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # table -> key -> (type, default). A type tuple of strings means "one of".
 _SCHEMA: dict[str, dict[str, tuple]] = {
@@ -38,6 +39,9 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
                "smtp_user": (str, ""), "smtp_password_env": (str, "SHEETSYNC_SMTP_PASSWORD"),
                "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False)},
+    # reaching students beyond the sheet (jobs/beyond.py): both opt-in
+    "digest": {"enabled": (bool, False), "weekday": (WEEKDAYS, "monday"), "eml_folder": (str, "")},
+    "calendars": {"enabled": (bool, False), "folder": (str, "")},
     "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, ""), "log_format": (("text", "json"), "text")},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
@@ -68,6 +72,8 @@ class Config:
     quota: dict
     alerts: dict
     monitoring: dict
+    digest: dict
+    calendars: dict
     students: list[Student]
     rules: dict[str, dict]
 

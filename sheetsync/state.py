@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS cell_writes (
     old_value TEXT, new_value TEXT);
 CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS digests (
+    student TEXT NOT NULL, week TEXT NOT NULL, how TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (student, week, how));
 CREATE TABLE IF NOT EXISTS group_sheets (
     sheet_key TEXT PRIMARY KEY, first_used TEXT NOT NULL);
 """
@@ -226,6 +229,15 @@ class StateStore:
     def set_setting(self, name: str, value: str) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (name, value))
+
+    def digest_sent(self, student: str, week: str, how: str) -> bool:
+        return self.db.execute("SELECT 1 FROM digests WHERE student = ? AND week = ? AND how = ?",
+                               (student, week, how)).fetchone() is not None
+
+    def mark_digest(self, student: str, week: str, how: str, at: str) -> None:
+        """Recorded as each one goes: a restart mid-way sends only the rest."""
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?)", (student, week, how, at))
 
     def add_group_sheet(self, key: str, at: str) -> None:
         """A career group's sheet (`distribute --group`): never a student's in the nightly roster."""

@@ -46,7 +46,8 @@ class SummaryData:
         horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
         due = c[c["follow_up"].notna() & (c["follow_up"] <= horizon) & ~done]
         due = due.assign(step=steps.loc[due.index]).sort_values(["student", "follow_up", "row"])
-        self._week = {s: list(zip(g["row"].astype(int), g["company"], g["step"]))[:WEEK_ROWS]
+        self._week = {s: list(zip(g["row"].astype(int), g["company"], g["step"],
+                                  g["follow_up"].dt.date))[:WEEK_ROWS]
                       for s, g in due.groupby("student", sort=False)}
 
     def of(self, student: str) -> dict:
@@ -55,8 +56,8 @@ class SummaryData:
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
         return self._channels.get(student, [])
 
-    def week_of(self, student: str) -> list[tuple[int, str, str]]:
-        """(row, company, next step) of the leads due within a week, soonest first."""
+    def week_of(self, student: str) -> list[tuple[int, str, str, dt.date]]:
+        """(row, company, next step, date) of the leads due within a week, soonest first."""
         return self._week.get(student, [])
 
 
@@ -101,7 +102,7 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
     if lost_companies:
         rows += [[t("sum.lost", L)]] + [["", c] for c in sorted(set(lost_companies))] + [[]]
     rows += [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]
-    rows += [[r, c if isinstance(c, str) else "", s] for r, c, s in data.week_of(student)]
+    rows += [[r, c if isinstance(c, str) else "", s] for r, c, s, _ in data.week_of(student)]
     return rows
 
 

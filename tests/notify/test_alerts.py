@@ -1,26 +1,15 @@
 """Alerts and monitoring against real local servers: an HTTP server for the webhook and
 the ping, aiosmtpd for the e-mail; the textfile read back by prometheus_client's parser."""
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
 from prometheus_client.parser import text_string_to_metric_families
 
 from jobs.nightly import run_nightly
 from sheetsync import load_config
 from sheetsync.backends.xlsx import XlsxBackend
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
 
 
 @pytest.fixture
@@ -45,18 +34,6 @@ def http_server():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", seen
     server.shutdown()
-
-
-@pytest.fixture
-def smtp_server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, inbox
-    controller.stop()
 
 
 def with_alerts(demo_config, url, port, fmt="slack"):

@@ -1,0 +1,116 @@
+"""Reaching students beyond the sheet, after a night: the weekly digest e-mail and each
+student's private calendar (both opt-in: `[digest]`, `[calendars]`).
+
+Both are made from each student's own judgement (their leads, findings and figures),
+so neither can hold another student's name or data. The digest goes once per ISO week
+per student, from `[digest] weekday` on (a missed Monday is sent on Tuesday), recorded
+in the state store as each one goes, so a restart never sends one twice; with
+`eml_folder` set it is written there as .eml files instead (a dry run for staff).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from jobs.judging import Judge, Judgement
+from jobs.report import RunReport
+from sheetsync.config import WEEKDAYS, Config, Student
+from sheetsync.engine.insight import week_of
+from sheetsync.engine.leads import processed
+from sheetsync.notify.calendar import student_calendar
+from sheetsync.notify.digest import DueItem, digest_text
+from sheetsync.notify.mail import compose, send_messages
+from sheetsync.state import StateStore
+
+log = logging.getLogger("sheetsync.beyond")
+
+
+def reach_students(config: Config, judged: Judgement, judge: Judge, roster: list[Student],
+                   state: StateStore, report: RunReport, digests: bool = True) -> None:
+    """The digests due tonight (`digests`: a whole night, not `run --student`) and the
+    calendars of everyone judged; a failure is logged and reported, never a failed
+    night (the sheets are what counts)."""
+    people = [s for s in roster if _judged(judged, s.id)]
+    if config.calendars["enabled"]:
+        try:
+            report.calendars = write_calendars(config, judged, judge, people)
+        except OSError as e:
+            report.beyond_error = f"calendars not written: {e}"
+    if digests and config.digest["enabled"] and digest_due(config, judge.now):
+        try:
+            report.digests = send_digests(config, judged, judge, people, state)
+        except OSError as e:            # smtplib's errors are OSErrors too
+            report.beyond_error = f"digests not all sent: {e}"
+    if report.beyond_error:
+        log.error("%s", report.beyond_error)
+
+
+def _judged(judged: Judgement, sid: str) -> bool:
+    try:
+        judged.summaries.of(sid)
+        return True
+    except KeyError:          # not read tonight and no snapshot: nothing to tell them
+        return False
+
+
+def digest_due(config: Config, today: dt.date) -> bool:
+    return today.weekday() >= WEEKDAYS.index(config.digest["weekday"])
+
+
+def due_items(judged: Judgement, sid: str, today: dt.date) -> list[DueItem]:
+    return [DueItem(row, company if isinstance(company, str) else "", step, due,
+                    due is not None and due < today)
+            for row, company, step, due in judged.summaries.week_of(sid)]
+
+
+def send_digests(config: Config, judged: Judgement, judge: Judge, people: list[Student],
+                 state: StateStore) -> int:
+    week, how = week_of(judge.now), "eml" if config.digest["eml_folder"] else "smtp"
+    folder = config.resolve(config.digest["eml_folder"]) / week if how == "eml" else None
+    sent = 0
+    tip = judge.insight.tip(config.language) if judge.insight is not None else ""
+    for s in people:
+        if not s.email or state.digest_sent(s.id, week, how):
+            continue
+        subject, body = digest_text(s.name, due_items(judged, s.id, judge.now), judged.summaries.of(s.id),
+                                    len(judged.found_of(s.id)), now=judge.now, calendar=judge.calendar,
+                                    cohort=config.cohort["name"], language=config.language, tip=tip)
+        message = compose(config.alerts, [s.email], subject, body)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{s.id}.eml").write_bytes(bytes(message))
+        else:
+            send_messages(config.alerts, [message])
+        state.mark_digest(s.id, week, how, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        sent += 1
+    return sent
+
+
+def calendar_folder(config: Config) -> Path:
+    given = config.calendars["folder"]
+    return config.resolve(given) if given else config.state_path.parent / "calendars"
+
+
+def write_calendars(config: Config, judged: Judgement, judge: Judge, people: list[Student]) -> int:
+    folder = calendar_folder(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for s in people:
+        (folder / f"{s.id}.ics").write_bytes(student_calendar(
+            s.id, s.name, follow_ups(judged, s.id), judge.calendar, config.language, stamp))
+    return len(people)
+
+
+def follow_ups(judged: Judgement, sid: str) -> list[tuple[str, str, dt.date, str]]:
+    """(company key, company, date, next step) of each open lead with an agreed follow-up."""
+    frame = judged.leads_of(sid)
+    if not len(frame):
+        return []
+    _, _, steps = judged.per_lead(sid)
+    open_ = frame["follow_up"].notna() & ~processed(frame) & frame["company"].notna()
+    keys = frame["company_key"].where(frame["company_key"].notna(), "row" + frame["row"].astype(str))
+    return [(str(k), str(c), pd.Timestamp(d).date(), str(st))
+            for k, c, d, st, keep in zip(keys, frame["company"], frame["follow_up"], steps, open_) if keep]
