@@ -10,7 +10,10 @@ in the state store as each one goes, so a restart never sends one twice; with
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +23,7 @@ from jobs.report import RunReport
 from sheetsync.config import WEEKDAYS, Config, Student
 from sheetsync.engine.insight import week_of
 from sheetsync.engine.leads import processed
+from sheetsync.errors import SheetsyncError
 from sheetsync.notify.calendar import student_calendar
 from sheetsync.notify.digest import DueItem, digest_text
 from sheetsync.notify.mail import compose, send_messages
@@ -28,7 +32,7 @@ from sheetsync.state import StateStore
 log = logging.getLogger("sheetsync.beyond")
 
 
-def reach_students(config: Config, judged: Judgement, judge: Judge, roster: list[Student],
+def reach_students(config: Config, backend, judged: Judgement, judge: Judge, roster: list[Student],
                    state: StateStore, report: RunReport, digests: bool = True) -> None:
     """The digests due tonight (`digests`: a whole night, not `run --student`) and the
     calendars of everyone judged; a failure is logged and reported, never a failed
@@ -36,8 +40,8 @@ def reach_students(config: Config, judged: Judgement, judge: Judge, roster: list
     people = [s for s in roster if _judged(judged, s.id)]
     if config.calendars["enabled"]:
         try:
-            report.calendars = write_calendars(config, judged, judge, people)
-        except OSError as e:
+            report.calendars = write_calendars(config, backend, judged, judge, people, state)
+        except (OSError, SheetsyncError) as e:
             report.beyond_error = f"calendars not written: {e}"
     if digests and config.digest["enabled"] and digest_due(config, judge.now):
         try:
@@ -94,14 +98,29 @@ def calendar_folder(config: Config) -> Path:
     return config.resolve(given) if given else config.state_path.parent / "calendars"
 
 
-def write_calendars(config: Config, judged: Judgement, judge: Judge, people: list[Student]) -> int:
+def write_calendars(config: Config, backend, judged: Judgement, judge: Judge, people: list[Student],
+                    state: StateStore) -> int:
+    """Each student's .ics beside the state store; on Google also a Drive file shared
+    with the student alone, uploaded only when an event changed (Drive's quota)."""
     folder = calendar_folder(config)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for s in people:
-        (folder / f"{s.id}.ics").write_bytes(student_calendar(
-            s.id, s.name, follow_ups(judged, s.id), judge.calendar, config.language, stamp))
+        ics = student_calendar(s.id, s.name, follow_ups(judged, s.id), judge.calendar, config.language, stamp)
+        (folder / f"{s.id}.ics").write_bytes(ics)
+        if backend.kind == "google" and s.email:
+            _to_drive(backend, state, s, ics)
     return len(people)
+
+
+def _to_drive(backend, state: StateStore, student: Student, ics: bytes) -> None:
+    events = hashlib.sha256(re.sub(rb"DTSTAMP:[^\r\n]*", b"", ics)).hexdigest()
+    kept = json.loads(state.setting(f"calendar.{student.id}") or "{}")
+    if kept.get("events") == events:
+        return
+    file_id = backend.put_private_file(kept.get("file"), f"LIA – {student.name}.ics", ics,
+                                       "text/calendar", student.email)
+    state.set_setting(f"calendar.{student.id}", json.dumps({"file": file_id, "events": events}))
 
 
 def follow_ups(judged: Judgement, sid: str) -> list[tuple[str, str, dt.date, str]]:

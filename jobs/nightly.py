@@ -160,7 +160,7 @@ def _run(config: Config, *, now: dt.date | None, dry_run: bool, backend, on_stud
             except SheetsyncError as e:
                 report.master_error = str(e)
             if write_students:
-                reach_students(config, judged, judge, [s for s in roster if only is None or s.id in only],
+                reach_students(config, backend, judged, judge, [s for s in roster if only is None or s.id in only],
                                state, report, digests=only is None)
     except KeyboardInterrupt:           # Ctrl-C, SIGINT: say how far it got, lose nothing
         interrupted = True

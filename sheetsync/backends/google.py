@@ -20,6 +20,7 @@ from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
 
 from sheetsync.a1 import quote_sheet
 from sheetsync.backends.base import Backend
+from sheetsync.backends.google_drive import DriveFeedAndFiles
 from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
     default_credentials, first_line, identity_of, load_credentials)
 from sheetsync.backends.google_requests import (cell_requests, chart_request, column_range,
@@ -41,8 +42,7 @@ READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,i
                "rowData(values(formattedValue,userEnteredValue(formulaValue)))))")
 MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
-DRIVE_CHANGES = "https://www.googleapis.com/drive/v3/changes"
-SHEET_MIME = "application/vnd.google-apps.spreadsheet"
+
 EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
 _ID_IN_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")   # also .../u/1/d/ID
 
@@ -53,7 +53,7 @@ def spreadsheet_id(sheet: str) -> str:
     return m[1] if m else sheet.strip()
 
 
-class GoogleBackend(Backend):
+class GoogleBackend(DriveFeedAndFiles, Backend):
     kind = "google"
 
     def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
@@ -105,34 +105,6 @@ class GoogleBackend(Backend):
     def versions(self) -> dict[str, str]:
         """Every visible spreadsheet's Drive version, from one paged files.list."""
         return {f["id"]: str(f.get("version", "")) for f in self._drive_files("id,version", 1000)}
-
-    def changes_token(self) -> str:
-        """Drive's changes feed, from now on (Drive quota: it costs no Sheets read)."""
-        reply = self._call("drive", lambda: self.http.request(
-            "get", f"{DRIVE_CHANGES}/startPageToken", params={"supportsAllDrives": True}).json(),
-            None, "drive")
-        return str(reply["startPageToken"])
-
-    def changed_since(self, token: str) -> tuple[set[str], str]:
-        """The spreadsheets someone other than the service changed (our own writes are in
-        the feed too: lastModifyingUser.me tells them apart), and the next token."""
-        changed: set[str] = set()
-        while True:
-            params = {"pageToken": token, "pageSize": 1000, "supportsAllDrives": True,
-                      "includeItemsFromAllDrives": True, "includeRemoved": False,
-                      "fields": "nextPageToken,newStartPageToken,"
-                                "changes(fileId,removed,file(mimeType,lastModifyingUser(me)))"}
-            page = self._call("drive", lambda: self.http.request("get", DRIVE_CHANGES, params=params).json(),
-                              None, "drive")
-            for change in page.get("changes", []):
-                file = change.get("file") or {}
-                if change.get("removed") or file.get("mimeType", SHEET_MIME) != SHEET_MIME:
-                    continue
-                if not file.get("lastModifyingUser", {}).get("me", False):
-                    changed.add(change["fileId"])
-            if "newStartPageToken" in page:
-                return changed, str(page["newStartPageToken"])
-            token = page["nextPageToken"]
 
     def read(self, student: Student, version: str | None = None) -> Workbook:
         """One Sheets call; the Drive version is taken first unless the run's listing gave it."""

@@ -12,7 +12,8 @@ SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 def file_json(book: Spreadsheet, caller: str = "") -> dict:
     """A file as Drive shows it to `caller` (lastModifyingUser.me: the caller changed it last)."""
     last = book.modified_by or book.owner
-    return {"kind": "drive#file", "id": book.id, "name": book.title, "mimeType": SHEET_MIME,
+    return {"kind": "drive#file", "id": book.id, "name": book.title,
+            "mimeType": getattr(book, "mime_type", SHEET_MIME),
             "version": str(book.version),
             "createdTime": "2026-01-01T00:00:00.000Z",
             "modifiedTime": book.modified.strftime("%Y-%m-%dT%H:%M:%S.") +
@@ -20,7 +21,8 @@ def file_json(book: Spreadsheet, caller: str = "") -> dict:
             "owners": [{"emailAddress": book.owner,
                         "displayName": book.owner.split("@")[0].replace(".", " ").title()}],
             "lastModifyingUser": {"kind": "drive#user", "emailAddress": last, "me": last == caller,
-                                  "displayName": last.split("@")[0].replace(".", " ").title()}}
+                                  "displayName": last.split("@")[0].replace(".", " ").title()},
+            **({"size": str(len(book.content))} if hasattr(book, "content") else {})}
 
 
 def _fields(record: dict, fields: str | None) -> dict:
@@ -34,6 +36,9 @@ def list_files(books: list[Spreadsheet], params: dict) -> dict:
     """`q` forms gspread sends: mimeType, name = '…', and the fields/page parameters."""
     q = params.get("q", [""])[0]
     found = [b for b in books if b.shared_with_service]
+    m = re.search(r"""mimeType\s*=\s*["'](.*?)["']""", q)
+    if m:
+        found = [b for b in found if getattr(b, "mime_type", SHEET_MIME) == m[1]]
     m = re.search(r"""name\s*=\s*["'](.*?)["']""", q)
     if m:
         found = [b for b in found if b.title == m[1]]

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import requests
 import responses
 
-from sheetsync.testing import drive_api, sheets_api
+from sheetsync.testing import drive_api, drive_files, sheets_api
 from sheetsync.testing.auth import TOKEN_URI, TokenError, new_token, service_account_info, verify_assertion
 from sheetsync.testing.sheets_api import ApiError
 from sheetsync.testing.store import CHANGES, Cell, Spreadsheet, raw_cell, user_entered_cell
@@ -68,6 +68,7 @@ class FakeGoogle:
         self.accept_any_token = accept_any_token
         self.books: dict[str, Spreadsheet] = {}
         self.removed: dict[str, int] = {}        # deleted file id -> its place in the changes feed
+        self.files: dict[str, drive_files.DriveFile] = {}   # Drive files that are not spreadsheets
         self.requests: list[Call] = []
         self.quotas = quotas
         self.limits = {"read": reads_per_minute_user, "write": writes_per_minute_user}
@@ -245,6 +246,8 @@ class FakeGoogle:
             self._run_hooks(request.method, path, kind)
             status, body = self._dispatch(request, path, params, kind)
             self.requests.append(Call(request.method, path, status, kind, url.query))
+        if isinstance(body, Media):          # a download or an export: the bytes themselves
+            return status, {"Content-Type": body.mime_type}, body.content
         return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(body)
 
     def _forget_bodies(self) -> None:
@@ -276,8 +279,12 @@ class FakeGoogle:
         email = self._authorised(request)
         if self.quotas and kind in ("read", "write"):
             self._take_quota(kind, email)
-        body = json.loads(request.body) if request.body else {}
         self._caller = email
+        if path.startswith("/upload/drive/"):          # bytes: media, or multipart/related
+            raw = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
+            return 200, self._upload(request.method, path, params, raw,
+                                     request.headers.get("Content-Type", ""))
+        body = json.loads(request.body) if request.body else {}
         if "/drive/" in path:
             return 200, self._drive(request.method, path, params, body)
         return 200, self._sheets(request.method, path, params, body)
@@ -403,13 +410,14 @@ class FakeGoogle:
         if path == "/drive/v3/changes/startPageToken" and method == "GET":
             return drive_api.start_page_token()
         if path == "/drive/v3/changes" and method == "GET":
-            return drive_api.list_changes(list(self.books.values()), self.removed, params, self._caller)
+            return drive_api.list_changes(list(self.books.values()) + list(self.files.values()),
+                                          self.removed, params, self._caller)
         m = re.match(r"^/(?:upload/)?drive/v3/files(?:/([^/]+))?(/permissions)?(?:/([^/]+))?$", path)
         if not m:
             raise ApiError(404, "NOT_FOUND", "Not Found")
         fid, perms = m[1], m[2]
         if fid is None and method == "GET":
-            return drive_api.list_files(list(self.books.values()), params)
+            return drive_api.list_files(list(self.books.values()) + list(self.files.values()), params)
         if fid is None and method == "POST":
             if body.get("mimeType") != drive_api.SHEET_MIME:
                 raise ApiError(400, "INVALID_ARGUMENT", "Only spreadsheets are supported here.")
@@ -417,7 +425,14 @@ class FakeGoogle:
                                           owner=DEFAULT_EMAIL)
             self.books[sid].parents = body.get("parents", [])
             return drive_api.file_json(self.books[sid])
+        if fid in self.files:
+            return self._drive_file(method, self.files[fid], perms, m[3], params, body)
         book = self._book(fid, drive=True)
+        if m[3] == "export" and method == "GET":
+            return Media(*drive_files.export(book, params.get("mimeType", [""])[0]))
+        if method == "GET" and params.get("alt", [""])[0] == "media":
+            raise drive_api.drive_error(403, "Only files with binary content can be downloaded. Use"
+                                        " Export with Docs Editors files.", "fileNotDownloadable", "alt")
         if m[3] == "copy" and method == "POST":
             import copy as _copy
             twin = _copy.deepcopy(book)
@@ -437,6 +452,56 @@ class FakeGoogle:
             self.removed[fid] = next(CHANGES)
             return {}
         raise ApiError(404, "NOT_FOUND", "Not Found")
+
+
+    # ---- Drive files that are not spreadsheets (drive_files) -----------------------------
+    def _upload(self, method, path, params, raw: bytes, content_type: str) -> dict:
+        m = re.match(r"^/upload/drive/v3/files(?:/([^/]+))?$", path)
+        if not m:
+            raise ApiError(404, "NOT_FOUND", "Not Found")
+        meta, media = drive_files.parse_upload(raw, content_type, params.get("uploadType", ["media"])[0])
+        if m[1] is None and method == "POST":
+            mime = meta.get("mimeType") or content_type.split(";")[0] or "application/octet-stream"
+            file = drive_files.DriveFile(drive_files.new_id(), meta.get("name", "Untitled"), mime, media,
+                                         owner=self._caller or DEFAULT_EMAIL, parents=meta.get("parents", []),
+                                         modified_by=self._caller)
+            self.files[file.id] = file
+            return drive_api.file_json(file, self._caller)
+        file = self.files.get(m[1])
+        if file is None or method not in ("PATCH", "PUT"):
+            raise drive_api.drive_error(404, f"File not found: {m[1]}.", "notFound", "fileId")
+        file.replace(media, self._caller)
+        if "name" in meta:
+            file.name = meta["name"]
+        return drive_api.file_json(file, self._caller)
+
+    def _drive_file(self, method, file, perms, verb, params, body) -> dict:
+        if perms and method == "GET":
+            return {"kind": "drive#permissionList", "permissions": list(file.permissions)}
+        if perms and method == "POST":
+            return drive_api.add_permission(file, body)
+        if perms and method == "DELETE" and verb:
+            file.permissions = [p for p in file.permissions if p["id"] != verb]
+            return {}
+        if method == "GET" and params.get("alt", [""])[0] == "media":
+            return Media(file.content, file.mime_type)
+        if method == "GET":
+            return drive_api.get_file(file, params, self._caller)
+        if method == "PATCH":
+            file.name = body.get("name", file.name)
+            return drive_api.file_json(file, self._caller)
+        if method == "DELETE":
+            del self.files[file.id]
+            self.removed[file.id] = next(CHANGES)
+            return {}
+        raise ApiError(404, "NOT_FOUND", "Not Found")
+
+
+@dataclass
+class Media:
+    """A reply that is bytes, not JSON."""
+    content: bytes
+    mime_type: str
 
 
 def _quote(tab: str) -> str:

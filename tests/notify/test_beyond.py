@@ -96,3 +96,27 @@ def test_each_student_calendar_holds_every_follow_up_once_after_two_nights(demo_
     assert soft.decoded("DTSTART") == dt.date(now.year, 6, 30)
     others = {s.name for s in config.students} - {student.name}
     assert not any(n in path.read_text(encoding="utf-8") for n in others)
+
+
+def test_on_google_each_calendar_is_a_drive_file_only_its_student_can_read(demo_cohort, tmp_path, now):
+    from sheetsync.backends.google import GoogleBackend
+    from sheetsync.demo.google import upload_cohort
+    from sheetsync.testing import FakeGoogle
+    with FakeGoogle() as google:
+        config, sheets, _ = upload_cohort(google, demo_cohort, tmp_path)
+        text = re.sub(r'(\[\[students\]\]\nid = "([^"]+)")', r'\1\nemail = "\2@student.example"',
+                      config.path.read_text(encoding="utf-8")) + "\n[calendars]\nenabled = true\n"
+        config.path.write_text(text, encoding="utf-8")
+        config = load_config(config.path)
+        backend = GoogleBackend(config, sleep=lambda s: None)
+        run_nightly(config, now=now, backend=backend)
+        files = {f.name: f for f in google.files.values()}
+        assert len(files) == len(config.students)
+        for s in config.students:
+            file = files[f"LIA – {s.name}.ics"]
+            readers = [(p["type"], p["role"], p.get("emailAddress")) for p in file.permissions]
+            assert readers == [("user", "reader", f"{s.id}@student.example")]     # nobody else
+            assert Calendar.from_ical(file.content).walk("VEVENT")
+        versions = {f.id: f.version for f in google.files.values()}
+        run_nightly(config, now=now, backend=backend)                # nothing moved: no upload
+        assert {f.id: f.version for f in google.files.values()} == versions and len(google.files) == len(files)

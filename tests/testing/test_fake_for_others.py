@@ -107,3 +107,45 @@ def test_drive_changes_feed_as_the_reference_describes_it(fake_google):
         assert body["errors"][0]["location"] == "pageToken"
     else:
         raise AssertionError("a changes.list without pageToken must fail")
+
+
+def test_drive_uploads_downloads_and_exports_as_drive_answers(fake_google):
+    """files.create by multipart upload, alt=media download, an update by media upload,
+    and files.export of a spreadsheet (xlsx that a spreadsheet reader opens, csv)."""
+    import io
+
+    from openpyxl import load_workbook
+    gc = client()
+    boundary = "sheetsync-boundary"
+    body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+            '{"name": "anna.ics", "mimeType": "text/calendar"}\r\n'
+            f"--{boundary}\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+            f"\r\n--{boundary}--").encode()
+    made = gc.http_client.request("post", "https://www.googleapis.com/upload/drive/v3/files",
+                                  params={"uploadType": "multipart"}, data=body,
+                                  headers={"Content-Type": f"multipart/related; boundary={boundary}"}).json()
+    assert made["kind"] == "drive#file" and made["name"] == "anna.ics" and made["mimeType"] == "text/calendar"
+    url = f"https://www.googleapis.com/drive/v3/files/{made['id']}"
+    got = gc.http_client.request("get", url, params={"alt": "media"})
+    assert got.content.startswith(b"BEGIN:VCALENDAR") and got.headers["Content-Type"] == "text/calendar"
+    gc.http_client.request("patch", f"https://www.googleapis.com/upload/drive/v3/files/{made['id']}",
+                           params={"uploadType": "media"}, data=b"BEGIN:VCALENDAR\r\nX:2\r\nEND:VCALENDAR\r\n")
+    assert b"X:2" in gc.http_client.request("get", url, params={"alt": "media"}).content
+    sid = fake_google.create_spreadsheet("CRM", {"CRM": [["Företag", "Antal", "Datum"], ["Saab", 3, "x"]]})
+    fake_google.set_formula(sid, "CRM", 2, 4, "=B2*2", shows="6")
+    xlsx = gc.http_client.request("get", f"https://www.googleapis.com/drive/v3/files/{sid}/export", params={
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    ws = load_workbook(io.BytesIO(xlsx.content), data_only=True)["CRM"]
+    assert [c.value for c in ws[2]] == ["Saab", 3, "x", 6]                # typed, the formula's result
+    formulas = load_workbook(io.BytesIO(xlsx.content))["CRM"]
+    assert formulas["D2"].value == "=B2*2"
+    csv = gc.http_client.request("get", f"https://www.googleapis.com/drive/v3/files/{sid}/export",
+                                 params={"mimeType": "text/csv"})
+    assert csv.text.splitlines()[1] == "Saab,3,x,6"
+    try:                                          # a Google Sheet has no bytes to download
+        gc.http_client.request("get", f"https://www.googleapis.com/drive/v3/files/{sid}", params={"alt": "media"})
+    except gspread.exceptions.APIError as e:
+        assert e.response.status_code == 403
+        assert e.response.json()["error"]["errors"][0]["reason"] == "fileNotDownloadable"
+    else:
+        raise AssertionError("alt=media on a Google Sheet must fail")
