@@ -90,6 +90,8 @@ def read_student(backend, student: Student, year: int, report: RunReport,
                 reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
                                    student=student.id)
             before = before if before is not None else (snapshot or last or (None, None, None))[2]
+            if not workbook.structure_known and before is not None:    # an export's sheet ids
+                workbook = workbook.with_structure_of(before) or workbook
             overrides, carried = student.columns, None
             if fresh and reading.tab is not None and before is not None:
                 def last_reading():       # unpickled only when the header row changed
@@ -203,6 +205,11 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
         try:
             with cpu_stage(report, "plan"):
                 plan = plan_for(r, judged, judge, config)
+            if plan and not r.workbook.structure_known and not report.dry_run:
+                # read from an export: its sheet ids and our marks first, then planned again
+                r.workbook = backend.complete(r.student, r.workbook)
+                with cpu_stage(report, "plan"):
+                    plan = plan_for(r, judged, judge, config)
             r.outcome.flags = len(judged.found_of(r.student.id))
             if report.dry_run:
                 report.plans.append(plan.describe())
@@ -271,7 +278,7 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     reading = (r.reading_key, r.reading)
     if plan:
         version = backend.version_now(r.student)
-        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks)
+        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks, plan.tab_ids)
         workbook.version = version
         workbook.written = not backend.wrote_alone(r.student, r.workbook.version, version)
         r.workbook = workbook

@@ -87,7 +87,8 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
                 click.echo(report.table())
             calls = report.api_calls
             click.echo(f"night {night}: {report.unchanged} of {len(sheets)} student sheets unchanged"
-                       f" (not read); {calls['reads']} reads, {calls['structural']} structural,"
+                       f" (not read); {calls['exports']} Drive exports, {calls['reads']} Sheets reads,"
+                       f" {calls['structural']} structural,"
                        f" {calls['writes']} values writes, students and master together"
                        f" ({len(google.requests)} HTTP requests, token exchange included)")
         first = next(iter(sheets))

@@ -33,7 +33,10 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     # Google's limits by default; lower them to leave room for other tools on the project
     "quota": {"reads_per_minute": (int, 60), "writes_per_minute": (int, 60),
               "project_per_minute": (int, 300), "workers": (int, 4),
-              "full_read_every_days": (int, 7)},
+              "full_read_every_days": (int, 7),
+              # how a Google sheet is read: a Drive export (Drive's far larger quota) or a
+              # Sheets read; an export that fails falls back to the Sheets read
+              "read_via": (("export", "sheets"), "export")},
     # who hears about a failed night (sheetsync/notify): all optional
     "alerts": {"webhook": (str, ""), "webhook_format": (("json", "slack", "teams"), "json"),
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),

@@ -62,17 +62,43 @@ class Workbook:
     # sheet again whatever Drive says, since the edit would otherwise hide behind the
     # version our write produced
     written: bool = False
+    # read from a Drive export: cells and formulas, but not Google's sheet ids, grid sizes,
+    # marks or frozen rows; Backend.complete() fetches those before anything is planned
+    structure_known: bool = True
 
     def tab(self, title: str) -> Tab | None:
         return self.tabs.get(title)
 
-    def with_writes(self, writes, new_tabs=(), marks=()) -> "Workbook":
+    def with_structure_of(self, before: "Workbook") -> "Workbook | None":
+        """This export-read workbook with the sheet ids, marks and frozen rows of the
+        sheet as we last left it, when nothing says they moved: the same tabs, and each
+        marked column still headed by our header. None otherwise (ask Google)."""
+        from sheetsync.normalize.headers import is_owned_header
+        if set(self.tabs) != set(before.tabs):
+            return None
+        tabs = {}
+        for title, tab in self.tabs.items():
+            old = before.tabs[title]
+            for col in old.marks.values():
+                heads = [(r, row[col - 1]) for r, row in enumerate(old.rows, 1)
+                         if col <= len(row) and is_owned_header(row[col - 1])]
+                if not heads or any(tab.value(r, col) != text for r, text in heads):
+                    return None
+            # the grid is left unknown: the student may have deleted rows since (see
+            # google_requests.value_requests for what that means for a write)
+            tabs[title] = Tab(title, tab.rows, old.sheet_id, None, tab.formulas, dict(old.marks),
+                              old.ours, old.frozen_rows)
+        if any(t.sheet_id is None for t in tabs.values()):
+            return None
+        return Workbook(self.title, tabs, self.version, self.location, self.written)
+
+    def with_writes(self, writes, new_tabs=(), marks=(), tab_ids=None) -> "Workbook":
         """This snapshot as it is after `writes` (tab, row, col, value) and `marks`
         (writeback.plan.Mark): what the sheet holds once our own write has landed, kept
         so an unchanged sheet need not be read."""
         tabs = {t: tab.copy() for t, tab in self.tabs.items()}
         for title in new_tabs:
-            tabs.setdefault(title, Tab(title, []))
+            tabs.setdefault(title, Tab(title, [], (tab_ids or {}).get(title)))
         for m in marks:
             if m.tab in tabs:
                 if m.col is None:

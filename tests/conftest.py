@@ -14,6 +14,15 @@ os.environ["TZ"] = "Europe/Stockholm"
 time.tzset()
 
 
+@pytest.fixture(params=["export", "sheets"])
+def read_via(request, monkeypatch):
+    """Google's two read paths ([quota] read_via): a module that uses this fixture runs
+    every test on both, as the default of every config it loads."""
+    from sheetsync import config
+    monkeypatch.setitem(config._SCHEMA["quota"], "read_via", (("export", "sheets"), request.param))
+    return request.param
+
+
 @pytest.fixture
 def now():
     return NOW

@@ -37,12 +37,15 @@ def test_demo_through_the_google_code_path_against_the_fake(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--backend", "google-fake", "--dir",
                                        str(tmp_path / "g"), "--students", "3", "--now", "2026-05-12"])
     assert result.exit_code == 0, result.output
-    assert "night 1: 0 of 3 student sheets unchanged (not read); 4 reads, 4 structural, 4 values writes" \
-        in result.output
-    assert "night 2: 0 of 3 student sheets unchanged (not read); 4 reads, 0 structural, 1 values writes" \
-        in result.output                                   # what night 1 wrote is read again
-    assert "night 3: 3 of 3 student sheets unchanged (not read); 1 reads, 0 structural, 1 values writes" \
-        in result.output                                   # only the master: its Runs log grows
+    # night 1: each sheet exported (Drive), its shape read (Sheets) and written in one call
+    assert ("night 1: 0 of 3 student sheets unchanged (not read); 3 Drive exports, 4 Sheets reads,"
+            " 4 structural, 1 values writes") in result.output
+    # night 2: what night 1 wrote is exported again; its shape is last night's, nothing to write
+    assert ("night 2: 0 of 3 student sheets unchanged (not read); 3 Drive exports, 1 Sheets reads,"
+            " 0 structural, 1 values writes") in result.output
+    # night 3: only the master (its Runs log grows)
+    assert ("night 3: 3 of 3 student sheets unchanged (not read); 0 Drive exports, 1 Sheets reads,"
+            " 0 structural, 1 values writes") in result.output
 
 
 def test_the_google_fake_demo_leaves_the_local_demo_runnable(tmp_path, monkeypatch):

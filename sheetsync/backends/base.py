@@ -54,6 +54,10 @@ class Backend(ABC):
 
     prepares_on_read = False
 
+    def complete(self, student: Student, read: Workbook) -> Workbook:
+        """The workbook with everything a write plan needs (see Workbook.structure_known)."""
+        return read
+
     def prepare(self, student: Student, shape: WritePlan, read: Workbook) -> Workbook:
         """Apply a plan's structure (writeback.sheet.plan_shape) right after the read and
         return the sheet as it then is. Only a backend that sets `prepares_on_read` (one

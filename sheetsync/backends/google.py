@@ -11,7 +11,9 @@ structural requests are google_requests.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
+from pathlib import Path
 
 import gspread
 import requests
@@ -23,11 +25,12 @@ from sheetsync.backends.base import Backend
 from sheetsync.backends.google_drive import DriveFeedAndFiles
 from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
     default_credentials, first_line, identity_of, load_credentials)
-from sheetsync.backends.google_requests import (cell_requests, chart_request, column_range,
+from sheetsync.backends.google_requests import (cell_requests, value_requests, chart_request, column_range,
                                                 conditional_format, marks_on_used_columns,
                                                 new_tab_ids, ranges, shape_requests)
 from sheetsync.backends.ratelimit import RateLimiter, google_limiter
 from sheetsync.backends.retry import backoff, is_retryable
+from sheetsync.backends.xlsx import read_xlsx
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
@@ -40,7 +43,13 @@ READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,i
                "gridProperties(rowCount,columnCount,frozenRowCount)),developerMetadata(metadataKey,metadataValue),"
                "data(columnMetadata(developerMetadata(metadataKey,metadataValue)),"
                "rowData(values(formattedValue,userEnteredValue(formulaValue)))))")
-MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"    # the master: also whether charts exist
+MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"
+# a spreadsheet's shape without its cells: what a Drive export does not carry
+STRUCTURE_FIELDS = READ_FIELDS.replace(",\n", ",").replace(
+    "data(columnMetadata(developerMetadata(metadataKey,metadataValue)),"
+    "rowData(values(formattedValue,userEnteredValue(formulaValue))))",
+    "data(columnMetadata(developerMetadata(metadataKey,metadataValue)))")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 
 EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
@@ -68,8 +77,9 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         self.http.set_timeout(timeout)
         self.sleep, self.clock, self.max_attempts = sleep, clock, max_attempts
         self.limiter = limiter or google_limiter(config.quota, clock=clock, sleep=sleep)
-        self._calls = {"reads": 0, "writes": 0, "structural": 0, "drive": 0, "retries": 0,
-                       "http_429": 0}
+        self.read_via = config.quota["read_via"]
+        self._calls = {"reads": 0, "writes": 0, "structural": 0, "drive": 0, "exports": 0,
+                       "retries": 0, "http_429": 0}
 
     @property
     def calls(self) -> dict[str, int]:
@@ -114,11 +124,52 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
                 version = self.version(sid, student.id)    # before the read: an edit after shows
             except SheetNotFound:     # Drive says 404 also when not shared: Sheets tells which
                 version = None
+        if self.read_via == "export":
+            book = self._read_export(student, sid, version)
+            if book is not None:
+                return book
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), student.id, sid)
         book = _workbook(meta, sid)
         book.version = version
         return book
+
+    def _read_export(self, student: Student, sid: str, version: str | None) -> Workbook | None:
+        """The whole spreadsheet as .xlsx in one Drive call (Drive's quota, not the Sheets
+        read quota), read by the local backend's reader. None when Drive will not export
+        it (over 10 MB, or any refusal): the Sheets read then says what is wrong."""
+        try:
+            reply = self._call("exports", lambda: self.http.request(
+                "get", f"{DRIVE_FILES}/{sid}/export", params={"mimeType": XLSX_MIME}), student.id, sid)
+        except BackendError:
+            return None
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+            file.write(reply.content)
+            file.flush()
+            try:
+                book = read_xlsx(Path(file.name), student, version=version, location=f"spreadsheet {sid}")
+            except BackendError:
+                return None
+        book.title, book.structure_known = sid, False
+        return book
+
+    def complete(self, student: Student, read: Workbook) -> Workbook:
+        """What an export leaves out (sheet ids, grid sizes, our marks, frozen rows), from
+        one Sheets call without cells, made in the write phase where the read quota is
+        otherwise idle. A tab added, removed or renamed since the export: read again."""
+        if read.structure_known:
+            return read
+        sid = spreadsheet_id(student.sheet)
+        shape = _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
+            sid, params={"fields": STRUCTURE_FIELDS}), student.id, sid), sid)
+        if set(shape.tabs) != set(read.tabs):
+            raise SheetChangedError("the sheet's tabs changed after it was read", student=student.id, sheet=sid)
+        tabs = {}
+        for title, tab in read.tabs.items():
+            known = shape.tabs[title]
+            tabs[title] = Tab(title, tab.rows, known.sheet_id, known.grid, tab.formulas, known.marks,
+                              known.ours, known.frozen_rows)
+        return Workbook(read.title, tabs, read.version, read.location, read.written)
 
     def version_now(self, student: Student) -> str | None:
         """The version after our own change. If Drive says someone else changed the file
@@ -141,7 +192,12 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         return version
 
     # ---- writing ------------------------------------------------------------------------
-    prepares_on_read = True
+    @property
+    def prepares_on_read(self) -> bool:
+        """The first night's structure right after each Sheets read (the write quota works
+        while the read quota reads). An export read has no sheet ids yet: its structure goes
+        with the values, in the one call of the write phase."""
+        return self.read_via != "export"
 
     def prepare(self, student: Student, shape: WritePlan, read: Workbook) -> Workbook:
         """The owned columns' marks and colours and the summary tab in one structural call
@@ -185,7 +241,9 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         the sheet as it now is. Anything else is a real error."""
         if "already exists" not in str(error):
             raise error
-        book = self.read(student)
+        sid = spreadsheet_id(student.sheet)          # a Sheets read: our marks are in it
+        book = _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
+            sid, params={"fields": READ_FIELDS}), student.id, sid), sid)
         if not all(book.tab(t) is not None and book.tabs[t].ours for t in shape.new_tabs):
             raise error
         return book
@@ -196,12 +254,19 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         sid = spreadsheet_id(student.sheet)
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
+        tab_ids = new_tab_ids(read, plan.new_tabs)
+        plan.tab_ids = tab_ids                 # kept with the snapshot of what we left
         requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
-                                         new_tab_ids(read, plan.new_tabs), plan.marks, plan.looks)
+                                   tab_ids, plan.marks, plan.looks)
+        values = value_requests(plan.writes, read, tab_ids) if requests_ else None
+        if values is not None:            # structure and cells in one call: one write of quota
+            requests_ += values
         try:
             self._structural(sid, requests_, student.id)
         except BackendError as e:
             self._after_lost_reply(e, student, plan)
+        if values is not None:
+            return len(plan.writes)
         data = ranges(plan.writes)
         if data:
             self._call("writes", lambda: self.http.values_batch_update(

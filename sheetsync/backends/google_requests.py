@@ -72,6 +72,46 @@ def cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:
     return out
 
 
+def value_requests(writes: list[CellWrite], read: Workbook, tab_ids: dict[str, int]) -> list[dict] | None:
+    """The cells as updateCells requests, a run of neighbouring cells in a row per request,
+    to go in the same batchUpdate as the structure: `stringValue` is stored as typed, never
+    parsed (what valueInputOption=RAW gives). A known grid is widened to the writes by
+    shape_requests in the same call; where the grid is not known (the tab's shape came
+    from last night's snapshot) a cell beyond the tab's cells gives None: updateCells is
+    refused outside the grid, while the values API grows it as needed."""
+    runs: list[tuple[int, list[CellWrite]]] = []      # (sheetId, neighbouring cells of a row)
+    for w in sorted(writes, key=lambda w: (w.tab, w.row, w.col)):
+        tab = read.tab(w.tab)
+        sheet_id = tab.sheet_id if tab is not None else tab_ids.get(w.tab)
+        if sheet_id is None:
+            return None
+        if tab is not None and tab.grid is None and not (
+                w.row <= len(tab.rows) and w.col <= max((len(r) for r in tab.rows), default=0)):
+            return None
+        last = runs[-1][1][-1] if runs else None
+        if last is not None and runs[-1][0] == sheet_id and last.row == w.row and last.col + 1 == w.col:
+            runs[-1][1].append(w)
+        else:
+            runs.append((sheet_id, [w]))
+    out = []
+    for sheet_id, run in runs:
+        out.append({"updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": run[0].row - 1, "columnIndex": run[0].col - 1},
+            "rows": [{"values": [{"userEnteredValue": _entered(w.value)} for w in run]}],
+            "fields": "userEnteredValue"}})
+    return out
+
+
+def _entered(value) -> dict:
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, (int, float)):
+        return {"numberValue": value}
+    if value is None or value == "":
+        return {}                         # fields=userEnteredValue with none: the cell is cleared
+    return {"stringValue": str(value)}
+
+
 def marks_on_used_columns(replies: list[dict], book: Workbook) -> list[tuple[int, str, str]]:
     """(metadataId, tab, kind) of the column marks just made on a tab where one of them
     landed on a column that, by then, holds a student's value or formula: all of that

@@ -103,25 +103,8 @@ class XlsxBackend(Backend):
         if not path.is_file():
             raise SheetNotFound("workbook not found", student=student.id, sheet=str(path))
         self._calls["reads"] += 1
-        try:
-            version = self._version(path)
-            package = Package(path)
-            values = _cell_values(path, package.worksheets)
-            tabs = {}
-            for title in package.worksheets:
-                formulas, errors = package.formulas(title)
-                rows = [[cell_text(v) for v in row] for row in values[title]]
-                for (r, c), shown in errors.items():       # '#REF!' as the student sees it
-                    while len(rows) < r:
-                        rows.append([])
-                    rows[r - 1] += [""] * (c - len(rows[r - 1]))
-                    rows[r - 1][c - 1] = shown
-                tabs[title] = Tab(title, trim_grid(rows), formulas=formulas)
-            _read_marks(package.defined_names(), tabs)
-        except _BAD_FILE + (PackageError, etree.XMLSyntaxError) as e:
-            raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
-                               student=student.id, sheet=str(path)) from None
-        return Workbook(title=path.stem, tabs=tabs, version=version, location=str(path))
+        return read_xlsx(path, student, version=self._version(path))
+
 
     def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
         """Patch the workbook's XML: only the owned cells, the summary tab, our names and
@@ -343,3 +326,26 @@ def add_chart(book, spec) -> None:
         line.set_categories(categories)
         chart += line
     anchor_ws.add_chart(chart, f"{column_letter(spec.anchor_col + 1)}{spec.anchor_row + 1}")
+
+
+def read_xlsx(path: Path, student: Student, *, version: str | None, location: str | None = None) -> Workbook:
+    """An .xlsx file as a Workbook: the local backend's reading, and the Google backend's
+    when it reads a Drive export (the same reader, so both give the same cells)."""
+    try:
+        package = Package(path)
+        values = _cell_values(path, package.worksheets)
+        tabs = {}
+        for title in package.worksheets:
+            formulas, errors = package.formulas(title)
+            rows = [[cell_text(v) for v in row] for row in values[title]]
+            for (r, c), shown in errors.items():       # '#REF!' as the student sees it
+                while len(rows) < r:
+                    rows.append([])
+                rows[r - 1] += [""] * (c - len(rows[r - 1]))
+                rows[r - 1][c - 1] = shown
+            tabs[title] = Tab(title, trim_grid(rows), formulas=formulas)
+        _read_marks(package.defined_names(), tabs)
+    except _BAD_FILE + (PackageError, etree.XMLSyntaxError) as e:
+        raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
+                           student=student.id, sheet=location or str(path)) from None
+    return Workbook(title=path.stem, tabs=tabs, version=version, location=location or str(path))

@@ -359,9 +359,7 @@ class FakeGoogle:
         if rest == ":batchUpdate" and method == "POST":
             return sheets_api.batch_update(book, body, params)
         if rest == "/values:batchGet" and method == "GET":
-            render = params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
-            return {"spreadsheetId": book.id, "valueRanges": [
-                sheets_api.read_values(book, r, render) for r in params.get("ranges", [])]}
+            return sheets_api.values_batch_get(book, params)
         if rest == "/values:batchUpdate" and method == "POST":
             option = body.get("valueInputOption", "")
             replies = [sheets_api.write_values(book, d["range"], d.get("values", []), option)
@@ -375,6 +373,16 @@ class FakeGoogle:
         if rest == "/values:batchClear" and method == "POST":
             return {"spreadsheetId": book.id,
                     "clearedRanges": [sheets_api.clear_values(book, r) for r in body.get("ranges", [])]}
+        if rest == "/developerMetadata:search" and method == "POST":
+            return sheets_api.search_developer_metadata(book, body)
+        if rest == "/values:batchGetByDataFilter" and method == "POST":
+            return sheets_api.batch_get_by_data_filter(book, body)
+        copy_to = re.match(r"^/sheets/(\d+):copyTo$", rest)
+        if copy_to and method == "POST":          # the new sheet is the caller's change there
+            destination = self._book(body.get("destinationSpreadsheetId") or "")
+            reply = sheets_api.copy_sheet_to(book, int(copy_to[1]), destination)
+            destination.modified_by = self._caller
+            return reply
         v = re.match(r"^/values/(.+?)(:append|:clear)?$", rest)
         if v:
             spec, action = v[1], v[2]
@@ -384,9 +392,7 @@ class FakeGoogle:
             if action == ":append" and method == "POST":
                 return sheets_api.append_values(book, spec, body.get("values", []), option)
             if method == "GET":
-                return sheets_api.read_values(book, spec,
-                                              params.get("valueRenderOption", ["FORMATTED_VALUE"])[0],
-                                              params.get("majorDimension", ["ROWS"])[0] or "ROWS")
+                return sheets_api.values_get(book, spec, params)
             if method == "PUT":
                 return sheets_api.write_values(book, spec, body.get("values", []), option)
         raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")

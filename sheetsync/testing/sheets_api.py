@@ -1,130 +1,27 @@
 """The Sheets v4 endpoints of the fake: spreadsheets.get, values.*, batchUpdate."""
 from __future__ import annotations
 
+import copy
+import re
+
+from sheetsync.testing import data_filters, range_requests, sheet_requests
+from sheetsync.testing.cells import (DEFAULT_FORMAT, cell_json, clean_grid_range, content_extent,
+                                     trim_grid)
+from sheetsync.testing.cells import sheet_by_id as _sheet_by_id
+from sheetsync.testing.errors import ApiError, bad_request
 from sheetsync.testing.fieldmask import apply_mask, parse_mask
-from sheetsync.testing.ranges import GridRange, RangeError, a1_of, parse_range
-from sheetsync.testing.store import Sheet, Spreadsheet, raw_cell, user_entered_cell
+from sheetsync.testing.ranges import GridRange
+from sheetsync.testing.store import Sheet, Spreadsheet
+from sheetsync.testing.values_api import (_resolve, append_values, clear_values, read_values, resolve,
+                                          values_batch_get, values_get, write_values)
 
-
-class ApiError(Exception):
-    def __init__(self, code: int, status: str, message: str, details=None):
-        super().__init__(message)
-        self.code, self.status, self.message, self.details = code, status, message, details
-
-    def body(self) -> dict:
-        err = {"code": self.code, "message": self.message, "status": self.status}
-        if self.details:
-            err["details"] = self.details
-        return {"error": err}
-
-
-def bad_request(message: str) -> ApiError:
-    return ApiError(400, "INVALID_ARGUMENT", message)
-
-
-def _resolve(book: Spreadsheet, spec: str) -> tuple[Sheet, GridRange]:
-    try:
-        rng = parse_range(spec, [s.title for s in book.sheets])
-    except RangeError as e:
-        raise bad_request(str(e)) from None
-    sheet = book.sheet(rng.title)
-    if sheet is None:
-        raise bad_request(f"Unable to parse range: {spec}")
-    return sheet, rng
-
-
-def _render(cell, option: str):
-    if option == "UNFORMATTED_VALUE":
-        return cell.unformatted()
-    if option == "FORMULA" and cell.kind == "formula":
-        return cell.value            # the formula itself, whatever it shows
-    return cell.formatted()
-
-
-def read_values(book: Spreadsheet, spec: str, render: str = "FORMATTED_VALUE",
-                major: str = "ROWS") -> dict:
-    sheet, rng = _resolve(book, spec)
-    r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
-    r2, c2 = min(r2, sheet.rows), min(c2, sheet.cols)
-    out = {"range": a1_of(sheet.title, r1, c1, r2, c2), "majorDimension": major}
-    rows = []
-    for r in range(r1, r2):
-        row = []
-        for c in range(c1, c2):
-            cell = sheet.cells.get((r, c))
-            row.append("" if cell is None else _render(cell, render))
-        while row and row[-1] == "":
-            row.pop()
-        rows.append(row)
-    while rows and not rows[-1]:
-        rows.pop()
-    if major == "COLUMNS":
-        width = max((len(r) for r in rows), default=0)
-        rows = [[r[c] if c < len(r) else "" for r in rows] for c in range(width)]
-        rows = [col[:max((i + 1 for i, v in enumerate(col) if v != ""), default=0)] for col in rows]
-    if rows:
-        out["values"] = rows
-    return out
-
-
-def write_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
-    if option not in ("RAW", "USER_ENTERED"):
-        raise bad_request(f"Invalid valueInputOption: {option}")
-    sheet, rng = _resolve(book, spec)
-    r1, c1 = rng.r1 or 0, rng.c1 or 0
-    height = len(values)
-    width = max((len(r) for r in values), default=0)
-    if r1 + height > sheet.rows or c1 + width > sheet.cols:
-        raise bad_request(f"Range ({a1_of(sheet.title, r1, c1, r1 + 1, c1 + 1).split('!')[0]}!"
-                          f"{a1_of(sheet.title, r1 + height - 1, c1 + width - 1, r1 + height, c1 + width).split('!')[1]})"
-                          f" exceeds grid limits. Max rows: {sheet.rows}, max columns: {sheet.cols}")
-    parse = raw_cell if option == "RAW" else user_entered_cell
-    for dr, row in enumerate(values):
-        for dc, value in enumerate(row):
-            if value is None:
-                continue                              # null leaves the cell as it is
-            cell = parse(value)
-            key = (r1 + dr, c1 + dc)
-            if cell is None:
-                sheet.cells.pop(key, None)
-            else:
-                sheet.cells[key] = cell
-    if height and width:
-        book.touch()
-    return {"spreadsheetId": book.id,
-            "updatedRange": a1_of(sheet.title, r1, c1, r1 + max(height, 1), c1 + max(width, 1)),
-            "updatedRows": height, "updatedColumns": width,
-            "updatedCells": sum(len(r) for r in values)}
-
-
-def clear_values(book: Spreadsheet, spec: str) -> str:
-    sheet, rng = _resolve(book, spec)
-    r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
-    for key in [k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2]:
-        del sheet.cells[key]
-    book.touch()
-    return a1_of(sheet.title, r1, c1, min(r2, sheet.rows), min(c2, sheet.cols))
-
-
-def append_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
-    sheet, rng = _resolve(book, spec)
-    used_rows, _ = sheet.extent()
-    c1 = rng.c1 or 0
-    # the table is the run of rows holding data from the range's first row down; values
-    # go right after it (at the first row itself when that is empty: gspread's
-    # insert_rows appends into the row its insertDimension just made)
-    start, filled = rng.r1 or 0, {r for r, _ in sheet.cells}
-    while start in filled:
-        start += 1
-    if start + len(values) > sheet.rows:              # append grows the grid, as Google does
-        sheet.rows = start + len(values)
-    reply = {"spreadsheetId": book.id}
-    if used_rows:
-        _, used_cols = sheet.extent()
-        reply["tableRange"] = a1_of(sheet.title, 0, c1, used_rows, max(used_cols, c1 + 1))
-    reply["updates"] = write_values(book, a1_of(sheet.title, start, c1, start + 1, c1 + 1), values, option)
-    return reply
-
+# fake.py and others reach these through this module
+__all__ = ["ApiError", "bad_request", "read_values", "write_values", "clear_values", "append_values",
+           "resolve", "values_get", "values_batch_get", "search_developer_metadata",
+           "batch_get_by_data_filter", "copy_sheet_to"]
+search_developer_metadata = data_filters.search_metadata
+batch_get_by_data_filter = data_filters.batch_get_by_data_filter
+copy_sheet_to = sheet_requests.copy_sheet_to
 
 def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -> dict:
     sheets = []
@@ -133,52 +30,60 @@ def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -
         sheet, rng = _resolve(book, spec)
         wanted.setdefault(sheet.title, []).append(rng)
     for sheet in book.sheets:
-        entry = {"properties": sheet.properties()}
-        if sheet.charts:
-            entry["charts"] = sheet.charts
-        on_sheet = [m for m in book.metadata if m["location"].get("sheetId") == sheet.sheet_id]
-        if on_sheet:
-            entry["developerMetadata"] = on_sheet
-        if include_grid and (not ranges or sheet.title in wanted):
-            entry["data"] = [_grid_data(sheet, rng, book.metadata) for rng in
-                             wanted.get(sheet.title, [GridRange(sheet.title, None, None, None, None)])]
         if ranges and sheet.title not in wanted and include_grid:
             continue
-        sheets.append(entry)
-    return {"spreadsheetId": book.id,
-            "properties": {"title": book.title, "locale": "sv_SE", "timeZone": "Europe/Stockholm"},
-            "sheets": sheets,
-            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
+        sheets.append(_sheet_json(book, sheet, wanted.get(sheet.title) if include_grid else None,
+                                  include_grid))
+    reply = {"spreadsheetId": book.id,
+             "properties": {"title": book.title, "locale": book.locale, "autoRecalc": "ON_CHANGE",
+                            "timeZone": book.time_zone, "defaultFormat": copy.deepcopy(DEFAULT_FORMAT)},
+             "sheets": sheets}
+    if book.named_ranges:
+        reply["namedRanges"] = copy.deepcopy(book.named_ranges)
+    reply["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{book.id}/edit"
+    return reply
+
+
+def _sheet_json(book: Spreadsheet, sheet: Sheet, ranges: list[GridRange] | None, include_grid: bool) -> dict:
+    """A Sheet as spreadsheets.get gives it; the optional parts only when set."""
+    entry = {"properties": sheet.properties()}
+    merges = getattr(sheet, "merges", [])
+    if merges:
+        entry["merges"] = [clean_grid_range({"sheetId": sheet.sheet_id, "startRowIndex": m[0], "endRowIndex": m[1],
+                                             "startColumnIndex": m[2], "endColumnIndex": m[3]}) for m in merges]
+    if sheet.basic_filter:
+        entry["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+    if sheet.charts:
+        entry["charts"] = sheet.charts
+    if sheet.protected_ranges:
+        entry["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
+    on_sheet = [m for m in book.metadata if m["location"].get("sheetId") == sheet.sheet_id]
+    if on_sheet:
+        entry["developerMetadata"] = on_sheet
+    for dim, name in (("ROWS", "rowGroups"), ("COLUMNS", "columnGroups")):
+        groups = sheet.dimension_groups(dim)
+        if groups:
+            entry[name] = groups
+    if include_grid:
+        entry["data"] = [_grid_data(sheet, rng, book.metadata) for rng in
+                         ranges or [GridRange(sheet.title, None, None, None, None)]]
+    return entry
 
 
 def _grid_data(sheet: Sheet, rng: GridRange, metadata=()) -> dict:
-    rows, cols = sheet.extent()
+    """GridData: every cell holding anything, {} for an empty one; trailing empties are
+    trimmed by trim_grid once the `fields` mask is applied."""
+    rows, cols = content_extent(sheet)
     r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
     column_meta = []
     for c in range(c1, min(c2, sheet.cols)):     # every column of the range, as Google does
-        props = {"pixelSize": 100}
+        props = {"pixelSize": sheet.pixel_sizes.get(("COLUMNS", c), 100)}
         found = [m for m in metadata if _on_column(m, sheet.sheet_id, c)]
         if found:
             props["developerMetadata"] = found
         column_meta.append(props)
     r2, c2 = min(r2, rows), min(c2, cols)
-    row_data = []
-    for r in range(r1, r2):
-        values = []
-        for c in range(c1, c2):
-            cell = sheet.cells.get((r, c))
-            if cell is None:
-                values.append({})
-                continue
-            v = {"formattedValue": cell.formatted(), "effectiveValue": cell.effective(),
-                 "userEnteredValue": ({"formulaValue": cell.value} if cell.kind == "formula"
-                                      else cell.effective())}
-            values.append(v)
-        while values and values[-1] == {}:
-            values.pop()
-        row_data.append({"values": values} if values else {})
-    while row_data and row_data[-1] == {}:
-        row_data.pop()
+    row_data = [{"values": [cell_json(sheet, (r, c)) for c in range(c1, c2)]} for r in range(r1, r2)]
     data = {"startRow": r1, "startColumn": c1}
     if row_data:
         data["rowData"] = row_data
@@ -200,36 +105,85 @@ def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
     if mask:
         include = "data" in mask or "rowData" in mask
     reply = spreadsheet_json(book, ranges, include)
-    return apply_mask(reply, parse_mask(mask)) if mask else reply
+    return trim_grid(apply_mask(reply, parse_mask(mask)) if mask else reply)
 
 
-STRUCTURAL = ("addSheet", "deleteSheet", "updateSheetProperties", "repeatCell", "updateCells",
-              "addConditionalFormatRule", "setDataValidation", "addProtectedRange", "addChart",
-              "autoResizeDimensions", "appendDimension", "createDeveloperMetadata",
-              "deleteDeveloperMetadata", "insertDimension", "deleteDimension",
-              "updateDimensionProperties", "sortRange", "moveDimension", "mergeCells", "unmergeCells")
+HANDLERS = {**sheet_requests.HANDLERS, **range_requests.HANDLERS}
+KNOWN = ("addSheet", "deleteSheet", "addConditionalFormatRule", "addChart",
+         "appendDimension", "createDeveloperMetadata", "deleteDeveloperMetadata", "insertDimension",
+         "deleteDimension", "sortRange", "moveDimension", "mergeCells", "unmergeCells", *HANDLERS)
+# kept in book.requests as sent, for tests that look at what was asked for
+STORED_AS_SENT = ("repeatCell", "addConditionalFormatRule", "setDataValidation", "addProtectedRange",
+                  "addChart", "autoResizeDimensions", "updateDimensionProperties")
 
 
 def batch_update(book: Spreadsheet, body: dict, params: dict | None = None) -> dict:
-    """The requests in order; with includeSpreadsheetInResponse, the spreadsheet as it is
-    right after them (grid data when responseIncludeGridData, or when a `fields` mask on
-    the call names it), as `updatedSpreadsheet`."""
+    """The requests in order, all or none: a request that fails leaves the spreadsheet
+    as it was, as Google's batchUpdate does. With includeSpreadsheetInResponse, the
+    spreadsheet as it is right after them (grid data when responseIncludeGridData, or
+    when a `fields` mask on the call names it), as `updatedSpreadsheet`."""
     replies = []
-    for req in body.get("requests", []):
-        if len(req) != 1 or next(iter(req)) not in STRUCTURAL:
-            raise bad_request(f"Invalid requests[{len(replies)}]: unknown request {list(req)}")
-        kind, args = next(iter(req.items()))
-        replies.append(_structural(book, kind, args))
+    before = _snapshot(book)
+    try:
+        for i, req in enumerate(body.get("requests", [])):
+            if not isinstance(req, dict) or len(req) != 1 or next(iter(req)) not in KNOWN:
+                raise bad_request(f"Invalid requests[{i}]: unknown request {list(req)}")
+            kind, args = next(iter(req.items()))
+            try:
+                replies.append(_structural(book, kind, args or {}))
+            except ApiError as e:
+                e.message = _for_request(e.message, i, kind)
+                raise
+    except ApiError:
+        _restore(book, before)
+        raise
     book.touch()
     reply = {"spreadsheetId": book.id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
         mask = (params or {}).get("fields", [None])[0]
         include = ("data" in mask or "rowData" in mask) if mask else bool(body.get("responseIncludeGridData"))
         reply["updatedSpreadsheet"] = spreadsheet_json(book, body.get("responseRanges", []), include)
-    return apply_mask(reply, parse_mask(mask)) if body.get("includeSpreadsheetInResponse") and mask else reply
+        if mask:
+            reply = apply_mask(reply, parse_mask(mask))
+        reply = {**reply, **({"updatedSpreadsheet": trim_grid(reply["updatedSpreadsheet"])}
+                             if "updatedSpreadsheet" in reply else {})}
+    return reply
+
+
+_LAYERS = ("cells", "notes", "formats", "validations")    # replaced cell by cell, never changed in place
+_APPENDED = ("requests",)                                 # only ever appended to
+
+
+def _snapshot(book: Spreadsheet):
+    """Enough of the book to put it back: the big per-cell dicts copied one level deep
+    (a deep copy of a large book on every batchUpdate costs too much), the rest deep."""
+    book_state = {k: (list(v) if k in _APPENDED else copy.deepcopy(v)) for k, v in vars(book).items()
+                  if k not in ("sheets", "version", "modified", "change")}
+    sheet_states = [(sheet, {k: (dict(v) if k in _LAYERS else copy.deepcopy(v))
+                             for k, v in vars(sheet).items()}) for sheet in book.sheets]
+    return book_state, sheet_states
+
+
+def _restore(book: Spreadsheet, snapshot) -> None:
+    book_state, sheet_states = snapshot
+    vars(book).update(book_state)
+    book.sheets = [sheet for sheet, _ in sheet_states]
+    for sheet, state in sheet_states:
+        vars(sheet).clear()
+        vars(sheet).update(state)
+
+
+def _for_request(message: str, index: int, kind: str) -> str:
+    """'Invalid requests[3].addNamedRange: ...', as Google names the failing request."""
+    message = re.sub(r"^Invalid requests\[0\](\.\w+)?:?\s*", "", message)
+    return f"Invalid requests[{index}].{kind}: {message}"
 
 
 def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
+    if kind in STORED_AS_SENT:
+        book.requests.append({kind: args})       # formats, rules, charts: stored as sent
+    if kind in HANDLERS:
+        return HANDLERS[kind](book, args)
     if kind == "addSheet":
         props = args.get("properties", {})
         title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
@@ -239,10 +193,16 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         grid = props.get("gridProperties", {})
         sheet = book.add_sheet(title, grid.get("rowCount", 1000), grid.get("columnCount", 26),
                                props.get("sheetId"))
+        sheet.frozen_rows = grid.get("frozenRowCount") or 0
+        sheet.frozen_cols = grid.get("frozenColumnCount") or 0
+        sheet.hidden = bool(props.get("hidden"))
+        if props.get("index") is not None:
+            sheet_requests.move_sheet(book, sheet, props["index"])
         return {"addSheet": {"properties": sheet.properties()}}
     if kind == "deleteSheet":
         sheet = _sheet_by_id(book, args.get("sheetId"))
         book.sheets.remove(sheet)
+        sheet_requests.reindex(book)
         book.metadata = [m for m in book.metadata if _sheet_of(m) != sheet.sheet_id]
         return {}
     if kind == "createDeveloperMetadata":
@@ -280,16 +240,6 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         sheet.move(dim, start, end, kind == "insertDimension")
         _move_metadata(book, sheet.sheet_id, dim, start, end, kind == "insertDimension")
         return {}
-    if kind == "updateSheetProperties":
-        props = args.get("properties", {})
-        sheet = _sheet_by_id(book, props.get("sheetId"))
-        if "title" in props:
-            sheet.title = props["title"]
-        grid = props.get("gridProperties", {})
-        sheet.rows = grid.get("rowCount", sheet.rows)
-        sheet.cols = grid.get("columnCount", sheet.cols)
-        sheet.frozen_rows = grid.get("frozenRowCount", sheet.frozen_rows)
-        return {}
     if kind == "appendDimension":
         sheet = _sheet_by_id(book, args.get("sheetId"))
         if args.get("dimension") == "COLUMNS":
@@ -297,10 +247,6 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         else:
             sheet.rows += int(args.get("length", 0))
         return {}
-    if kind == "updateCells" and "start" in args:
-        _update_cells(_sheet_by_id(book, args["start"].get("sheetId")), args)
-        return {}
-    book.requests.append({kind: args})        # formats, rules, charts: stored, not rendered
     if kind == "addChart":
         chart = {"chartId": len(book.requests), **args.get("chart", {})}
         anchor = (chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
@@ -308,36 +254,6 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         (book.sheet_by_id(anchor) or book.sheets[0]).charts.append(chart)
         return {"addChart": {"chart": chart}}
     return {}
-
-
-def _update_cells(sheet: Sheet, args: dict) -> None:
-    """updateCells from a start cell: userEnteredValue only (stringValue is never parsed,
-    like RAW); cells outside the grid are refused as Google refuses them."""
-    start = args["start"]
-    r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-    for dr, row in enumerate(args.get("rows", [])):
-        for dc, value in enumerate(row.get("values", [])):
-            r, c = r0 + dr, c0 + dc
-            if r >= sheet.rows or c >= sheet.cols:
-                raise bad_request(f"Invalid requests[0].updateCells: GridCoordinate is outside"
-                                  f" the grid of sheet {sheet.sheet_id}")
-            entered = value.get("userEnteredValue", {})
-            if "formulaValue" in entered:
-                cell = user_entered_cell(entered["formulaValue"])
-            else:
-                cell = raw_cell(entered.get("stringValue", entered.get("numberValue",
-                                                                       entered.get("boolValue"))))
-            if cell is None:
-                sheet.cells.pop((r, c), None)
-            else:
-                sheet.cells[(r, c)] = cell
-
-
-def _sheet_by_id(book: Spreadsheet, sheet_id) -> Sheet:
-    sheet = book.sheet_by_id(sheet_id)
-    if sheet is None:
-        raise bad_request(f"Invalid requests[0]: No grid with id: {sheet_id}")
-    return sheet
 
 
 def _sheet_of(meta: dict):
@@ -405,13 +321,13 @@ def _sort_range(book: Spreadsheet, args: dict) -> None:
     sheet = _sheet_by_id(book, rng.get("sheetId"))
     r1, r2 = rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.extent()[0])
     c1, c2 = rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.cols)
-    rows = [{c: sheet.cells.get((r, c)) for c in range(c1, c2)} for r in range(r1, r2)]
+    rows = list(range(r1, r2))             # row numbers, in their new order once sorted
 
     def key_of(spec):
         col, desc = spec.get("dimensionIndex", 0), spec.get("sortOrder", "ASCENDING") == "DESCENDING"
 
         def key(row):
-            cell = row.get(col)
+            cell = sheet.cells.get((row, col))
             if cell is None:
                 return (1, 0, "")             # blanks last, either order
             v = cell.unformatted()
@@ -423,12 +339,8 @@ def _sort_range(book: Spreadsheet, args: dict) -> None:
         filled = [r for r in rows if key(r)[0] == 0]
         blank = [r for r in rows if key(r)[0] == 1]
         rows = sorted(filled, key=key, reverse=desc) + blank
-    for dr, row in enumerate(rows):
-        for c, cell in row.items():
-            if cell is None:
-                sheet.cells.pop((r1 + dr, c), None)
-            else:
-                sheet.cells[(r1 + dr, c)] = cell
+    moved_to = {old: r1 + new for new, old in enumerate(rows)}
+    sheet.remap(lambda k: (moved_to[k[0]], k[1]) if k[0] in moved_to and c1 <= k[1] < c2 else k)
 
 
 def _move_dimension(book: Spreadsheet, args: dict) -> None:
@@ -446,7 +358,7 @@ def _move_dimension(book: Spreadsheet, args: dict) -> None:
     at = dest - (end - start) if dest > start else dest
     new_order = rest[:at] + block + rest[at:]
     where = {old: new for new, old in enumerate(new_order)}
-    sheet.cells = {((where[r], c) if axis == 0 else (r, where[c])): cell for (r, c), cell in sheet.cells.items()}
+    sheet.remap(lambda k: (where[k[0]], k[1]) if axis == 0 else (k[0], where[k[1]]))
     for m in book.metadata:
         span = m["location"].get("dimensionRange")
         if span and span.get("sheetId") == sheet.sheet_id and span.get("dimension") == dim:

@@ -91,23 +91,69 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)   # (row, col) 0-based
     frozen_rows: int = 0
     charts: list[dict] = field(default_factory=list)
+    # what a cell holds besides its value, keyed like `cells`; they move with their cells
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    formats: dict[tuple[int, int], dict] = field(default_factory=dict)       # userEnteredFormat
+    validations: dict[tuple[int, int], dict] = field(default_factory=dict)   # dataValidation
+    frozen_cols: int = 0
+    hidden: bool = False
+    hide_gridlines: bool = False
+    tab_color: dict | None = None            # an rgbColor; the reply shows tabColor and tabColorStyle
+    protected_ranges: list[dict] = field(default_factory=list)
+    # dimension groups as Google models them: how many groups cover each row / column
+    group_depths: dict[str, dict[int, int]] = field(default_factory=lambda: {"ROWS": {}, "COLUMNS": {}})
+    basic_filter: dict | None = None
+    pixel_sizes: dict[tuple[str, int], int] = field(default_factory=dict)   # (dimension, index)
+
+    def dimension_groups(self, dimension: str) -> list[dict]:
+        """DimensionGroups: at each depth k, every maximal run covered k or more times."""
+        depths = self.group_depths[dimension]
+        out = []
+        for depth in range(1, max(depths.values(), default=0) + 1):
+            start = None
+            for i in range(min(depths), max(depths) + 2):
+                inside = depths.get(i, 0) >= depth
+                if inside and start is None:
+                    start = i
+                elif not inside and start is not None:
+                    span = {"dimension": dimension, "startIndex": start, "endIndex": i}
+                    if self.sheet_id:                  # sheetId 0 is left out, as Google does
+                        span = {"sheetId": self.sheet_id, **span}
+                    out.append({"range": span, "depth": depth})
+                    start = None
+        return out
+
+    def layers(self) -> list[dict]:
+        """Everything keyed by (row, col): the values and what rides along with them."""
+        return [self.cells, self.notes, self.formats, self.validations]
+
+    def remap(self, where) -> None:
+        """Every layer's keys passed through `where((r, c))`; a None drops the entry."""
+        for layer in self.layers():
+            moved = {}
+            for key, item in layer.items():
+                to = where(key)
+                if to is not None:
+                    moved[to] = item
+            layer.clear()
+            layer.update(moved)
 
     def move(self, dimension: str, start: int, end: int, inserted: bool) -> None:
         """Rows or columns [start, end) inserted (cells at or after `start` move on) or
         deleted (their cells go, the rest move back), as the Sheets UI does."""
         n = end - start
         axis = 0 if dimension == "ROWS" else 1
-        moved = {}
-        for key, cell in self.cells.items():
+
+        def where(key):
             at = key[axis]
             if inserted:
                 at = at + n if at >= start else at
             elif start <= at < end:
-                continue
+                return None
             elif at >= end:
                 at -= n
-            moved[(at, key[1]) if axis == 0 else (key[0], at)] = cell
-        self.cells = moved
+            return (at, key[1]) if axis == 0 else (key[0], at)
+        self.remap(where)
         if dimension == "ROWS":
             self.rows += n if inserted else -n
         else:
@@ -120,11 +166,26 @@ class Sheet:
         return (max(r for r, _ in self.cells) + 1, max(c for _, c in self.cells) + 1)
 
     def properties(self) -> dict:
+        """SheetProperties as Google writes them: fields at their default left out."""
         grid = {"rowCount": self.rows, "columnCount": self.cols}
         if self.frozen_rows:
             grid["frozenRowCount"] = self.frozen_rows
-        return {"sheetId": self.sheet_id, "title": self.title, "index": self.index,
-                "sheetType": "GRID", "gridProperties": grid}
+        if self.frozen_cols:
+            grid["frozenColumnCount"] = self.frozen_cols
+        if self.hide_gridlines:
+            grid["hideGridlines"] = True
+        if self.group_depths["ROWS"]:
+            grid["rowGroupControlAfter"] = True     # as seen once rows are grouped
+        if self.group_depths["COLUMNS"]:
+            grid["columnGroupControlAfter"] = True
+        props = {"sheetId": self.sheet_id, "title": self.title, "index": self.index,
+                 "sheetType": "GRID", "gridProperties": grid}
+        if self.hidden:
+            props["hidden"] = True
+        if self.tab_color is not None:
+            props["tabColor"] = dict(self.tab_color)
+            props["tabColorStyle"] = {"rgbColor": dict(self.tab_color)}
+        return props
 
 
 CHANGES = itertools.count(1)     # one feed for every fake: page tokens are opaque anyway
@@ -145,6 +206,9 @@ class Spreadsheet:
     modified_by: str = ""            # who made the last change ('' = the owner)
     metadata: list[dict] = field(default_factory=list)    # developer metadata, as stored
     change: int = field(default_factory=lambda: next(CHANGES))   # Drive's changes feed position
+    named_ranges: list[dict] = field(default_factory=list)   # NamedRange JSON, as Google keeps it
+    locale: str = "sv_SE"
+    time_zone: str = "Europe/Stockholm"
 
     def sheet(self, title: str | None) -> Sheet | None:
         if title is None:

@@ -88,6 +88,9 @@ class WritePlan:
     formats: list[FormatRule] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)        # owned places to mark
     looks: list[ColumnLook] = field(default_factory=list)  # widths, wrap, bold header
+    # the sheetIds a backend gave `new_tabs` when it wrote them (Google), so the snapshot
+    # of the sheet as we left it knows them: an export read the next night can use them
+    tab_ids: dict[str, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.writes or self.new_tabs or self.formats or self.marks or self.looks)

@@ -7,6 +7,8 @@ from sheetsync.errors import CredentialsError
 from sheetsync.testing import FakeGoogle
 from sheetsync.demo.google import upload_cohort as upload
 
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
+
 
 @pytest.fixture
 def google():
@@ -34,8 +36,27 @@ def student_view(google, sid):
     return kept
 
 
+def test_a_first_night_costs_one_write_call_per_student_read_from_a_drive_export(google, cohort_in_google, now):
+    config, sheets, master = cohort_in_google
+    config.quota["read_via"] = "export"
+    before = {sid: student_view(google, sid) for sid in sheets.values()}
+    report = run_nightly(config, now=now, backend=backend(config))
+    assert report.ok, report.table()
+    for sid in sheets.values():
+        exports = [c for c in google.calls(path=sid) if c.kind == "drive" and c.path.endswith("/export")]
+        calls = [c for c in google.calls(path=sid) if c.kind != "drive"]
+        assert len(exports) == 1                        # the cells: Drive's quota
+        # the shape without cells in the write phase, then structure and cells in one call
+        assert [(c.method, c.kind) for c in calls] == [("GET", "read"), ("POST", "write")], calls
+        assert "rowData" not in calls[0].query and calls[1].path.endswith(":batchUpdate")
+        assert student_view(google, sid) == before[sid]
+        assert google.get_values(sid, "sheetsync")[0] == ["sheetsync: sammanfattning"]
+    assert report.api_calls["exports"] == len(sheets)
+
+
 def test_one_read_one_write_and_one_structural_call_per_student(google, cohort_in_google, now):
     config, sheets, master = cohort_in_google
+    config.quota["read_via"] = "sheets"
     before = {sid: student_view(google, sid) for sid in sheets.values()}
     report = run_nightly(config, now=now, backend=backend(config))
     assert report.ok, report.table()
@@ -51,14 +72,23 @@ def test_one_read_one_write_and_one_structural_call_per_student(google, cohort_i
     assert len(students) == 1 + len(sheets)
 
 
-def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google, now):
+def sheet_calls(google, sid):
+    """The calls on one sheet: ('GET', 'export') for a Drive export, Sheets calls by kind."""
+    return [(c.method, "export" if c.path.endswith("/export") else c.kind) for c in google.calls(path=sid)
+            if c.kind != "drive" or c.path.endswith("/export")]
+
+
+@pytest.mark.parametrize("read_via", ["export", "sheets"])
+def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google, now, read_via):
     config, sheets, master = cohort_in_google
+    config.quota["read_via"] = read_via
+    read = ("GET", "export" if read_via == "export" else "read")
     run_nightly(config, now=now, backend=backend(config))
     google.requests.clear()
     settle = run_nightly(config, now=now, backend=backend(config))     # written sheets: read again
     assert settle.unchanged == 0 and sum(s.cells_written for s in settle.students) == 0
     for sid in sheets.values():
-        assert [(c.method, c.kind) for c in google.calls(path=sid) if c.kind != "drive"] == [("GET", "read")]
+        assert sheet_calls(google, sid) == [read]           # an export's shape: last night's
     edited = list(sheets.values())[0]
     rows = google.get_values(edited, "CRM")
     h = next(i for i, r in enumerate(rows) if len(r) > 3)
@@ -70,13 +100,15 @@ def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google,
     report = run_nightly(config, now=now, backend=backend(config))
     assert report.ok and report.unchanged == len(sheets) - 1
     for sid in sheets.values():
-        calls = [(c.method, c.kind) for c in google.calls(path=sid) if c.kind != "drive"]
-        assert calls == ([("GET", "read"), ("POST", "write")] if sid == edited else []), calls
+        calls = sheet_calls(google, sid)
+        assert calls == ([read, ("POST", "write")] if sid == edited else []), calls
     listings = [c for c in google.calls(kind="drive") if c.path.endswith("/files")]
     assert len(listings) == 1                              # one files.list for the whole roster
     google.requests.clear()
     third = run_nightly(config, now=now, backend=backend(config))      # the written one, checked
-    assert third.unchanged == len(sheets) - 1 and third.api_calls["reads"] == 2
+    sheets_reads = 1 if read_via == "export" else 2        # the master, and the sheet on that path
+    assert third.unchanged == len(sheets) - 1 and third.api_calls["reads"] == sheets_reads
+    assert third.api_calls["exports"] == (1 if read_via == "export" else 0)
     assert sum(s.cells_written for s in third.students) == 0
     fourth = run_nightly(config, now=now, backend=backend(config))
     assert fourth.unchanged == len(sheets) and fourth.api_calls["reads"] == 1   # the master only

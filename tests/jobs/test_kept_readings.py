@@ -1,11 +1,14 @@
 """A sheet unchanged since the last night is neither read nor normalised again: its
 snapshot keeps how it was understood. Through real gspread against FakeGoogle."""
+import pytest
 from jobs import student_steps
 from jobs.nightly import run_nightly
 from sheetsync.backends.google import GoogleBackend
 from sheetsync.demo.google import upload_cohort
 from sheetsync.normalize.headers import map_header
 from sheetsync.testing import FakeGoogle
+
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
 
 
 def blank_first_company(google, sheet):

@@ -1,5 +1,6 @@
 """A night that writes while it reads, through real gspread against FakeGoogle: the cap
 settled at the end is the same as if everyone had been read first."""
+import pytest
 import threading
 
 from jobs import stream
@@ -12,6 +13,8 @@ from sheetsync.engine.leads import contacted
 from sheetsync.normalize import normalize
 from sheetsync.normalize.headers import map_header
 from sheetsync.testing import FakeGoogle
+
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
 
 
 class Student:

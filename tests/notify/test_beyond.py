@@ -8,7 +8,6 @@ from email import policy
 
 import pandas as pd
 from icalendar import Calendar
-from openpyxl import load_workbook
 
 from jobs.nightly import run_nightly
 from sheetsync import load_config

