@@ -27,7 +27,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import requests
 import responses
 
-from sheetsync.testing import drive_api, drive_files, sheets_api
+from sheetsync.testing import drive_files, sheets_api
+from sheetsync.testing.drive_routes import DEFAULT_EMAIL, DriveQuota, DriveRoutes, Media
 from sheetsync.testing.auth import TOKEN_URI, TokenError, new_token, service_account_info, verify_assertion
 from sheetsync.testing.sheets_api import ApiError
 from sheetsync.testing.store import CHANGES, Cell, Spreadsheet, raw_cell, user_entered_cell
@@ -35,7 +36,6 @@ from sheetsync.testing.store import CHANGES, Cell, Spreadsheet, raw_cell, user_e
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE = "https://www.googleapis.com/drive/v3/files"
 DRIVE_CHANGES = "https://www.googleapis.com/drive/v3/changes"
-DEFAULT_EMAIL = "sheetsync@sheetsync-fake.iam.gserviceaccount.com"
 ANY_CALLER = DEFAULT_EMAIL          # who a request is taken to come from with accept_any_token
 
 
@@ -57,11 +57,11 @@ class _Fault:
     kind: str | None
 
 
-class FakeGoogle:
+class FakeGoogle(DriveRoutes):
     def __init__(self, *, quotas: bool = False, reads_per_minute_user: int = 60,
                  writes_per_minute_user: int = 60, per_minute_project: int = 300,
                  latency: float = 0.0, clock=time.monotonic, sleep=time.sleep,
-                 accept_any_token: bool = False):
+                 accept_any_token: bool = False, drive_quota: DriveQuota | None = None):
         """`accept_any_token`: for test suites with dummy credentials (an unsigned JWT, a
         made-up bearer token, an API key): any request is answered as ANY_CALLER, and
         the token endpoint hands out a token for any grant."""
@@ -71,6 +71,7 @@ class FakeGoogle:
         self.files: dict[str, drive_files.DriveFile] = {}   # Drive files that are not spreadsheets
         self.requests: list[Call] = []
         self.quotas = quotas
+        self.drive_quota = drive_quota or DriveQuota()   # charged when `quotas` is on
         self.limits = {"read": reads_per_minute_user, "write": writes_per_minute_user}
         self.project_limit = per_minute_project
         self.latency, self.clock, self.sleep = latency, clock, sleep
@@ -279,6 +280,8 @@ class FakeGoogle:
         email = self._authorised(request)
         if self.quotas and kind in ("read", "write"):
             self._take_quota(kind, email)
+        elif self.quotas and kind == "drive":
+            self.drive_quota.take(email, self.clock(), self.drive_quota.cost(request.method, path))
         self._caller = email
         if path.startswith("/upload/drive/"):          # bytes: media, or multipart/related
             raw = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
@@ -411,103 +414,6 @@ class FakeGoogle:
             book.add_sheet(p.get("title", f"Sheet{i + 1}"), grid.get("rowCount", 1000),
                            grid.get("columnCount", 26), p.get("sheetId", 0 if i == 0 else None))
         return sheets_api.spreadsheet_json(book, [], False)
-
-    def _drive(self, method, path, params, body) -> dict:
-        if path == "/drive/v3/changes/startPageToken" and method == "GET":
-            return drive_api.start_page_token()
-        if path == "/drive/v3/changes" and method == "GET":
-            return drive_api.list_changes(list(self.books.values()) + list(self.files.values()),
-                                          self.removed, params, self._caller)
-        m = re.match(r"^/(?:upload/)?drive/v3/files(?:/([^/]+))?(/permissions)?(?:/([^/]+))?$", path)
-        if not m:
-            raise ApiError(404, "NOT_FOUND", "Not Found")
-        fid, perms = m[1], m[2]
-        if fid is None and method == "GET":
-            return drive_api.list_files(list(self.books.values()) + list(self.files.values()), params)
-        if fid is None and method == "POST":
-            if body.get("mimeType") != drive_api.SHEET_MIME:
-                raise ApiError(400, "INVALID_ARGUMENT", "Only spreadsheets are supported here.")
-            sid = self.create_spreadsheet(body.get("name", "Untitled spreadsheet"),
-                                          owner=DEFAULT_EMAIL)
-            self.books[sid].parents = body.get("parents", [])
-            return drive_api.file_json(self.books[sid])
-        if fid in self.files:
-            return self._drive_file(method, self.files[fid], perms, m[3], params, body)
-        book = self._book(fid, drive=True)
-        if m[3] == "export" and method == "GET":
-            return Media(*drive_files.export(book, params.get("mimeType", [""])[0]))
-        if method == "GET" and params.get("alt", [""])[0] == "media":
-            raise drive_api.drive_error(403, "Only files with binary content can be downloaded. Use"
-                                        " Export with Docs Editors files.", "fileNotDownloadable", "alt")
-        if m[3] == "copy" and method == "POST":
-            import copy as _copy
-            twin = _copy.deepcopy(book)
-            twin.id = secrets.token_urlsafe(33)[:44].replace("-", "x").replace("_", "y")
-            twin.title = body.get("name", f"Copy of {book.title}")
-            twin.owner, twin.permissions, twin.version = DEFAULT_EMAIL, [], 1
-            self.books[twin.id] = twin
-            return drive_api.file_json(twin)
-        if perms and method == "GET":
-            return {"kind": "drive#permissionList", "permissions": list(book.permissions)}
-        if perms and method == "POST":
-            return drive_api.add_permission(book, body)
-        if method == "GET":
-            return drive_api.get_file(book, params, self._caller)
-        if method == "DELETE":
-            del self.books[fid]
-            self.removed[fid] = next(CHANGES)
-            return {}
-        raise ApiError(404, "NOT_FOUND", "Not Found")
-
-
-    # ---- Drive files that are not spreadsheets (drive_files) -----------------------------
-    def _upload(self, method, path, params, raw: bytes, content_type: str) -> dict:
-        m = re.match(r"^/upload/drive/v3/files(?:/([^/]+))?$", path)
-        if not m:
-            raise ApiError(404, "NOT_FOUND", "Not Found")
-        meta, media = drive_files.parse_upload(raw, content_type, params.get("uploadType", ["media"])[0])
-        if m[1] is None and method == "POST":
-            mime = meta.get("mimeType") or content_type.split(";")[0] or "application/octet-stream"
-            file = drive_files.DriveFile(drive_files.new_id(), meta.get("name", "Untitled"), mime, media,
-                                         owner=self._caller or DEFAULT_EMAIL, parents=meta.get("parents", []),
-                                         modified_by=self._caller)
-            self.files[file.id] = file
-            return drive_api.file_json(file, self._caller)
-        file = self.files.get(m[1])
-        if file is None or method not in ("PATCH", "PUT"):
-            raise drive_api.drive_error(404, f"File not found: {m[1]}.", "notFound", "fileId")
-        file.replace(media, self._caller)
-        if "name" in meta:
-            file.name = meta["name"]
-        return drive_api.file_json(file, self._caller)
-
-    def _drive_file(self, method, file, perms, verb, params, body) -> dict:
-        if perms and method == "GET":
-            return {"kind": "drive#permissionList", "permissions": list(file.permissions)}
-        if perms and method == "POST":
-            return drive_api.add_permission(file, body)
-        if perms and method == "DELETE" and verb:
-            file.permissions = [p for p in file.permissions if p["id"] != verb]
-            return {}
-        if method == "GET" and params.get("alt", [""])[0] == "media":
-            return Media(file.content, file.mime_type)
-        if method == "GET":
-            return drive_api.get_file(file, params, self._caller)
-        if method == "PATCH":
-            file.name = body.get("name", file.name)
-            return drive_api.file_json(file, self._caller)
-        if method == "DELETE":
-            del self.files[file.id]
-            self.removed[file.id] = next(CHANGES)
-            return {}
-        raise ApiError(404, "NOT_FOUND", "Not Found")
-
-
-@dataclass
-class Media:
-    """A reply that is bytes, not JSON."""
-    content: bytes
-    mime_type: str
 
 
 def _quote(tab: str) -> str:

@@ -149,3 +149,28 @@ def test_drive_uploads_downloads_and_exports_as_drive_answers(fake_google):
         assert e.response.json()["error"]["errors"][0]["reason"] == "fileNotDownloadable"
     else:
         raise AssertionError("alt=media on a Google Sheet must fail")
+
+
+def test_drive_quota_is_counted_in_units_and_refused_over_the_minute():
+    """Drive's own quota (units a minute per user): over it, Drive's 403 userRateLimitExceeded."""
+    from sheetsync.testing import FakeGoogle
+    from sheetsync.testing.drive_routes import DriveQuota
+    clock = [0.0]
+    with FakeGoogle(accept_any_token=True, quotas=True, clock=lambda: clock[0],
+                    drive_quota=DriveQuota(per_user=5, costs={"export": 2})) as google:
+        gc = client()
+        sid = google.create_spreadsheet("CRM", {"CRM": [["Företag"], ["Saab"]]})
+        url = f"https://www.googleapis.com/drive/v3/files/{sid}"
+        gc.http_client.request("get", f"{url}/export", params={"mimeType": "text/csv"})     # 2 units
+        gc.http_client.request("get", url)                                                  # 1 unit
+        gc.http_client.request("get", f"{url}/export", params={"mimeType": "text/csv"})     # 5 in all
+        try:
+            gc.http_client.request("get", url)
+        except gspread.exceptions.APIError as e:
+            assert e.response.status_code == 403
+            assert e.response.json()["error"]["errors"][0]["reason"] == "userRateLimitExceeded"
+        else:
+            raise AssertionError("the sixth unit in a minute must be refused")
+        assert google.drive_quota.used == 5
+        clock[0] = 61                                                   # a minute later: room again
+        assert gc.http_client.request("get", url).json()["id"] == sid
