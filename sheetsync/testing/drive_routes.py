@@ -51,6 +51,32 @@ class Media:
 
 
 class DriveRoutes:
+    def add_comment(self, file_id: str, content: str, author: str = "student@school.example",
+                    quoted: str = "") -> dict:
+        """A person's comment on a file (the Sheets UI's comment box), for comments.list."""
+        comments = self.__dict__.setdefault("comments", {}).setdefault(file_id, [])
+        name = author.split("@")[0].replace(".", " ").title()
+        comment = {"kind": "drive#comment", "id": f"AAAA{len(comments) + 1:04d}", "content": content,
+                   "htmlContent": content, "createdTime": "2026-05-11T09:00:00.000Z",
+                   "modifiedTime": "2026-05-11T09:00:00.000Z", "resolved": False, "deleted": False,
+                   "author": {"kind": "drive#user", "displayName": name, "me": False}, "replies": []}
+        if quoted:
+            comment["quotedFileContent"] = {"mimeType": "text/html", "value": quoted}
+        comments.append(comment)
+        return comment
+
+    def _comments_of(self, file_id: str, params: dict) -> dict:
+        """comments.list: Drive v3 requires a `fields` mask for it."""
+        fields = params.get("fields", [""])[0]
+        if not fields:
+            raise drive_api.drive_error(400, "The 'fields' parameter is required for this method.",
+                                        "required", "fields")
+        comments = self.__dict__.get("comments", {}).get(file_id, [])
+        inner = re.search(r"comments\((.*)\)", fields)
+        names = set(re.findall(r"[A-Za-z]+", inner[1])) if inner else None
+        shown = [c if names is None else {k: v for k, v in c.items() if k in names} for c in comments]
+        return {"kind": "drive#commentList", "comments": shown}
+
     def _drive(self, method, path, params, body) -> dict:
         if path == "/drive/v3/changes/startPageToken" and method == "GET":
             return drive_api.start_page_token()
@@ -78,6 +104,8 @@ class DriveRoutes:
         if method == "GET" and params.get("alt", [""])[0] == "media":
             raise drive_api.drive_error(403, "Only files with binary content can be downloaded. Use"
                                         " Export with Docs Editors files.", "fileNotDownloadable", "alt")
+        if m[3] == "comments" and method == "GET":
+            return self._comments_of(fid, params)
         if m[3] == "copy" and method == "POST":
             twin = copy.deepcopy(book)
             twin.id = secrets.token_urlsafe(33)[:44].replace("-", "x").replace("_", "y")

@@ -174,3 +174,21 @@ def test_drive_quota_is_counted_in_units_and_refused_over_the_minute():
         assert google.drive_quota.used == 5
         clock[0] = 61                                                   # a minute later: room again
         assert gc.http_client.request("get", url).json()["id"] == sid
+
+
+def test_drive_comments_are_listed_with_the_fields_drive_requires(fake_google):
+    gc = client()
+    sid = fake_google.create_spreadsheet("CRM", {"CRM": [["Företag"], ["Saab"]]})
+    fake_google.add_comment(sid, "Ring dem på måndag", author="anna.berg@school.example", quoted="Saab")
+    url = f"https://www.googleapis.com/drive/v3/files/{sid}/comments"
+    got = gc.http_client.request("get", url, params={"fields": "comments(id,content,author(displayName))"}).json()
+    assert got == {"kind": "drive#commentList", "comments": [
+        {"id": "AAAA0001", "content": "Ring dem på måndag", "author": {
+            "kind": "drive#user", "displayName": "Anna Berg", "me": False}}]}
+    try:
+        gc.http_client.request("get", url)
+    except gspread.exceptions.APIError as e:
+        assert e.response.status_code == 400
+        assert e.response.json()["error"]["message"] == "The 'fields' parameter is required for this method."
+    else:
+        raise AssertionError("comments.list without fields must fail")
