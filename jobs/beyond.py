@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jobs.judging import Judge, Judgement
-from jobs.report import RunReport
+from typing import TYPE_CHECKING
+
+from jobs.judging import Judgement
 from sheetsync.config import WEEKDAYS, Config, Student
 from sheetsync.engine.insight import week_of
 from sheetsync.engine.leads import processed
@@ -29,23 +30,26 @@ from sheetsync.notify.digest import DueItem, digest_text
 from sheetsync.notify.mail import compose, send_messages
 from sheetsync.state import StateStore
 
+if TYPE_CHECKING:
+    from jobs.night import Night
+
 log = logging.getLogger("sheetsync.beyond")
 
 
-def reach_students(config: Config, backend, judged: Judgement, judge: Judge, roster: list[Student],
-                   state: StateStore, report: RunReport, digests: bool = True) -> None:
+def reach_students(night: Night, judged: Judgement, roster: list[Student], digests: bool = True) -> None:
     """The digests due tonight (`digests`: a whole night, not `run --student`) and the
     calendars of everyone judged; a failure is logged and reported, never a failed
     night (the sheets are what counts)."""
+    config, report = night.config, night.report
     people = [s for s in roster if _judged(judged, s.id)]
     if config.calendars["enabled"]:
         try:
-            report.calendars = write_calendars(config, backend, judged, judge, people, state)
+            report.calendars = write_calendars(night, judged, people)
         except (OSError, SheetsyncError) as e:
             report.beyond_error = f"calendars not written: {e}"
-    if digests and config.digest["enabled"] and digest_due(config, judge.now):
+    if digests and config.digest["enabled"] and digest_due(config, night.now):
         try:
-            report.digests = send_digests(config, judged, judge, people, state)
+            report.digests = send_digests(night, judged, people)
         except OSError as e:            # smtplib's errors are OSErrors too
             report.beyond_error = f"digests not all sent: {e}"
     if report.beyond_error:
@@ -70,8 +74,8 @@ def due_items(judged: Judgement, sid: str, today: dt.date) -> list[DueItem]:
             for row, company, step, due in judged.summaries.week_of(sid)]
 
 
-def send_digests(config: Config, judged: Judgement, judge: Judge, people: list[Student],
-                 state: StateStore) -> int:
+def send_digests(night: Night, judged: Judgement, people: list[Student]) -> int:
+    config, judge, state = night.config, night.judge, night.state
     week, how = week_of(judge.now), "eml" if config.digest["eml_folder"] else "smtp"
     folder = config.resolve(config.digest["eml_folder"]) / week if how == "eml" else None
     sent = 0
@@ -98,10 +102,10 @@ def calendar_folder(config: Config) -> Path:
     return config.resolve(given) if given else config.state_path.parent / "calendars"
 
 
-def write_calendars(config: Config, backend, judged: Judgement, judge: Judge, people: list[Student],
-                    state: StateStore) -> int:
+def write_calendars(night: Night, judged: Judgement, people: list[Student]) -> int:
     """Each student's .ics beside the state store; on Google also a Drive file shared
     with the student alone, uploaded only when an event changed (Drive's quota)."""
+    config, backend, judge, state = night.config, night.backend, night.judge, night.state
     folder = calendar_folder(config)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

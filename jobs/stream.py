@@ -11,17 +11,22 @@ lost companies differ from what they were written with (a sheet read later chang
 company's holders) is written again: `report.rewritten` counts them, usually none.
 The lottery's draws are saved from that final judgement only, so a provisional verdict
 never fixes a draw.
+
+This is the other schedule of the same stages as jobs.nightly's read-everyone-first
+night: it reads, judges and writes through the `Night` (jobs.night).
 """
 from __future__ import annotations
 
 import queue
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
-from jobs.judging import Judge, Judgement
-from jobs.report import RunReport, StudentOutcome
-from jobs.student_steps import SheetRead, cpu_stage, read_student, write_student
-from sheetsync.config import Config
-from sheetsync.state import StateStore
+from jobs.judging import Judgement
+from jobs.report import StudentOutcome
+from jobs.student_steps import ReadRequest, SheetRead, cpu_stage
+
+if TYPE_CHECKING:
+    from jobs.night import Night, ReadJob
 
 # Most students must already be known from a snapshot, or early verdicts would be guesses
 # (on the first night nobody is: everyone is read before anyone is judged).
@@ -35,103 +40,125 @@ def can_stream(jobs: list) -> bool:
     return bool(to_read) and unknown <= MAX_UNKNOWN_SHARE * len(jobs)
 
 
-def stream_night(backend, jobs: list, judge: Judge, config: Config, state: StateStore,
-                 report: RunReport, *, should_stop=None) -> tuple[Judgement, bool]:
-    """Read, judge and write everyone in overlapping batches; (final judgement, stopped)."""
-    year, today = judge.calendar.year, judge.now
-    report.streamed = True
-    view: dict[str, SheetRead] = {}        # every student's newest data: tonight's or a snapshot
-    settled: dict[str, set] = {}           # the cap verdict each student's sheet now shows
-    for j in jobs:
-        if j.reuse is not None:
-            r = read_student(backend, j.student, year, report, j.outcome, snapshot=j.reuse, today=today)
-        elif j.last is not None:           # to be read tonight; counts for the cap till then
-            r = read_student(backend, j.student, year, report, StudentOutcome(j.student.id, ""),
-                             snapshot=j.last, today=today)
-        else:
-            continue
-        if r is not None:
-            view[j.student.id] = r
-        j.last = None                      # held by the view until tonight's read replaces it
-    to_read = [j for j in jobs if j.reuse is None]
-    previous = {j.student.id: view.get(j.student.id) for j in to_read}
-    arrivals = _Arrivals(backend)
-    start = backend.clock()
+def stream_night(night: Night, jobs: list[ReadJob]) -> tuple[Judgement, bool]:
+    """Read, judge and write everyone in overlapping batches; (final judgement, stopped).
+    Those listening (`on_student`) hear of everyone at the end."""
+    judged, stopped = _Stream(night).run(jobs)
+    if night.options.on_student:
+        for o in night.report.students:
+            night.options.on_student(o)
+    return judged, stopped
 
-    def read_one(j) -> None:
-        r = None
-        try:
-            backend.sleep(max(0.0, start - backend.clock()))      # not before it was asked for
-            last = previous.pop(j.student.id)          # not held once replaced
-            r = read_student(backend, j.student, year, report, j.outcome, version=j.version,
-                             today=today, prepare_in=config.language, previous=last,
-                             before=last.workbook if last else None)
-        finally:                           # the writer counts on one arrival per sheet
-            arrivals.put(backend.clock(), j.student.id, r)
 
-    stopped = False
-    with ThreadPoolExecutor(max_workers=max(1, config.quota["workers"])) as pool:
-        for j in to_read:
-            pool.submit(read_one, j)
-        batch = [j.student.id for j in jobs if j.reuse is not None]
-        pending = len(to_read)
-        while True:
-            if batch:
-                stopped = _write_batch(backend, view, batch, judge, config, state, report,
-                                       settled, should_stop)
-                if stopped:
-                    pool.shutdown(wait=True, cancel_futures=True)
+class _Stream:
+    """One streamed night: `view` holds every student's newest data (tonight's sheet or
+    a snapshot), `settled` the cap verdict each student's sheet now shows."""
+
+    def __init__(self, night: Night):
+        self.night = night
+        self.view: dict[str, SheetRead] = {}
+        self.settled: dict[str, set] = {}
+
+    def run(self, jobs: list[ReadJob]) -> tuple[Judgement, bool]:
+        night = self.night
+        night.report.streamed = True
+        self._view_from_snapshots(jobs)
+        to_read = [j for j in jobs if j.reuse is None]
+        previous = {j.student.id: self.view.get(j.student.id) for j in to_read}
+        arrivals = _Arrivals(night.backend)
+        start = night.backend.clock()
+
+        def read_one(j) -> None:
+            r = None
+            try:
+                night.backend.sleep(max(0.0, start - night.backend.clock()))   # not before it was asked for
+                last = previous.pop(j.student.id)          # not held once replaced
+                r = night.read(ReadRequest(j.student, j.outcome, version=j.version, prepare=True,
+                                           previous=last, before=last.workbook if last else None))
+            finally:                           # the writer counts on one arrival per sheet
+                arrivals.put(night.backend.clock(), j.student.id, r)
+
+        stopped = False
+        with ThreadPoolExecutor(max_workers=max(1, night.config.quota["workers"])) as pool:
+            for j in to_read:
+                pool.submit(read_one, j)
+            batch = [j.student.id for j in jobs if j.reuse is not None]
+            pending = len(to_read)
+            while True:
+                if batch:
+                    stopped = self._write_batch(batch)
+                    if stopped:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        break
+                if not pending:
                     break
-            if not pending:
-                break
-            arrived = arrivals.take(min(pending, max(MIN_BATCH, pending // 10)))
-            pending -= len(arrived)
-            batch = []
-            for sid, r in arrived:
-                if r is None:                  # failed or nothing to judge: out of the cap too
-                    view.pop(sid, None)
-                else:
-                    view[sid] = r
-                    batch.append(sid)
-    if stopped:
+                arrived = arrivals.take(min(pending, max(MIN_BATCH, pending // 10)))
+                pending -= len(arrived)
+                batch = []
+                for sid, r in arrived:
+                    if r is None:                  # failed or nothing to judge: out of the cap too
+                        self.view.pop(sid, None)
+                    else:
+                        self.view[sid] = r
+                        batch.append(sid)
+        if stopped:
+            night.skip_as_stopping(j.outcome for j in jobs
+                                   if j.student.id not in self.settled and j.outcome.status == "ok")
+        return self._settle(stopped)
+
+    def _view_from_snapshots(self, jobs: list[ReadJob]) -> None:
+        """Everyone known from a snapshot counts for the cap from the start: the unchanged
+        for good, the others until tonight's read replaces theirs."""
         for j in jobs:
-            if j.student.id not in settled and j.outcome.status == "ok":
-                j.outcome.status, j.outcome.problem = "skipped", "stopped"
-                j.outcome.message = "not written: the service was stopping; the next run does it"
-    with cpu_stage(report, "rules"):
-        final = judge(list(view.values()))
-    if not stopped:
-        again = [sid for sid, r in view.items()
-                 if r.outcome.status == "ok" and settled.get(sid) != final.cap_of(sid)]
-        if again:
-            report.rewritten += sum(1 for sid in again if sid in settled)
-            _write_batch(backend, view, again, judge, config, state, report, settled, None, final)
-            final = judge(list(view.values()))
-    return final, stopped
+            if j.reuse is not None:
+                r = self.night.read(ReadRequest(j.student, j.outcome, snapshot=j.reuse))
+            elif j.last is not None:           # to be read tonight; counts for the cap till then
+                r = self.night.read(ReadRequest(j.student, StudentOutcome(j.student.id, ""),
+                                                snapshot=j.last))
+            else:
+                continue
+            if r is not None:
+                self.view[j.student.id] = r
+            j.last = None                      # held by the view until tonight's read replaces it
 
+    def _settle(self, stopped: bool) -> tuple[Judgement, bool]:
+        """The cap judged once more over everyone; a sheet written with another verdict is
+        written again."""
+        night = self.night
+        with cpu_stage(night.report, "rules"):
+            final = night.judge(list(self.view.values()))
+        if not stopped:
+            again = [sid for sid, r in self.view.items()
+                     if r.outcome.status == "ok" and self.settled.get(sid) != final.cap_of(sid)]
+            if again:
+                night.report.rewritten += sum(1 for sid in again if sid in self.settled)
+                self._write_batch(again, final)
+                final = night.judge(list(self.view.values()))
+        return final, stopped
 
-def _write_batch(backend, view: dict[str, SheetRead], batch: list[str], judge: Judge,
-                 config: Config, state: StateStore, report: RunReport, settled: dict,
-                 should_stop, judged: Judgement | None = None) -> bool:
-    """Judge `batch` with everyone in `view` counting for the cap, and write each; True
-    when told to stop."""
-    reads = list(view.values())
-    index = {r.student.id: i for i, r in enumerate(reads)}
-    batch = [sid for sid in batch if sid in index]
-    focus = set(batch)
-    if judged is None:
-        with cpu_stage(report, "rules"):
-            judged = judge(reads, focus)
-    for sid in batch:
-        if should_stop and should_stop():
-            return True
-        i = index[sid]
-        judged = write_student(backend, reads, i, judge, judged, config, state, report, focus)
-        reads[i].outcome.done = True
-        view[sid] = reads[i]
-        if reads[i].outcome.status == "ok":
-            settled[sid] = judged.cap_of(sid)
-    return False
+    def _write_batch(self, batch: list[str], judged: Judgement | None = None) -> bool:
+        """Judge `batch` with everyone in the view counting for the cap, and write each;
+        True when told to stop. Given the final judgement (`judged`), it writes to the
+        end: the sheets must not keep a provisional verdict."""
+        night, view = self.night, self.view
+        may_stop = judged is None
+        reads = list(view.values())
+        index = {r.student.id: i for i, r in enumerate(reads)}
+        batch = [sid for sid in batch if sid in index]
+        focus = set(batch)
+        if judged is None:
+            with cpu_stage(night.report, "rules"):
+                judged = night.judge(reads, focus)
+        for sid in batch:
+            if may_stop and night.options.stop_now():
+                return True
+            i = index[sid]
+            judged = night.write_student(reads, i, judged, focus)
+            reads[i].outcome.done = True
+            view[sid] = reads[i]
+            if reads[i].outcome.status == "ok":
+                self.settled[sid] = judged.cap_of(sid)
+        return False
 
 
 class _Arrivals:

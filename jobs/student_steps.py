@@ -1,31 +1,35 @@
 """One student's steps in a night: read and understand the sheet, plan and write it.
 
 Shared by the night that reads everyone before judging (jobs.nightly) and the night that
-writes while it reads (jobs.stream). Nothing here raises for one student's problem: it
-is put in their outcome, naming the sheet and the cell.
+writes while it reads (jobs.stream); each step takes the `Night` (jobs.night) for what
+the run shares. Nothing here raises for one student's problem: it is put in their
+outcome, naming the sheet and the cell.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from jobs.judging import Judge, Judgement
+from jobs.judging import Judgement
 from jobs.report import RunReport, StudentOutcome, problem_of
-from sheetsync.config import Config, Student
+from sheetsync.config import Student
 from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetBusy, SheetChangedError, SheetsyncError
 from sheetsync.normalize import Normalized, Reading, read_crm, reading_key
 from sheetsync.normalize.memory import carry_over
-from sheetsync.state import StateStore, load_reading
+from sheetsync.state import load_reading
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.i18n import t
 from sheetsync.writeback.plan import WritePlan
 from sheetsync.writeback.sheet import plan_shape, plan_student, plan_summary
 from sheetsync.writeback.summary import build_summary
+
+if TYPE_CHECKING:
+    from jobs.night import Night
 
 log = logging.getLogger("sheetsync.nightly")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -54,29 +58,37 @@ class SheetRead:
         return self.reading.normalized
 
 
-def read_student(backend, student: Student, year: int, report: RunReport,
-                 outcome: StudentOutcome | None = None, *, version: str | None = None,
-                 snapshot=None, today: dt.date | None = None,
-                 prepare_in: str | None = None, previous: SheetRead | None = None,
-                 before: Workbook | None = None, last: tuple | None = None) -> SheetRead | None:
+@dataclass
+class ReadRequest:
+    """One sheet to read, or to judge from a snapshot, with what is known of it already."""
+    student: Student
+    outcome: StudentOutcome
+    version: str | None = None       # tonight's listed version, if the backend lists them
+    snapshot: tuple | None = None    # judge from this snapshot instead of reading
+    last: tuple | None = None        # the newest snapshot: gives `before`, its reading if the cells match
+    previous: SheetRead | None = None  # the student's last snapshot, already understood
+    before: Workbook | None = None   # the sheet as we last left it
+    prepare: bool = False            # the backend may make our columns and tab right after the read
+
+
+def read_student(night: Night, ask: ReadRequest) -> SheetRead | None:
     """Read and understand one student's sheet; None when there is nothing to judge.
-    `prepare_in` (a language): let a backend that can make the owned columns and the
-    summary tab right after the read (Google) do so now. `previous`: the student's last
+    `ask.prepare`: let a backend that can make the owned columns and the summary tab
+    right after the read (Google) do so now. `ask.previous`: the student's last
     snapshot, already understood; a sheet read to the same cells keeps its very reading,
     so the judge knows it already (the weekly full read of an unchanged cohort).
-    `before`: the sheet as we last left it, to tell a student's note in an owned cell;
-    `last`: the newest snapshot (it gives `before`, and its reading if the cells match)."""
-    if outcome is None:
-        outcome = StudentOutcome(id=student.id, name=student.name)
-        report.students.append(outcome)
+    `ask.before`: the sheet as we last left it, to tell a student's note in an owned cell;
+    `ask.last`: the newest snapshot (it gives `before`, and its reading if the cells match)."""
+    student, outcome, snapshot, last, previous = ask.student, ask.outcome, ask.snapshot, ask.last, ask.previous
+    year, report = night.calendar.year, night.report
     try:
         kept = None
         if snapshot is not None:
             workbook, taken_on, fresh = snapshot[2], snapshot[1], False
             kept = snapshot[3]
         else:
-            workbook = backend.read(student, version=version)
-            taken_on, fresh = (today or dt.date.today()).isoformat(), True
+            workbook = night.backend.read(student, version=ask.version)
+            taken_on, fresh = night.now.isoformat(), True
         key = reading_key(year=year, tab=student.tab, overrides=student.columns, student=student.id)
         with cpu_stage(report, "normalise"):
             if previous is not None and previous.reading_key == key and _same_cells(workbook, previous.workbook):
@@ -89,26 +101,32 @@ def read_student(backend, student: Student, year: int, report: RunReport,
             if reading is None:
                 reading = read_crm(workbook, tab=student.tab, overrides=student.columns, year=year,
                                    student=student.id)
-            before = before if before is not None else (snapshot or last or (None, None, None))[2]
+            before = ask.before if ask.before is not None else (snapshot or last or (None, None, None))[2]
             if not workbook.structure_known and before is not None:    # an export's sheet ids
                 workbook = workbook.with_structure_of(before) or workbook
             overrides, carried = student.columns, None
             if fresh and reading.tab is not None and before is not None:
-                def last_reading():       # unpickled only when the header row changed
+                def before_reading(tab):      # unpickled only when the header row changed
                     if previous is not None:
-                        return previous.reading
-                    return load_reading(last[3], key) if last is not None else None
-                reading, carried = _carry_mapping(student, workbook, reading, before, last_reading, year)
+                        known = previous.reading
+                    else:
+                        known = load_reading(last[3], key) if last is not None else None
+                    if known is None or known.tab != tab:
+                        known = read_crm(before, tab=tab, overrides=student.columns, year=year,
+                                         student=student.id)
+                    return known
+                carried = _carried_mapping(workbook, reading, before, before_reading)
                 if carried and carried.overrides:
                     overrides = {**(student.columns or {}), **carried.overrides}
+                    reading = read_crm(workbook, tab=reading.tab, overrides=overrides, year=year,
+                                       student=student.id)
         attention = None
         if carried and carried.essential_lost:
             # no publishing a collapse: judged as last night, the student told what vanished
             attention = _attention_message(carried, reading.tab)
             reading, reused = carried.previous, False
-        elif reading.tab is not None and fresh and prepare_in and backend.prepares_on_read:
-            workbook, reading = _prepare(backend, student, workbook, reading, year, prepare_in, report,
-                                         overrides)
+        elif reading.tab is not None and fresh and ask.prepare and night.backend.prepares_on_read:
+            workbook, reading = _prepare(night, student, workbook, reading, overrides)
         if reading.tab is None:
             outcome.status, outcome.problem = "skipped", "no_tab"
             outcome.message = no_tab_message(workbook, student.tab)
@@ -136,28 +154,23 @@ def _same_cells(a: Workbook, b: Workbook) -> bool:
     return a.tabs.keys() == b.tabs.keys() and all(a.tabs[t].rows == b.tabs[t].rows for t in a.tabs)
 
 
-def _carry_mapping(student: Student, workbook: Workbook, reading, before: Workbook, known_reading,
-                   year: int):
-    """Tonight's reading with last night's mapping carried over a renamed header, and
-    what was carried (None when the header row is as it was). `known_reading()`: how
-    `before` was understood, if that is kept."""
+def _carried_mapping(workbook: Workbook, reading, before: Workbook, before_reading):
+    """What last night's mapping carries over a renamed header into tonight's reading
+    (None when the header row is as it was); tonight's sheet is then understood again
+    with its overrides. `before_reading(tab)`: how `before` was understood (kept, or
+    understood now)."""
     tab = reading.tab
     old_tab, new_tab = before.tab(tab), workbook.tabs[tab]
     h = reading.normalized.header_row
     if old_tab is None or h is None or h < 0 or \
             (h < len(old_tab.rows) and h < len(new_tab.rows) and old_tab.rows[h] == new_tab.rows[h]):
-        return reading, None
-    last_reading = known_reading()
-    if last_reading is None or last_reading.tab != tab:
-        last_reading = read_crm(before, tab=tab, overrides=student.columns, year=year, student=student.id)
+        return None
+    last_reading = before_reading(tab)
     if last_reading.tab != tab or last_reading.normalized is None:
-        return reading, None
+        return None
     carried = carry_over(last_reading.normalized, old_tab.rows, reading.normalized, new_tab.rows)
     carried.previous = last_reading
-    if carried.overrides:
-        reading = read_crm(workbook, tab=tab, overrides={**(student.columns or {}), **carried.overrides},
-                           year=year, student=student.id)
-    return reading, carried
+    return carried
 
 
 def _attention_message(carried, tab: str) -> str:
@@ -167,22 +180,22 @@ def _attention_message(carried, tab: str) -> str:
             " [[students]] columns)")
 
 
-def _prepare(backend, student: Student, workbook: Workbook, reading, year: int, language: str,
-             report: RunReport, overrides=None):
+def _prepare(night: Night, student: Student, workbook: Workbook, reading, overrides=None):
     """The sheet's structure made now; the sheet as it is after. If it shows a student's
     edit since our read (not just our headers and tab), it is understood again."""
-    shape = plan_shape(student.id, workbook, reading.tab, reading.normalized.header_row, language)
+    shape = plan_shape(student.id, workbook, reading.tab, reading.normalized.header_row,
+                       night.config.language)
     if not shape:
         return workbook, reading
-    shaped = backend.prepare(student, shape, workbook)
+    shaped = night.backend.prepare(student, shape, workbook)
     expected = workbook.with_writes(shape.writes, shape.new_tabs)
     if {t: tab.rows for t, tab in shaped.tabs.items()} == {t: tab.rows for t, tab in expected.tabs.items()}:
         return shaped, reading
     with cpu_stage._lock:
-        report.edit_retries += 1
-    with cpu_stage(report, "normalise"):
+        night.report.edit_retries += 1
+    with cpu_stage(night.report, "normalise"):
         return shaped, read_crm(shaped, tab=student.tab, overrides=overrides or student.columns,
-                                year=year, student=student.id)
+                                year=night.calendar.year, student=student.id)
 
 
 def no_tab_message(workbook: Workbook, configured: str | None) -> str:
@@ -195,33 +208,33 @@ def no_tab_message(workbook: Workbook, configured: str | None) -> str:
             f" Status) in {where}; tabs: {', '.join(workbook.tabs)}")
 
 
-def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged: Judgement,
-                  config: Config, state: StateStore, report: RunReport,
+def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgement,
                   focus: set[str] | None = None) -> Judgement:
     """Plan and write one student's sheet; on an edit in between, read and judge again
     (`focus`: the students the judgement covers, default all)."""
+    backend, report = night.backend, night.report
     for attempt in range(MAX_EDIT_RETRIES + 1):
         r = reads[i]
         try:
             with cpu_stage(report, "plan"):
-                plan = plan_for(r, judged, judge, config)
+                plan = plan_for(night, r, judged)
             if plan and not r.workbook.structure_known and not report.dry_run:
                 # read from an export: its sheet ids and our marks first, then planned again
                 r.workbook = backend.complete(r.student, r.workbook)
                 with cpu_stage(report, "plan"):
-                    plan = plan_for(r, judged, judge, config)
+                    plan = plan_for(night, r, judged)
             r.outcome.flags = len(judged.found_of(r.student.id))
             if report.dry_run:
                 report.plans.append(plan.describe())
                 return judged
             if not plan:
-                keep_snapshot(backend, state, r, plan)
+                keep_snapshot(night, r, plan)
                 return judged
             r.outcome.cells_written = backend.write(r.student, plan, r.workbook)
             if plan.student_cells:
-                state.log_cell_writes(report.run_id, r.student.id,
-                                      [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
-            keep_snapshot(backend, state, r, plan)
+                night.state.log_cell_writes(report.run_id, r.student.id,
+                                            [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
+            keep_snapshot(night, r, plan)
             return judged
         except SheetChangedError:
             if attempt == MAX_EDIT_RETRIES:
@@ -229,12 +242,11 @@ def write_student(backend, reads: list[SheetRead], i: int, judge: Judge, judged:
                 r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
                                      " nothing written, next night tries again")
                 return judged
-            fresh = read_student(backend, r.student, judge.calendar.year, report, r.outcome,
-                                 today=judge.now, before=r.before)
+            fresh = read_student(night, ReadRequest(r.student, r.outcome, before=r.before))
             if fresh is None:
                 return judged
             reads[i] = fresh
-            judged = judge(reads, focus)
+            judged = night.judge(reads, focus)
             report.edit_retries += 1
         except SheetBusy as e:            # open in Excel, read-only: tomorrow
             r.outcome.status, r.outcome.message, r.outcome.problem = "skipped", str(e), "busy"
@@ -266,7 +278,7 @@ class cpu_stage:
             self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
 
 
-def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
+def keep_snapshot(night: Night, r: SheetRead, plan) -> None:
     """The sheet as it now is, with the version it now has, so that tomorrow an
     unchanged sheet costs no read. After our own write the version is asked again; any
     edit that slips in between is caught by the version check before the next write.
@@ -276,6 +288,7 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
     if r.lost_headers:          # last night's snapshot stays the memory of the lost column
         return
     reading = (r.reading_key, r.reading)
+    backend = night.backend
     if plan:
         version = backend.version_now(r.student)
         workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks, plan.tab_ids)
@@ -289,12 +302,14 @@ def keep_snapshot(backend, state: StateStore, r: SheetRead, plan) -> None:
             return
         version, workbook = r.workbook.version, r.workbook
     if version:
-        state.save_snapshot(r.student.id, version, r.taken_on, workbook, reading)
+        night.state.save_snapshot(r.student.id, version, r.taken_on, workbook, reading)
         r.reading_kept = reading is not None
 
 
-def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
-    sid, language = r.student.id, config.language
+def plan_for(night: Night, r: SheetRead, judged: Judgement) -> WritePlan:
+    """The owned columns, the summary tab and (with `[cleanup] in_place`) the cleaned
+    cells for one student's sheet, from their judgement."""
+    sid, language, judge = r.student.id, night.config.language, night.judge
     rule_of = registry()
     mine = judged.found_of(sid)
     rows, states, steps = judged.per_lead(sid)
@@ -318,6 +333,6 @@ def plan_for(r: SheetRead, judged: Judgement, judge: Judge, config: Config):
         return plan_summary(WritePlan(sid), r.workbook, summary, language, notice=notice)
     plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language,
                         before=r.before)
-    if config.cleanup["in_place"]:
+    if night.config.cleanup["in_place"]:
         plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, judge.calendar.year)
     return plan

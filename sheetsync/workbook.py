@@ -84,10 +84,10 @@ class Workbook:
                          if col <= len(row) and is_owned_header(row[col - 1])]
                 if not heads or any(tab.value(r, col) != text for r, text in heads):
                     return None
-            # the grid is left unknown: the student may have deleted rows since (see
-            # google_requests.value_requests for what that means for a write)
-            tabs[title] = Tab(title, tab.rows, old.sheet_id, None, tab.formulas, dict(old.marks),
-                              old.ours, old.frozen_rows)
+            # a student's tab: its grid is left unknown, they may have deleted rows since
+            # (see google_requests.value_requests); our own tab keeps the grid we know
+            tabs[title] = Tab(title, tab.rows, old.sheet_id, old.grid if old.ours else None,
+                              tab.formulas, dict(old.marks), old.ours, old.frozen_rows)
         if any(t.sheet_id is None for t in tabs.values()):
             return None
         return Workbook(self.title, tabs, self.version, self.location, self.written)
@@ -98,7 +98,11 @@ class Workbook:
         so an unchanged sheet need not be read."""
         tabs = {t: tab.copy() for t, tab in self.tabs.items()}
         for title in new_tabs:
-            tabs.setdefault(title, Tab(title, [], (tab_ids or {}).get(title)))
+            made = (tab_ids or {}).get(title)
+            # the grid Google gave it: addSheet asks for 1000 x 26 or what the writes need
+            size = (max([1000] + [w.row for w in writes if w.tab == title]),
+                    max([26] + [w.col for w in writes if w.tab == title])) if made is not None else None
+            tabs.setdefault(title, Tab(title, [], made, size))
         for m in marks:
             if m.tab in tabs:
                 if m.col is None:

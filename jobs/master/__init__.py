@@ -10,10 +10,12 @@ person's details unless `[master] include_contact_details = true`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sheetsync.engine.context import Calendar
 from sheetsync.engine.insight import CohortInsight
 from jobs.master.charts import ChartSpec, overview
 from jobs.master.deadlines import deadlines_tab
@@ -31,21 +33,32 @@ class Master:
     formats: list = field(default_factory=list)     # risk colours on the Students tab
 
 
-def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str], *,
-                 calendar, now, cap: int, language: str, draws: dict | None = None,
-                 history: list[dict] | None = None, current=None,
-                 include_contacts: bool = False) -> Master:
+@dataclass
+class MasterContext:
+    """What the master is made with besides the cohort and its findings: plain data."""
+    calendar: Calendar
+    now: dt.date
+    cap: int
+    language: str
+    draws: dict = field(default_factory=dict)       # company key -> the drawn order of students
+    history: list[dict] = field(default_factory=list)   # earlier runs, for the Runs tab
+    current: object = None                          # tonight's RunReport
+    include_contacts: bool = False
+
+
+def build_master(cohort: pd.DataFrame, found: pd.DataFrame, outcomes, links: dict[str, str],
+                 about: MasterContext) -> Master:
+    calendar, now, language = about.calendar, about.now, about.language
     names = HEADERS[language]["tabs"]
     facts = CohortFacts(cohort, found)
-    students = students_tab(facts, outcomes, links, target=calendar.quality_target, language=language,
-                            now=now, calendar=calendar)
+    students = students_tab(facts, outcomes, links, about)
     tabs = {names["overview"]: [], names["students"]: students,
-            names["companies"]: companies_tab(cohort, cap, language, draws or {}),
+            names["companies"]: companies_tab(cohort, about.cap, language, about.draws or {}),
             names["feedback"]: feedback_tab(facts, outcomes, calendar, language),
             names["deadlines"]: deadlines_tab(facts, outcomes, calendar, now, language),
             names["insight"]: insight_tab(CohortInsight.taken(cohort, calendar, now), language),
-            names["runs"]: runs_tab(history or [], current, language)}
-    if include_contacts:
+            names["runs"]: runs_tab(about.history or [], about.current, language)}
+    if about.include_contacts:
         tabs[names["contacts"]] = contacts_tab(cohort, outcomes, language)
     tabs[names["overview"]], charts = overview(cohort, tabs, names, calendar, language)
     return Master(tabs, charts, risk_colours(names["students"], students, language))

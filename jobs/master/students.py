@@ -107,10 +107,12 @@ STATUS_WORDS = {"sv": {"ok": "ok", "skipped": "hoppades över", "failed": "missl
                 "en": {"ok": "ok", "skipped": "skipped", "failed": "failed"}}
 
 
-def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], *, target: int,
-                 language: str, now=None, calendar=None) -> list[list]:
+def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], about) -> list[list]:
     """One row per student, the most at risk first: sheets that need attention (could
-    not be read, or a needed column is gone), then high, medium, low, LIA secured."""
+    not be read, or a needed column is gone), then high, medium, low, LIA secured.
+    `about`: the master's MasterContext (calendar, date, language)."""
+    calendar, now, language = about.calendar, about.now, about.language
+    target = calendar.quality_target
     header = HEADERS[language]["students"] + [{"sv": "Varför", "en": "Why"}[language]]
     rows = []
     for o in outcomes:

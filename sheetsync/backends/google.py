@@ -1,19 +1,18 @@
 """The Google Sheets backend: the only module that imports gspread.
 
-One student's workbook is read with ONE `spreadsheets.get` (every tab's properties and
-displayed values, through a field mask) and written with at most one structural
-`:batchUpdate` (a missing summary tab, a grid too small for the owned columns) and ONE
-`values:batchUpdate` with valueInputOption=RAW, so nothing a student typed can become
-a formula anywhere. Google's errors become the project's own, naming the student, the
-spreadsheet and the range. Who it acts as is google_credentials; the bodies of its
-structural requests are google_requests.
+One student's workbook is read in ONE call: a Drive export read by the local reader
+(google_reading; Drive's quota) or one `spreadsheets.get` (every tab's properties and
+displayed values, through a field mask). It is written in ONE call: a `:batchUpdate`
+carrying the structure (a missing summary tab, our columns, marks and colours) and the
+cells as `updateCells` stringValue, or, when no structure is needed, one
+`values:batchUpdate` with valueInputOption=RAW; either way nothing a student typed can
+become a formula anywhere. Google's errors become the project's own, naming the student,
+the spreadsheet and the range. Who it acts as is google_credentials; the bodies of its
+requests are google_requests; Drive's changes feed and private files google_drive.
 """
 from __future__ import annotations
 
-import re
-import tempfile
 import time
-from pathlib import Path
 
 import gspread
 import requests
@@ -23,6 +22,8 @@ from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
 from sheetsync.a1 import quote_sheet
 from sheetsync.backends.base import Backend
 from sheetsync.backends.google_drive import DriveFeedAndFiles
+from sheetsync.backends.google_reading import (  # noqa: F401  (spreadsheet_id: part of the API)
+    MASTER_FIELDS, READ_FIELDS, ExportReads, beyond_known_grid, spreadsheet_id, workbook_of)
 from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
     default_credentials, first_line, identity_of, load_credentials)
 from sheetsync.backends.google_requests import (cell_requests, value_requests, chart_request, column_range,
@@ -30,39 +31,16 @@ from sheetsync.backends.google_requests import (cell_requests, value_requests, c
                                                 new_tab_ids, ranges, shape_requests)
 from sheetsync.backends.ratelimit import RateLimiter, google_limiter
 from sheetsync.backends.retry import backoff, is_retryable
-from sheetsync.backends.xlsx import read_xlsx
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
-from sheetsync.workbook import Tab, Workbook, trim_grid
-from sheetsync.writeback.plan import MARK_KEY, WritePlan, diff_cells, grid_cells
+from sheetsync.workbook import Workbook
+from sheetsync.writeback.plan import WritePlan, diff_cells, grid_cells
 
-# displayed values, formulas (a formula that shows nothing still holds its column) and
-# our marks (developer metadata on the summary tab and on the owned columns), in one read
-READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
-               "gridProperties(rowCount,columnCount,frozenRowCount)),developerMetadata(metadataKey,metadataValue),"
-               "data(columnMetadata(developerMetadata(metadataKey,metadataValue)),"
-               "rowData(values(formattedValue,userEnteredValue(formulaValue)))))")
-MASTER_FIELDS = READ_FIELDS[:-1] + ",charts(chartId))"
-# a spreadsheet's shape without its cells: what a Drive export does not carry
-STRUCTURE_FIELDS = READ_FIELDS.replace(",\n", ",").replace(
-    "data(columnMetadata(developerMetadata(metadataKey,metadataValue)),"
-    "rowData(values(formattedValue,userEnteredValue(formulaValue))))",
-    "data(columnMetadata(developerMetadata(metadataKey,metadataValue)))")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"    # the master: also whether charts exist
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
-
 EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
-_ID_IN_URL = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")   # also .../u/1/d/ID
 
-
-def spreadsheet_id(sheet: str) -> str:
-    """A sheet URL or a bare id -> the id."""
-    m = _ID_IN_URL.search(sheet)
-    return m[1] if m else sheet.strip()
-
-
-class GoogleBackend(DriveFeedAndFiles, Backend):
+class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
     kind = "google"
 
     def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
@@ -130,46 +108,9 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
                 return book
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), student.id, sid)
-        book = _workbook(meta, sid)
+        book = workbook_of(meta, sid)
         book.version = version
         return book
-
-    def _read_export(self, student: Student, sid: str, version: str | None) -> Workbook | None:
-        """The whole spreadsheet as .xlsx in one Drive call (Drive's quota, not the Sheets
-        read quota), read by the local backend's reader. None when Drive will not export
-        it (over 10 MB, or any refusal): the Sheets read then says what is wrong."""
-        try:
-            reply = self._call("exports", lambda: self.http.request(
-                "get", f"{DRIVE_FILES}/{sid}/export", params={"mimeType": XLSX_MIME}), student.id, sid)
-        except BackendError:
-            return None
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
-            file.write(reply.content)
-            file.flush()
-            try:
-                book = read_xlsx(Path(file.name), student, version=version, location=f"spreadsheet {sid}")
-            except BackendError:
-                return None
-        book.title, book.structure_known = sid, False
-        return book
-
-    def complete(self, student: Student, read: Workbook) -> Workbook:
-        """What an export leaves out (sheet ids, grid sizes, our marks, frozen rows), from
-        one Sheets call without cells, made in the write phase where the read quota is
-        otherwise idle. A tab added, removed or renamed since the export: read again."""
-        if read.structure_known:
-            return read
-        sid = spreadsheet_id(student.sheet)
-        shape = _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
-            sid, params={"fields": STRUCTURE_FIELDS}), student.id, sid), sid)
-        if set(shape.tabs) != set(read.tabs):
-            raise SheetChangedError("the sheet's tabs changed after it was read", student=student.id, sheet=sid)
-        tabs = {}
-        for title, tab in read.tabs.items():
-            known = shape.tabs[title]
-            tabs[title] = Tab(title, tab.rows, known.sheet_id, known.grid, tab.formulas, known.marks,
-                              known.ours, known.frozen_rows)
-        return Workbook(read.title, tabs, read.version, read.location, read.written)
 
     def version_now(self, student: Student) -> str | None:
         """The version after our own change. If Drive says someone else changed the file
@@ -223,7 +164,7 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
                 params={"fields": fields}).json(), student.id, sid)
         except BackendError as e:
             return self._after_lost_reply(e, student, shape)
-        book = _workbook(reply.get("updatedSpreadsheet", {}), sid)
+        book = workbook_of(reply.get("updatedSpreadsheet", {}), sid)
         taken = marks_on_used_columns(reply.get("replies", []), book)
         if taken:
             self._structural(sid, [{"deleteDeveloperMetadata": {"dataFilter": {
@@ -242,18 +183,22 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         if "already exists" not in str(error):
             raise error
         sid = spreadsheet_id(student.sheet)          # a Sheets read: our marks are in it
-        book = _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
+        book = workbook_of(self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), student.id, sid), sid)
         if not all(book.tab(t) is not None and book.tabs[t].ours for t in shape.new_tabs):
             raise error
         return book
 
-    def write(self, student: Student, plan: WritePlan, read: Workbook) -> int:
+    def write(self, student: Student, plan: WritePlan, read: Workbook, shaped: bool = False) -> int:
+        """`shaped`: the grid sizes were just asked of Google (a write refused outside the
+        grid we took from last night's snapshot is made once more after asking)."""
         if not plan:
             return 0
         sid = spreadsheet_id(student.sheet)
         if read.version and self.version(sid, student.id) != read.version:
             raise SheetChangedError("the sheet changed after it was read", student=student.id, sheet=sid)
+        if beyond_known_grid(plan, read):    # the values API refuses cells outside the grid
+            read = self._shaped(student, read)
         tab_ids = new_tab_ids(read, plan.new_tabs)
         plan.tab_ids = tab_ids                 # kept with the snapshot of what we left
         requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
@@ -264,6 +209,8 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         try:
             self._structural(sid, requests_, student.id)
         except BackendError as e:
+            if _outside_grid(e) and read.structure_known and not shaped:
+                return self.write(student, plan, self._shaped(student, read), shaped=True)
             self._after_lost_reply(e, student, plan)
         if values is not None:
             return len(plan.writes)
@@ -283,7 +230,7 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         if not sheet:
             return None
         sid = spreadsheet_id(sheet)
-        return _workbook(self._call("reads", lambda: self.http.fetch_sheet_metadata(
+        return workbook_of(self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), None, sid), sid)
 
     def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
@@ -295,7 +242,7 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
         sid = spreadsheet_id(sheet)
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": MASTER_FIELDS}), None, sid)
-        current = _workbook(meta, sid)
+        current = workbook_of(meta, sid)
         writes = [w for title, rows in tabs.items()
                   for w in diff_cells(title, current.tab(title), grid_cells(rows, current.tab(title)))]
         new_tabs = [t for t in tabs if current.tab(t) is None]
@@ -458,32 +405,8 @@ class GoogleBackend(DriveFeedAndFiles, Backend):
                             cell=where, retryable=status >= 500)
 
 
-def _workbook(meta: dict, sid: str) -> Workbook:
-    tabs = {}
-    for sheet in meta.get("sheets", []):
-        props = sheet.get("properties", {})
-        rows, formulas, marks = [], {}, {}
-        for data in sheet.get("data", []):
-            for r, row in enumerate(data.get("rowData", []), 1):
-                values = row.get("values", [])
-                rows.append([v.get("formattedValue", "") for v in values])
-                for c, v in enumerate(values, 1):
-                    formula = v.get("userEnteredValue", {}).get("formulaValue")
-                    if formula:
-                        formulas[(r, c)] = formula
-            for c, column in enumerate(data.get("columnMetadata", []), data.get("startColumn", 0) + 1):
-                for m in column.get("developerMetadata", []):
-                    if m.get("metadataKey") == MARK_KEY:
-                        marks.setdefault(m.get("metadataValue", ""), c)
-        rows = trim_grid(rows)
-        grid = props.get("gridProperties", {})
-        ours = any(m.get("metadataKey") == MARK_KEY and m.get("metadataValue") == "summary"
-                   for m in sheet.get("developerMetadata", []))
-        tabs[props.get("title", "")] = Tab(props.get("title", ""), rows, props.get("sheetId"),
-                                           (grid.get("rowCount", 1000), grid.get("columnCount", 26)),
-                                           formulas, marks, ours, grid.get("frozenRowCount", 0))
-    return Workbook(title=meta.get("properties", {}).get("title", sid), tabs=tabs,
-                    location=f"spreadsheet {sid}")
+def _outside_grid(error: BackendError) -> bool:
+    return "outside the grid" in str(error) or "exceeds grid limits" in str(error)
 
 
 def _status_of(e: gspread.exceptions.APIError) -> tuple[int, dict]:

@@ -77,8 +77,8 @@ def value_requests(writes: list[CellWrite], read: Workbook, tab_ids: dict[str, i
     to go in the same batchUpdate as the structure: `stringValue` is stored as typed, never
     parsed (what valueInputOption=RAW gives). A known grid is widened to the writes by
     shape_requests in the same call; where the grid is not known (the tab's shape came
-    from last night's snapshot) a cell beyond the tab's cells gives None: updateCells is
-    refused outside the grid, while the values API grows it as needed."""
+    from last night's snapshot) a cell beyond the tab's cells gives None (the backend
+    asks Google for the grid before it writes there)."""
     runs: list[tuple[int, list[CellWrite]]] = []      # (sheetId, neighbouring cells of a row)
     for w in sorted(writes, key=lambda w: (w.tab, w.row, w.col)):
         tab = read.tab(w.tab)
