@@ -167,12 +167,16 @@ def main() -> None:
     parser.add_argument("--edited", type=float, default=0.10, help="share edited before run 2")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--read-via", choices=("export", "sheets"), default="export")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="read pool (default 4 for exports; 1 for Sheets reads, whose pacing"
+                             " by one simulated clock per thread would not be faithful)")
     args = parser.parse_args()
     clock = VirtualClock()
     folder = Path(tempfile.mkdtemp())
     with FakeGoogle(quotas=True, latency=args.latency, clock=clock.now, sleep=clock.sleep) as google:
         config, sheets, master = build(google, args.students, args.leads, folder)
         config.quota["read_via"] = args.read_via
+        config.quota["workers"] = args.workers or (4 if args.read_via == "export" else 1)
         fake_rss = rss_mib()
         first = ours(google, clock, config, sheets, "first run", args.students)
         edited = sheets[:int(len(sheets) * args.edited)]
