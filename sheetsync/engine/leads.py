@@ -128,10 +128,15 @@ def counts_per_student(frame: pd.DataFrame, lost: pd.Series | None = None,
 
 
 def lost_rows(frame: pd.DataFrame, found: pd.DataFrame) -> pd.Series:
-    """Which of `frame`'s leads the student lost in the draw (an LC01 finding on the row)."""
+    """Which of `frame`'s leads the student lost in the draw: every row of a company an
+    LC01 finding names on one of their rows (a duplicate or an ended row of it too)."""
     cap = found[found["code"] == "LC01"] if len(found) else found
     if not len(cap):
         return pd.Series(False, index=frame.index)
-    pairs = set(zip(cap["student"].tolist(), cap["row"].astype("int64").tolist()))
-    return pd.Series([p in pairs for p in zip(frame["student"].tolist(), frame["row"].tolist())],
+    rows = set(zip(cap["student"].tolist(), cap["row"].astype("int64").tolist()))
+    on_row = pd.Series([p in rows for p in zip(frame["student"].tolist(), frame["row"].tolist())],
+                       index=frame.index, dtype=bool)
+    keys = set(zip(frame.loc[on_row, "student"], frame.loc[on_row, "company_key"].dropna()))
+    same = pd.Series([p in keys for p in zip(frame["student"].tolist(), frame["company_key"].tolist())],
                      index=frame.index, dtype=bool)
+    return on_row | same

@@ -214,6 +214,12 @@ def test_master_agrees_with_the_run_and_speaks_to_students_without_server_paths(
     students = table([[c.value for c in r] for r in book["Studenter"].iter_rows()])
     for o in report.students:                   # one flag count, in the run table and the master
         assert students[o.name]["Flaggor"] == o.flags, o.name
+        summary = list(load_workbook(demo_config.resolve("students") / f"{o.id}.xlsx")["sheetsync"]
+                       .iter_rows(values_only=True))
+        quality = next(r[1] for r in summary if str(r[0]).startswith("Kvalitetsleads"))
+        pr01 = [r[1] for r in summary if str(r[1]).startswith("PR01")]
+        assert students[o.name]["Kvalitetsleads"] == quality, o.name    # one number, three places
+        assert not pr01 or pr01[0].startswith(f"PR01 {quality} "), (o.name, pr01)
     assert {r["Status"] for r in students.values()} <= {"ok", "hoppades över", "misslyckades", "behöver åtgärd"}
     deadlines = [[c.value for c in r] for r in book["Deadlines"].iter_rows()]
     assert deadlines[0][4].startswith("Utan LIA ") and deadlines[0][5].startswith("Utan LIA ")
