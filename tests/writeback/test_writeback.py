@@ -50,7 +50,7 @@ MOMENTS = {("sheets", "before our columns"): {"kind": "write"},
 
 
 @pytest.mark.parametrize("read_via, moment", MOMENTS)
-@pytest.mark.parametrize("edit", ["insert", "sort"])
+@pytest.mark.parametrize("edit", ["insert", "sort", "delete"])
 def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_path, now, edit, read_via, moment):
     with FakeGoogle() as google:
         sid = google.create_spreadsheet("CRM", {"CRM": [HEADER] + LEADS})
@@ -62,6 +62,10 @@ def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_pat
             rows = google.get_values(sid, "CRM")
             if edit == "insert":
                 google.insert_rows(sid, "CRM", 2, [["Spotify", "Eva", "070-555 55 55", "ja"]])
+            elif edit == "delete":                                            # a lead's row removed
+                google.edit(sid, [{"deleteDimension": {"range": {
+                    "sheetId": google.books[sid].sheet("CRM").sheet_id, "dimension": "ROWS",
+                    "startIndex": 2, "endIndex": 3}}}])
             else:                                                             # A-Z: a new order
                 google.edit(sid, [{"sortRange": {"range": {
                     "sheetId": google.books[sid].sheet("CRM").sheet_id, "startRowIndex": 1,
@@ -73,7 +77,7 @@ def test_an_edit_between_read_and_write_still_puts_each_flag_on_its_lead(tmp_pat
         assert report.edit_retries == 1
         rows = google.get_values(sid, "CRM")
         assert_flags_on_their_leads(rows)
-        assert len([r for r in rows[1:] if r]) == (5 if edit == "insert" else 4)
+        assert len([r for r in rows[1:] if r]) == {"insert": 5, "sort": 4, "delete": 3}[edit]
 
 
 def test_the_local_backend_also_reads_again_after_an_edit(tmp_path, now):
