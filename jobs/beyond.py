@@ -16,9 +16,9 @@ import logging
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from jobs.judging import Judgement
 from sheetsync.config import WEEKDAYS, Config, Student
@@ -78,23 +78,28 @@ def send_digests(night: Night, judged: Judgement, people: list[Student]) -> int:
     config, judge, state = night.config, night.judge, night.state
     week, how = week_of(judge.now), "eml" if config.digest["eml_folder"] else "smtp"
     folder = config.resolve(config.digest["eml_folder"]) / week if how == "eml" else None
-    sent = 0
     tip = judge.insight.tip(config.language) if judge.insight is not None else ""
+    due: list[tuple[Student, object]] = []
     for s in people:
         if not s.email or state.digest_sent(s.id, week, how):
             continue
         subject, body = digest_text(s.name, due_items(judged, s.id, judge.now), judged.summaries.of(s.id),
                                     len(judged.found_of(s.id)), now=judge.now, calendar=judge.calendar,
                                     cohort=config.cohort["name"], language=config.language, tip=tip)
-        message = compose(config.alerts, [s.email], subject, body)
-        if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
+        due.append((s, compose(config.alerts, [s.email], subject, body)))
+    student_of = {id(message): s for s, message in due}
+
+    def mark(message) -> None:          # recorded as each one goes: a restart sends only the rest
+        state.mark_digest(student_of[id(message)].id, week, how,
+                          dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for s, message in due:
             (folder / f"{s.id}.eml").write_bytes(bytes(message))
-        else:
-            send_messages(config.alerts, [message])
-        state.mark_digest(s.id, week, how, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-        sent += 1
-    return sent
+            mark(message)
+    else:
+        send_messages(config.alerts, [message for _, message in due], sent=mark)
+    return len(due)
 
 
 def calendar_folder(config: Config) -> Path:

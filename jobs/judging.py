@@ -21,7 +21,7 @@ import pandas as pd
 from sheetsync.config import Config
 from sheetsync.engine import findings as F
 from sheetsync.engine.context import Calendar
-from sheetsync.engine.leads import LOST_IN_DRAW, next_steps, quality_leads, state_labels
+from sheetsync.engine.leads import LOST_IN_DRAW, next_steps, quality_leads, same_company, state_labels
 from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
 from sheetsync.normalize import normalize
@@ -125,7 +125,7 @@ class _Summaries:
         figures = own.summary.of(student)
         lost = [row for row, _ in self._cap_of(student)]
         if lost:
-            figures["quality"] -= int(own.quality[_same_company(own.frame, lost).to_numpy()].sum())
+            figures["quality"] -= int(own.quality[same_company(own.frame, own.frame["row"].isin(lost)).to_numpy()].sum())
         return figures
 
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
@@ -180,7 +180,7 @@ class Judge:
         rows = {f.row for f in lost if f.code == "LC01"}
         if not rows or not codes:
             return own.found
-        frame = own.frame.assign(**{LOST_IN_DRAW: _same_company(own.frame, rows)})
+        frame = own.frame.assign(**{LOST_IN_DRAW: same_company(own.frame, own.frame["row"].isin(rows))})
         again, _ = run_rules(frame, now=self.now, calendar=self.calendar,
                              settings=self.config.rules, only=tuple(sorted(codes)))
         return [f for f in own.found if f.code not in codes] + finding_list(again)
@@ -262,13 +262,6 @@ class Judge:
             self._own[sid] = _Own(r.normalized.frame, found_of.get(sid, []), sheet_rows[at],
                                   states[at], steps[at], quality[at], summary)
         return batch
-
-
-def _same_company(frame: pd.DataFrame, rows) -> pd.Series:
-    """The leads of the companies on `rows` (those lost in the draw): every row of such a
-    company, a duplicate or an ended one too, is no longer the student's to count."""
-    keys = frame.loc[frame["row"].isin(rows), "company_key"].dropna()
-    return frame["row"].isin(rows) | frame["company_key"].isin(keys)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -128,15 +128,20 @@ def counts_per_student(frame: pd.DataFrame, lost: pd.Series | None = None,
 
 
 def lost_rows(frame: pd.DataFrame, found: pd.DataFrame) -> pd.Series:
-    """Which of `frame`'s leads the student lost in the draw: every row of a company an
-    LC01 finding names on one of their rows (a duplicate or an ended row of it too)."""
+    """Which of `frame`'s leads the student lost in the draw (see same_company)."""
     cap = found[found["code"] == "LC01"] if len(found) else found
     if not len(cap):
         return pd.Series(False, index=frame.index)
     rows = set(zip(cap["student"].tolist(), cap["row"].astype("int64").tolist()))
-    on_row = pd.Series([p in rows for p in zip(frame["student"].tolist(), frame["row"].tolist())],
-                       index=frame.index, dtype=bool)
-    keys = set(zip(frame.loc[on_row, "student"], frame.loc[on_row, "company_key"].dropna()))
-    same = pd.Series([p in keys for p in zip(frame["student"].tolist(), frame["company_key"].tolist())],
-                     index=frame.index, dtype=bool)
-    return on_row | same
+    return same_company(frame, pd.Series([p in rows for p in zip(frame["student"].tolist(),
+                                                                  frame["row"].tolist())],
+                                         index=frame.index, dtype=bool))
+
+
+def same_company(frame: pd.DataFrame, on_row: pd.Series) -> pd.Series:
+    """The rows `on_row` (an LC01 finding on each) and every other row of the same
+    student's same company, a duplicate or an ended one: a company lost in the draw is
+    no longer the student's to count."""
+    known = frame["company_key"].notna()
+    key = frame["student"].astype(str) + "\x1f" + frame["company_key"].astype(str)
+    return on_row | (known & key.isin(set(key[on_row & known])))

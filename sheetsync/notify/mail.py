@@ -24,8 +24,9 @@ def send_mail(alerts: dict, subject: str, text: str, to: list[str] | None = None
     send_messages(alerts, [compose(alerts, to or alerts["email_to"], subject, text)])
 
 
-def send_messages(alerts: dict, messages: list[EmailMessage]) -> None:
-    """Every message over one SMTP connection (a digest night sends one per student)."""
+def send_messages(alerts: dict, messages: list[EmailMessage], sent=None) -> None:
+    """Every message over one SMTP connection (a digest night sends one per student);
+    `sent(message)` is told after each, so a failure half way loses no record."""
     if not messages:
         return
     with smtplib.SMTP(alerts["smtp_host"], alerts["smtp_port"], timeout=30) as smtp:
@@ -36,3 +37,5 @@ def send_messages(alerts: dict, messages: list[EmailMessage]) -> None:
             smtp.login(alerts["smtp_user"], password)
         for message in messages:
             smtp.send_message(message)
+            if sent is not None:
+                sent(message)
