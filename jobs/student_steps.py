@@ -217,12 +217,13 @@ def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgemen
         r = reads[i]
         try:
             with cpu_stage(report, "plan"):
-                plan = plan_for(night, r, judged)
+                wanted = what_to_write(night, r, judged)
+                plan = plan_for(night, r, wanted)
             if plan and not r.workbook.structure_known and not report.dry_run:
                 # read from an export: its sheet ids and our marks first, then planned again
                 r.workbook = backend.complete(r.student, r.workbook)
                 with cpu_stage(report, "plan"):
-                    plan = plan_for(night, r, judged)
+                    plan = plan_for(night, r, wanted)
             r.outcome.flags = len(judged.found_of(r.student.id))
             if report.dry_run:
                 report.plans.append(plan.describe())
@@ -306,16 +307,21 @@ def keep_snapshot(night: Night, r: SheetRead, plan) -> None:
         r.reading_kept = reading is not None
 
 
-def plan_for(night: Night, r: SheetRead, judged: Judgement) -> WritePlan:
-    """The owned columns, the summary tab and (with `[cleanup] in_place`) the cleaned
-    cells for one student's sheet, from their judgement."""
+@dataclass
+class WhatToWrite:
+    """One student's flags, lead states, next steps and summary: what their judgement
+    says, before it is laid out on their sheet as it now is."""
+    per_row: dict
+    summary: list[list]      # the summary tab's rows
+
+
+def what_to_write(night: Night, r: SheetRead, judged: Judgement) -> WhatToWrite:
     sid, language, judge = r.student.id, night.config.language, night.judge
     rule_of = registry()
-    mine = judged.found_of(sid)
     rows, states, steps = judged.per_lead(sid)
     per_row_flags: dict[int, list[tuple]] = {}
     student_msgs, lost = [], []
-    for f in mine:
+    for f in judged.found_of(sid):
         text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
         if f.row is None:
             student_msgs.append(text)
@@ -328,11 +334,18 @@ def plan_for(night: Night, r: SheetRead, judged: Judgement) -> WritePlan:
     per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
     summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
                             calendar=judge.calendar, language=language, insight=judge.insight)
+    return WhatToWrite(per_row, summary)
+
+
+def plan_for(night: Night, r: SheetRead, wanted: WhatToWrite) -> WritePlan:
+    """The owned columns, the summary tab and (with `[cleanup] in_place`) the cleaned
+    cells for one student's sheet as it now is."""
+    sid, language, summary, per_row = r.student.id, night.config.language, wanted.summary, wanted.per_row
     if r.lost_headers:          # the CRM is as the student left it; only the summary says why
         notice = t("sum.column_gone", language, header=", ".join(repr(h) for h in r.lost_headers))
         return plan_summary(WritePlan(sid), r.workbook, summary, language, notice=notice)
     plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language,
                         before=r.before)
     if night.config.cleanup["in_place"]:
-        plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, judge.calendar.year)
+        plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, night.calendar.year)
     return plan

@@ -7,6 +7,7 @@ Google's do: a masked field missing from the CellData is cleared.
 from __future__ import annotations
 
 import copy
+import json
 
 from sheetsync.testing.errors import bad_request
 from sheetsync.testing.fieldmask import parse_mask
@@ -90,7 +91,13 @@ def field_paths(mask: str | None, kind: str) -> list[tuple[str, ...]]:
     return paths
 
 
+_KEYS: dict[tuple[int, int], tuple[int, int]] = {}
+
+
 def write_cell(sheet: Sheet, key: tuple[int, int], data: dict, paths) -> None:
+    # one (row, col) tuple for every sheet's cell there: a whole column formatted in a
+    # thousand sheets keeps a thousand dict entries, not a thousand tuples more
+    key = _KEYS.setdefault(key, key) if len(_KEYS) < 1_000_000 else key
     for path in paths:
         top = path[0]
         if top == "userEnteredValue":
@@ -134,9 +141,22 @@ def _write_format(sheet: Sheet, key, given: dict | None, sub: tuple[str, ...]) -
             _set(current, sub, copy.deepcopy(value))
     current = with_color_styles(current)
     if current:
-        sheet.formats[key] = current
+        sheet.formats[key] = shared(current)
     else:
         sheet.formats.pop(key, None)
+
+
+_SHARED: dict[str, dict] = {}
+
+
+def shared(fmt: dict) -> dict:
+    """One stored dict for each distinct format: a repeatCell over a thousand rows keeps
+    one format, not a thousand copies (a layer's items are replaced, never changed in
+    place, so sharing them is safe)."""
+    key = json.dumps(fmt, sort_keys=True)
+    if len(_SHARED) > 50_000:        # a test that writes endless distinct formats
+        _SHARED.clear()
+    return _SHARED.setdefault(key, fmt)
 
 
 def with_color_styles(fmt: dict) -> dict:
@@ -188,24 +208,46 @@ def _delete(tree: dict, path) -> None:
 
 
 # ---- reading ----------------------------------------------------------------------------
-def cell_json(sheet: Sheet, key: tuple[int, int]) -> dict:
-    """CellData as spreadsheets.get?includeGridData=true gives it; {} for an empty cell."""
+CELL_PARTS = frozenset({"userEnteredValue", "effectiveValue", "formattedValue", "userEnteredFormat",
+                        "effectiveFormat", "note", "dataValidation"})
+
+
+def cell_json(sheet: Sheet, key: tuple[int, int], parts: frozenset = CELL_PARTS) -> dict:
+    """CellData as spreadsheets.get?includeGridData=true gives it; {} for an empty cell.
+    `parts`: the fields a `fields` mask keeps (the others would be masked away, so they
+    are not worked out: a read of formattedValue over a big sheet stays cheap)."""
     cell, fmt = sheet.cells.get(key), sheet.formats.get(key)
     out: dict = {}
     if cell is not None:
-        out["userEnteredValue"] = ({"formulaValue": cell.value} if cell.kind == "formula"
-                                   else cell.effective())
-        out["effectiveValue"] = cell.effective()
-        out["formattedValue"] = cell.formatted()
-    if fmt:
+        if "userEnteredValue" in parts:
+            out["userEnteredValue"] = ({"formulaValue": cell.value} if cell.kind == "formula"
+                                       else cell.effective())
+        if "effectiveValue" in parts:
+            out["effectiveValue"] = cell.effective()
+        if "formattedValue" in parts:
+            out["formattedValue"] = cell.formatted()
+    if fmt and "userEnteredFormat" in parts:
         out["userEnteredFormat"] = copy.deepcopy(fmt)
-    if cell is not None or fmt:
+    if (cell is not None or fmt) and "effectiveFormat" in parts:
         out["effectiveFormat"] = effective_format(cell, fmt or {})
-    if key in sheet.notes:
+    if key in sheet.notes and "note" in parts:
         out["note"] = sheet.notes[key]
-    if key in sheet.validations:
+    if key in sheet.validations and "dataValidation" in parts:
         out["dataValidation"] = copy.deepcopy(sheet.validations[key])
     return out
+
+
+def masked_cell_parts(mask: dict) -> frozenset:
+    """The CellData fields a parsed `fields` mask of spreadsheets.get keeps: all of them
+    unless it names sheets.data.rowData.values(...); none when it names data without rowData."""
+    node = mask
+    for name in ("sheets", "data", "rowData", "values"):
+        if not node or "*" in node:
+            return CELL_PARTS
+        if name not in node:
+            return frozenset()
+        node = node[name]
+    return CELL_PARTS if not node or "*" in node else CELL_PARTS & frozenset(node)
 
 
 def effective_format(cell: Cell | None, fmt: dict) -> dict:

@@ -5,12 +5,13 @@ import copy
 import re
 
 from sheetsync.testing import data_filters, range_requests, sheet_requests
-from sheetsync.testing.cells import (DEFAULT_FORMAT, cell_json, clean_grid_range, content_extent,
-                                     trim_grid)
+from sheetsync.testing.cells import (CELL_PARTS, DEFAULT_FORMAT, cell_json, clean_grid_range, content_extent,
+                                     masked_cell_parts, trim_grid)
 from sheetsync.testing.cells import sheet_by_id as _sheet_by_id
 from sheetsync.testing.errors import ApiError, bad_request
 from sheetsync.testing.fieldmask import apply_mask, parse_mask
 from sheetsync.testing.ranges import GridRange
+from sheetsync.testing.shifts import shift_ranges
 from sheetsync.testing.store import Sheet, Spreadsheet
 from sheetsync.testing.values_api import (_resolve, append_values, clear_values, read_values, resolve,
                                           values_batch_get, values_get, write_values)
@@ -23,7 +24,8 @@ search_developer_metadata = data_filters.search_metadata
 batch_get_by_data_filter = data_filters.batch_get_by_data_filter
 copy_sheet_to = sheet_requests.copy_sheet_to
 
-def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -> dict:
+def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool,
+                     parts: frozenset = CELL_PARTS) -> dict:
     sheets = []
     wanted: dict[str, list[GridRange]] = {}
     for spec in ranges:
@@ -33,7 +35,7 @@ def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -
         if ranges and sheet.title not in wanted and include_grid:
             continue
         sheets.append(_sheet_json(book, sheet, wanted.get(sheet.title) if include_grid else None,
-                                  include_grid))
+                                  include_grid, parts))
     reply = {"spreadsheetId": book.id,
              "properties": {"title": book.title, "locale": book.locale, "autoRecalc": "ON_CHANGE",
                             "timeZone": book.time_zone, "defaultFormat": copy.deepcopy(DEFAULT_FORMAT)},
@@ -44,7 +46,8 @@ def spreadsheet_json(book: Spreadsheet, ranges: list[str], include_grid: bool) -
     return reply
 
 
-def _sheet_json(book: Spreadsheet, sheet: Sheet, ranges: list[GridRange] | None, include_grid: bool) -> dict:
+def _sheet_json(book: Spreadsheet, sheet: Sheet, ranges: list[GridRange] | None, include_grid: bool,
+                parts: frozenset) -> dict:
     """A Sheet as spreadsheets.get gives it; the optional parts only when set."""
     entry = {"properties": sheet.properties()}
     merges = getattr(sheet, "merges", [])
@@ -65,12 +68,12 @@ def _sheet_json(book: Spreadsheet, sheet: Sheet, ranges: list[GridRange] | None,
         if groups:
             entry[name] = groups
     if include_grid:
-        entry["data"] = [_grid_data(sheet, rng, book.metadata) for rng in
+        entry["data"] = [_grid_data(sheet, rng, book.metadata, parts) for rng in
                          ranges or [GridRange(sheet.title, None, None, None, None)]]
     return entry
 
 
-def _grid_data(sheet: Sheet, rng: GridRange, metadata=()) -> dict:
+def _grid_data(sheet: Sheet, rng: GridRange, metadata=(), parts: frozenset = CELL_PARTS) -> dict:
     """GridData: every cell holding anything, {} for an empty one; trailing empties are
     trimmed by trim_grid once the `fields` mask is applied."""
     rows, cols = content_extent(sheet)
@@ -83,7 +86,8 @@ def _grid_data(sheet: Sheet, rng: GridRange, metadata=()) -> dict:
             props["developerMetadata"] = found
         column_meta.append(props)
     r2, c2 = min(r2, rows), min(c2, cols)
-    row_data = [{"values": [cell_json(sheet, (r, c)) for c in range(c1, c2)]} for r in range(r1, r2)]
+    row_data = [{"values": [cell_json(sheet, (r, c), parts) for c in range(c1, c2)]}
+                for r in range(r1, r2)] if parts else []
     data = {"startRow": r1, "startColumn": c1}
     if row_data:
         data["rowData"] = row_data
@@ -102,10 +106,15 @@ def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
     ranges = params.get("ranges", [])
     include = str(params.get("includeGridData", ["false"])[0]).lower() == "true"
     mask = params.get("fields", [None])[0]
-    if mask:
-        include = "data" in mask or "rowData" in mask
-    reply = spreadsheet_json(book, ranges, include)
-    return trim_grid(apply_mask(reply, parse_mask(mask)) if mask else reply)
+    if not mask:
+        return trim_grid(spreadsheet_json(book, ranges, include))
+    tree = parse_mask(mask)
+    # includeGridData is ignored once a mask is set: the mask says whether grid data comes
+    # ("sheets" alone selects all of a sheet, its data too)
+    sheets = tree.get("sheets")
+    include = "*" in tree or (sheets is not None and (not sheets or "*" in sheets or "data" in sheets))
+    reply = spreadsheet_json(book, ranges, include, masked_cell_parts(tree))
+    return trim_grid(apply_mask(reply, tree))
 
 
 HANDLERS = {**sheet_requests.HANDLERS, **range_requests.HANDLERS}
@@ -238,7 +247,7 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         if dim not in ("ROWS", "COLUMNS") or end <= start:
             raise bad_request(f"Invalid requests[0].{kind}: invalid range")
         sheet.move(dim, start, end, kind == "insertDimension")
-        _move_metadata(book, sheet.sheet_id, dim, start, end, kind == "insertDimension")
+        shift_ranges(book, sheet, dim, start, end, kind == "insertDimension")
         return {}
     if kind == "appendDimension":
         sheet = _sheet_by_id(book, args.get("sheetId"))
@@ -292,26 +301,6 @@ def _create_metadata(book: Spreadsheet, args: dict) -> dict:
     meta.update({"metadataId": meta_id, "location": location})
     book.metadata.append(meta)
     return meta
-
-
-def _move_metadata(book: Spreadsheet, sheet_id: int, dim: str, start: int, end: int,
-                   inserted: bool) -> None:
-    n, kept = end - start, []
-    for m in book.metadata:
-        span = m["location"].get("dimensionRange")
-        if not span or span.get("sheetId") != sheet_id or span.get("dimension") != dim:
-            kept.append(m)
-            continue
-        a, b = span["startIndex"], span["endIndex"]
-        if inserted:
-            a, b = (a + n if a >= start else a), (b + n if b > start else b)
-        else:
-            cut = lambda i: i - min(max(i - start, 0), n)
-            a, b = cut(a), cut(b)
-        if b > a:                  # metadata on deleted columns goes with them
-            span["startIndex"], span["endIndex"] = a, b
-            kept.append(m)
-    book.metadata = kept
 
 
 def _sort_range(book: Spreadsheet, args: dict) -> None:

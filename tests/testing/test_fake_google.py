@@ -162,6 +162,33 @@ def test_field_mask_and_grid_data_in_one_call(google, client):
         {"properties": {"title": "B"}, "data": [{}]}]}
 
 
+@pytest.mark.parametrize("mask", [
+    "sheets(data(rowData(values(formattedValue))))",
+    "sheets(data(rowData(values(userEnteredValue(formulaValue),note))))",
+    "sheets(data(rowData(values(effectiveFormat/backgroundColor,dataValidation))))",
+    "sheets(properties(title),data(columnMetadata(pixelSize)))",
+    "sheets(data(rowData))", "sheets(data)", "sheets", "sheets(data(rowData(values(*))))"])
+def test_a_masked_read_is_the_full_reply_masked(google, client, mask):
+    """The fake works out only the cell fields a mask keeps; what it answers must be the
+    full reply with the mask applied, as Google's partial response is."""
+    from sheetsync.testing.cells import trim_grid
+    from sheetsync.testing.fieldmask import apply_mask, parse_mask
+    sid = google.create_spreadsheet("T", {"A": [["x", 3, "2026-05-01"], ["", "y"]]})
+    book = client.open_by_key(sid)
+    ws = book.sheet1
+    ws.update_acell("C3", "=A1")
+    ws.format("A1:B2", {"backgroundColor": {"red": 1, "green": 0.5, "blue": 0}})
+    ws.update_note("B2", "call back")
+    book.batch_update({"requests": [{"setDataValidation": {
+        "range": {"sheetId": ws.id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 1,
+                  "endColumnIndex": 2},
+        "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "3"}]}}}}]})
+    full = client.http_client.fetch_sheet_metadata(sid, params={"includeGridData": "true"})
+    masked = client.http_client.fetch_sheet_metadata(sid, params={"includeGridData": "true", "fields": mask})
+    assert masked == trim_grid(apply_mask(full, parse_mask(mask)))
+    assert masked.get("sheets")
+
+
 def test_drive_listing_pages_and_versions_grow(google, client):
     ids = [google.create_spreadsheet(f"S{i}", {"Sheet1": []}) for i in range(5)]
     listed = client.http_client.request("get", "https://www.googleapis.com/drive/v3/files",

@@ -333,6 +333,45 @@ def test_basic_filter_is_set_and_cleared(book):
     assert "basicFilter" not in book.fetch_sheet_metadata()["sheets"][0]
 
 
+def test_ranges_move_with_inserted_and_deleted_rows_and_columns(book):
+    """A student inserts a row above a named range, deletes one inside it: the named
+    range, the protection, the merge and the filter follow, as formulas do in the UI."""
+    ws = book.sheet1
+    ws.update([[f"{c}{r}" for c in "ABC"] for r in range(1, 8)], "A1")
+    named = ws.define_named_range("A2:B4", "Lista")["replies"][0]["addNamedRange"]["namedRange"]
+    ws.add_protected_range("A3:B3", description="Rad 3")
+    ws.merge_cells("A5:B5")
+    ws.set_basic_filter("A1:C10")
+
+    def shape():
+        sheet = book.fetch_sheet_metadata()["sheets"][0]
+        return ([n["range"] for n in book.list_named_ranges()],
+                [p["range"] for p in sheet.get("protectedRanges", [])], sheet.get("merges", []),
+                sheet.get("basicFilter", {}).get("range"))
+    ws.insert_rows([["ny"]], row=1)                       # insertDimension ROWS [0, 1)
+    assert shape() == (
+        [{"startRowIndex": 2, "endRowIndex": 5, "startColumnIndex": 0, "endColumnIndex": 2}],
+        [{"startRowIndex": 3, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2}],
+        [{"startRowIndex": 5, "endRowIndex": 6, "startColumnIndex": 0, "endColumnIndex": 2}],
+        {"startRowIndex": 1, "endRowIndex": 11, "startColumnIndex": 0, "endColumnIndex": 3})
+    assert book.values_get("Lista")["values"] == [["A2", "B2"], ["A3", "B3"], ["A4", "B4"]]
+    ws.delete_rows(4)                                     # row 4 (was row 3): the protected one
+    names, protected, merges, filtered = shape()
+    assert names == [{"startRowIndex": 2, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2}]
+    assert protected == []                                 # its only row is gone
+    assert merges == [{"startRowIndex": 4, "endRowIndex": 5, "startColumnIndex": 0, "endColumnIndex": 2}]
+    assert filtered == {"startRowIndex": 1, "endRowIndex": 10, "startColumnIndex": 0, "endColumnIndex": 3}
+    assert book.values_get("Lista") == {"range": "Sheet1!A3:B4", "majorDimension": "ROWS",
+                                        "values": [["A2", "B2"], ["A4", "B4"]]}
+    ws.insert_cols([["ny"]], col=2)                       # a column inside the named range
+    assert book.list_named_ranges()[0]["range"] == {"startRowIndex": 2, "endRowIndex": 4,
+                                                     "startColumnIndex": 0, "endColumnIndex": 3}
+    ws.delete_columns(1, 3)                               # all its columns: the name goes
+    assert book.list_named_ranges() == []
+    assert api_error(lambda: ws.delete_named_range(named["namedRangeId"]))["message"].endswith(f"No named range with id: {named['namedRangeId']}")
+    assert book.fetch_sheet_metadata()["sheets"][0].get("merges", []) == []
+
+
 # ---- developer metadata and data filters ------------------------------------------------
 def test_developer_metadata_search_and_values_by_data_filter(book, gc):
     ws = book.sheet1
