@@ -365,7 +365,7 @@ class FakeGoogle(DriveRoutes):
             return sheets_api.values_batch_get(book, params)
         if rest == "/values:batchUpdate" and method == "POST":
             option = body.get("valueInputOption", "")
-            replies = [sheets_api.write_values(book, d["range"], d.get("values", []), option)
+            replies = [sheets_api.write_values(book, d["range"], sheets_api.as_rows(d), option)
                        for d in body.get("data", [])]
             return {"spreadsheetId": book.id,
                     "totalUpdatedRows": sum(r["updatedRows"] for r in replies),
@@ -393,11 +393,11 @@ class FakeGoogle(DriveRoutes):
                 return {"spreadsheetId": book.id, "clearedRange": sheets_api.clear_values(book, spec)}
             option = params.get("valueInputOption", [""])[0]
             if action == ":append" and method == "POST":
-                return sheets_api.append_values(book, spec, body.get("values", []), option)
+                return sheets_api.append_values(book, spec, sheets_api.as_rows(body), option)
             if method == "GET":
                 return sheets_api.values_get(book, spec, params)
             if method == "PUT":
-                return sheets_api.write_values(book, spec, body.get("values", []), option)
+                return sheets_api.write_values(book, spec, sheets_api.as_rows(body), option)
         raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
 
     def _create(self, body: dict) -> dict:

@@ -135,7 +135,7 @@ def update_sheet_properties(book: Spreadsheet, args: dict) -> dict:
         elif name in ("tabColor", "tabColorStyle"):
             color = props.get(name)
             color = (color or {}).get("rgbColor") if name == "tabColorStyle" else color
-            sheet.tab_color = dict(color) if color else None      # rgbColor None clears it
+            sheet.tab_color = stored_color(color) if color else None      # rgbColor None clears it
         elif name == "gridProperties":
             _grid_properties(sheet, grid, path[1:])
         elif name not in ("rightToLeft", "sheetType"):
@@ -234,6 +234,19 @@ def copy_sheet_to(book: Spreadsheet, sheet_id: int, destination: Spreadsheet) ->
 # ---- named ranges -----------------------------------------------------------------------
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _LOOKS_LIKE_A_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d+[Cc]\d+|TRUE|FALSE)$", re.IGNORECASE)
+
+
+def stored_color(color: dict) -> dict:
+    """A colour as Google keeps it: 8 bits a channel (0.5 reads back as 127/255 =
+    0.49803922) and zero channels left out ({red: 1, green: 0, blue: 0.5} reads back as
+    {red: 1, blue: 0.49803922}: WorksheetTest.test_update_tab_color.json)."""
+    out = {}
+    for name in ("red", "green", "blue", "alpha"):
+        value = color.get(name)
+        if value:
+            level = round(int(float(value) * 255 + 1e-9) / 255, 8)
+            out[name] = 1 if level == 1 else level
+    return out
 
 
 def _check_name(book: Spreadsheet, name: str | None, keep: dict | None = None) -> str:

@@ -13,11 +13,11 @@ from sheetsync.testing.fieldmask import apply_mask, parse_mask
 from sheetsync.testing.ranges import GridRange
 from sheetsync.testing.shifts import shift_ranges
 from sheetsync.testing.store import Sheet, Spreadsheet
-from sheetsync.testing.values_api import (_resolve, append_values, clear_values, read_values, resolve,
+from sheetsync.testing.values_api import (_resolve, append_values, as_rows, clear_values, read_values, resolve,
                                           values_batch_get, values_get, write_values)
 
 # fake.py and others reach these through this module
-__all__ = ["ApiError", "bad_request", "read_values", "write_values", "clear_values", "append_values",
+__all__ = ["ApiError", "bad_request", "read_values", "write_values", "clear_values", "append_values", "as_rows",
            "resolve", "values_get", "values_batch_get", "search_developer_metadata",
            "batch_get_by_data_filter", "copy_sheet_to"]
 search_developer_metadata = data_filters.search_metadata
@@ -234,11 +234,21 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         key = (rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.rows),
                rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.cols))
         merges = sheet.__dict__.setdefault("merges", [])
+        inside = lambda m: m[0] >= key[0] and m[1] <= key[1] and m[2] >= key[2] and m[3] <= key[3]  # noqa: E731
+        overlaps = lambda m: m[0] < key[1] and key[0] < m[1] and m[2] < key[3] and key[2] < m[3]  # noqa: E731
+        if any(overlaps(m) and not inside(m) for m in merges):
+            raise bad_request(f"Invalid requests[0].{kind}: You must select all cells in a merged range"
+                              " to merge or unmerge them.")
+        sheet.merges = [m for m in merges if not inside(m)]     # merged again: one merge, not two
         if kind == "mergeCells":
-            merges.append(key)
-        else:
-            sheet.merges = [m for m in merges if not (m[0] >= key[0] and m[1] <= key[1]
-                                                      and m[2] >= key[2] and m[3] <= key[3])]
+            r1, r2, c1, c2 = key
+            how = args.get("mergeType", "MERGE_ALL")
+            if how == "MERGE_ROWS":          # each row of the range merged on its own
+                sheet.merges += [(r, r + 1, c1, c2) for r in range(r1, r2)]
+            elif how == "MERGE_COLUMNS":
+                sheet.merges += [(r1, r2, c, c + 1) for c in range(c1, c2)]
+            else:
+                sheet.merges.append(key)
         return {}
     if kind in ("insertDimension", "deleteDimension"):
         span = args.get("range", {})

@@ -1,13 +1,16 @@
 """The fake's data: spreadsheets, their sheets and cells, stored as Google stores them.
 
 A cell keeps its kind: text, a number, a boolean, a date (a serial number shown as a
-date) or a formula. Formulas are never evaluated; they are kept, marked, and shown as
-their text, which is enough to prove that nothing became a formula by accident.
+date) or a formula. A formula of numbers alone ('=4/2', '= 1 / 1024') has its result,
+as Google shows it; any other formula is kept, marked and shown as its text (or as the
+result a test sets), which is enough to prove that nothing became a formula by accident.
 """
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -20,11 +23,14 @@ class Cell:
     kind: str            # "text", "number", "bool", "date", "formula"
     value: object
     shown: str | None = None     # a formula's displayed result, when a test sets one
+    result: float | int | None = None   # a formula of numbers alone: what it comes to
 
     def formatted(self) -> str:
         if self.kind == "formula" and self.shown is not None:
             return self.shown
-        if self.kind == "number":
+        if self.kind == "number" or self.result is not None:
+            if self.result is not None:
+                return Cell("number", self.result).formatted()
             v = float(self.value)
             return str(int(v)) if v.is_integer() else repr(v)
         if self.kind == "bool":
@@ -34,17 +40,47 @@ class Cell:
         return str(self.value)
 
     def unformatted(self):
+        if self.result is not None:
+            return self.result
         if self.kind in ("number", "date"):
             v = float(self.value)
             return int(v) if v.is_integer() else v
         return self.value
 
     def effective(self) -> dict:
-        if self.kind in ("number", "date"):
+        if self.kind in ("number", "date") or self.result is not None:
             return {"numberValue": self.unformatted()}
         if self.kind == "bool":
             return {"boolValue": self.value}
         return {"stringValue": str(self.value)}
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+def arithmetic(expression: str) -> float | int | None:
+    """What a formula of numbers, + - * / ^ and brackets comes to; None for any other
+    formula (a reference, a function, text), or one Google would show as an error."""
+    try:
+        tree = ast.parse(expression.strip().replace("^", "**"), mode="eval").body
+        value = _evaluate(tree)
+    except (SyntaxError, ValueError, ArithmeticError, TypeError):
+        return None
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**53 else value
+
+
+def _evaluate(node):
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _evaluate(node.left), _evaluate(node.right)
+        if isinstance(node.op, ast.Pow) and (abs(right) > 1024 or abs(left) > 1e6):
+            raise ValueError("too large")
+        return _OPERATORS[type(node.op)](left, right)
+    raise ValueError("not arithmetic")
 
 
 def raw_cell(value) -> Cell | None:
@@ -67,7 +103,7 @@ def user_entered_cell(value) -> Cell | None:
     if value.startswith("'"):
         return Cell("text", value[1:])
     if value.startswith("="):
-        return Cell("formula", value)
+        return Cell("formula", value, result=arithmetic(value[1:]))
     if value.upper() in ("TRUE", "FALSE"):
         return Cell("bool", value.upper() == "TRUE")
     text = value.strip().replace(" ", "")
@@ -202,7 +238,7 @@ class Spreadsheet:
     permissions: list[dict] = field(default_factory=list)
     shared_with_service: bool = True
     requests: list[dict] = field(default_factory=list)     # structural requests, stored
-    next_sheet_id: int = 1
+    next_sheet_id: int = 0            # a new spreadsheet's first sheet is sheetId 0, as Google's
     modified_by: str = ""            # who made the last change ('' = the owner)
     metadata: list[dict] = field(default_factory=list)    # developer metadata, as stored
     change: int = field(default_factory=lambda: next(CHANGES))   # Drive's changes feed position

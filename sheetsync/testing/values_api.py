@@ -50,6 +50,8 @@ def _render(cell, option: str, date_time: str = "SERIAL_NUMBER"):
         return cell.value
     if cell.kind == "date" and date_time == "FORMATTED_STRING":
         return cell.formatted()
+    if cell.kind == "formula" and cell.result is not None:
+        return cell.result
     if cell.kind == "formula":          # its result, as typed would read
         shown = user_entered_cell(cell.shown) if cell.shown else None
         return shown.unformatted() if shown and shown.kind != "formula" else cell.formatted()
@@ -83,6 +85,16 @@ def read_values(book: Spreadsheet, spec: str, render: str = "FORMATTED_VALUE",
     if rows:
         out["values"] = rows
     return out
+
+
+def as_rows(value_range: dict) -> list[list]:
+    """A ValueRange's values as rows: with majorDimension COLUMNS each inner list is a
+    column (a short column leaves the cells below it as they are)."""
+    values = value_range.get("values") or []
+    if value_range.get("majorDimension") != "COLUMNS":
+        return values
+    height = max((len(c) for c in values), default=0)
+    return [[c[r] if r < len(c) else None for c in values] for r in range(height)]
 
 
 def write_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
@@ -125,23 +137,40 @@ def clear_values(book: Spreadsheet, spec: str) -> str:
 
 
 def append_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
+    """values.append: the range is searched for a table (the cells holding data that
+    touch the range's last filled cell, row by row and column by column, within the range
+    or beyond it); values go on the row after it, from its first column. A range with no data: at its top left
+    (gspread's insert_cols appends into the columns its insertDimension just made)."""
     sheet, rng = _resolve(book, spec)
-    used_rows, _ = sheet.extent()
-    c1 = rng.c1 or 0
-    # the table is the run of rows holding data from the range's first row down; values
-    # go right after it (at the first row itself when that is empty: gspread's
-    # insert_rows appends into the row its insertDimension just made)
-    start, filled = rng.r1 or 0, {r for r, _ in sheet.cells}
-    while start in filled:
-        start += 1
+    r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
+    filled = {k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2}
+    reply = {"spreadsheetId": book.id}
+    if filled:
+        table = _table_around(max(filled), sheet.cells.keys())
+        top, left = min(r for r, _ in table), min(c for _, c in table)
+        bottom, right = max(r for r, _ in table) + 1, max(c for _, c in table) + 1
+        reply["tableRange"] = a1_of(sheet.title, top, left, bottom, right)
+        start, c1 = bottom, left
+    else:
+        start = r1
     if start + len(values) > sheet.rows:              # append grows the grid, as Google does
         sheet.rows = start + len(values)
-    reply = {"spreadsheetId": book.id}
-    if used_rows:
-        _, used_cols = sheet.extent()
-        reply["tableRange"] = a1_of(sheet.title, 0, c1, used_rows, max(used_cols, c1 + 1))
     reply["updates"] = write_values(book, a1_of(sheet.title, start, c1, start + 1, c1 + 1), values, option)
     return reply
+
+
+def _table_around(cell: tuple[int, int], filled) -> set:
+    """The filled cells reachable from `cell` through filled neighbours (up, down, left,
+    right): an empty column splits a row into two tables, as Google finds them (gspread
+    #537: a row with a gap appended twice comes out shifted to the gap's right)."""
+    table, todo = {cell}, [cell]
+    while todo:
+        r, c = todo.pop()
+        for near in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if near in filled and near not in table:
+                table.add(near)
+                todo.append(near)
+    return table
 
 
 def values_get(book: Spreadsheet, spec: str, params: dict) -> dict:

@@ -212,7 +212,7 @@ def test_sheet_index_visibility_colour_freezing_and_gridlines(book):
     second.freeze(rows=1, cols=2)
     second.hide_gridlines()
     props = book.fetch_sheet_metadata()["sheets"][0]["properties"]
-    assert props["tabColorStyle"] == {"rgbColor": {"red": 1, "green": 0, "blue": 0}}
+    assert props["tabColorStyle"] == {"rgbColor": {"red": 1}}       # zero channels left out
     assert props["gridProperties"] == {"rowCount": 10, "columnCount": 5, "frozenRowCount": 1,
                                        "frozenColumnCount": 2, "hideGridlines": True}
     second.clear_tab_color()
@@ -410,9 +410,69 @@ def test_value_render_options(book):
     ws.update([["0042"]], "A2", value_input_option="RAW")
     assert ws.get("A1:D2", value_render_option="FORMULA") == [["=1+1", "1,5", 43831, 3], ["0042"]]
     assert ws.get("C1", value_render_option="UNFORMATTED_VALUE") == [[43831]]
-    assert ws.get("A1:D1", major_dimension="COLUMNS") == [["=1+1"], ["1,5"], ["2020-01-01"], ["3"]]
+    assert ws.get("A1:D1", major_dimension="COLUMNS") == [["2"], ["1,5"], ["2020-01-01"], ["3"]]
     body = book.values_batch_get(["Sheet1!C1", "Sheet1!D1"], params={"valueRenderOption": "UNFORMATTED_VALUE"})
     assert [r["values"] for r in body["valueRanges"]] == [[[43831]], [[3]]]
     error = api_error(lambda: book.values_get("Sheet1!A1", params={"valueRenderOption": "PRETTY"}))
     assert error["message"] == ("Invalid value at 'value_render_option'"
                                 " (type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), \"PRETTY\"")
+
+
+def test_a_formula_of_numbers_shows_its_result(book):
+    """CellTest.test_numeric_value.json: '= 1 / 1024' typed reads back as 0.0009765625;
+    a formula that refers to cells or calls a function keeps its text in the fake."""
+    ws = book.sheet1
+    ws.update([["= 1 / 1024", "=4/2", "=(1+2)^2", "=1/0", "=A1*2"]], "A1", value_input_option="USER_ENTERED")
+    assert ws.get("A1:E1") == [["0.0009765625", "2", "9", "=1/0", "=A1*2"]]
+    assert ws.get("A1:C1", value_render_option="UNFORMATTED_VALUE") == [[0.0009765625, 2, 9]]
+    assert ws.get("A1:B1", value_render_option="FORMULA") == [["= 1 / 1024", "=4/2"]]
+    cell = grid(book, ["Sheet1!B1"])["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert cell["userEnteredValue"] == {"formulaValue": "=4/2"}
+    assert cell["effectiveValue"] == {"numberValue": 2} and cell["formattedValue"] == "2"
+    ws.update([["=4/2"]], "A3", value_input_option="RAW")            # RAW: text, never a formula
+    assert ws.get("A3", value_render_option="UNFORMATTED_VALUE") == [["=4/2"]]
+
+
+def test_merge_types_and_merging_again(book):
+    """WorksheetTest.test_merge_cells.json: MERGE_ROWS over A1:B2 is one merge per row;
+    the same range merged again stays one merge; a merge across another is refused."""
+    ws = book.sheet1
+    ws.merge_cells("A1:B2", merge_type="MERGE_ROWS")
+    merges = lambda: book.fetch_sheet_metadata()["sheets"][0].get("merges", [])  # noqa: E731
+    assert merges() == [{"startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 2},
+                        {"startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2}]
+    ws.merge_cells("A1:B2")
+    ws.merge_cells("A1:B2")
+    assert merges() == [{"startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2}]
+    assert "merged range" in api_error(lambda: ws.merge_cells("B2:C3"))["message"]
+    ws.unmerge_cells("A1:B2")
+    assert merges() == []
+
+
+def test_append_finds_the_table_as_google_does(book):
+    """WorksheetTest.test_append_row_with_empty_value.json: a row with a gap appended
+    twice comes out shifted past the gap (tableRange Sheet1!C1, updatedRange C2:E2);
+    test_insert_cols.json: columns appended into an empty range land at its top left."""
+    ws = book.sheet1
+    ws.append_row(["a", "", "c"])
+    reply = ws.append_row(["a", "", "c"])
+    assert reply["tableRange"] == "Sheet1!C1"
+    assert reply["updates"]["updatedRange"] == "Sheet1!C2:E2"
+    assert ws.row_values(2) == ["", "", "a", "", "c"]
+    ws.update([["h1", "h2"], ["x", "y"]], "G1")
+    reply = book.values_append("Sheet1!G1", {"valueInputOption": "RAW"}, {"values": [["z", "w"]]})
+    assert reply["tableRange"] == "Sheet1!G1:H2"             # the table runs on past the range
+    assert ws.get("G3:H3") == [["z", "w"]]
+    reply = book.values_append("Sheet1!J1", {"valueInputOption": "RAW"},
+                               {"majorDimension": "COLUMNS", "values": [["1", "2", "3"], ["4", "5"]]})
+    assert "tableRange" not in reply and reply["updates"]["updatedRange"] == "Sheet1!J1:K3"
+    assert ws.get("J1:K3") == [["1", "4"], ["2", "5"], ["3"]]
+
+
+def test_tab_colour_kept_as_google_keeps_it(book):
+    """WorksheetTest.test_update_tab_color.json: 8 bits a channel, zero channels left out."""
+    ws = book.sheet1
+    book.batch_update({"requests": [{"updateSheetProperties": {
+        "properties": {"sheetId": ws.id, "tabColor": {"red": 1, "green": 0, "blue": 0.5}}, "fields": "tabColor"}}]})
+    props = book.fetch_sheet_metadata()["sheets"][0]["properties"]
+    assert props["tabColor"] == {"red": 1, "blue": 0.49803922}
