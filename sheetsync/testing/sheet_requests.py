@@ -10,6 +10,8 @@ import copy
 import re
 import secrets
 
+import numpy
+
 from sheetsync.testing.cells import bounds, clean_grid_range, field_paths, sheet_by_id, write_cell
 from sheetsync.testing.errors import bad_request
 from sheetsync.testing.fieldmask import parse_mask
@@ -237,14 +239,15 @@ _LOOKS_LIKE_A_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d+[Cc]\d+|TRUE|FALSE)$
 
 
 def stored_color(color: dict) -> dict:
-    """A colour as Google keeps it: 8 bits a channel (0.5 reads back as 127/255 =
-    0.49803922) and zero channels left out ({red: 1, green: 0, blue: 0.5} reads back as
-    {red: 1, blue: 0.49803922}: WorksheetTest.test_update_tab_color.json)."""
+    """A colour as Google keeps it: 8 bits a channel, shown as the shortest float32 (0.5
+    reads back as 127/255 = 0.49803922, 128/255 as 0.5019608), and zero channels left out
+    ({red: 1, green: 0, blue: 0.5} reads back as {red: 1, blue: 0.49803922}:
+    WorksheetTest.test_update_tab_color.json)."""
     out = {}
     for name in ("red", "green", "blue", "alpha"):
         value = color.get(name)
         if value:
-            level = round(int(float(value) * 255 + 1e-9) / 255, 8)
+            level = float(str(numpy.float32(int(float(value) * 255 + 1e-6) / 255)))
             out[name] = 1 if level == 1 else level
     return out
 

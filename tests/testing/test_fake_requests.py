@@ -476,3 +476,5 @@ def test_tab_colour_kept_as_google_keeps_it(book):
         "properties": {"sheetId": ws.id, "tabColor": {"red": 1, "green": 0, "blue": 0.5}}, "fields": "tabColor"}}]})
     props = book.fetch_sheet_metadata()["sheets"][0]["properties"]
     assert props["tabColor"] == {"red": 1, "blue": 0.49803922}
+    ws.update_tab_color("#FF0080")                            # 128/255, shown as float32
+    assert book.fetch_sheet_metadata()["sheets"][0]["properties"]["tabColor"] == {"red": 1, "blue": 0.5019608}
