@@ -4,6 +4,8 @@ per user and per project. Mixed into FakeGoogle, which holds the files."""
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import re
 import secrets
 from collections import deque
@@ -128,10 +130,12 @@ class DriveRoutes:
 
     # ---- Drive files that are not spreadsheets (drive_files) -----------------------------
     def _upload(self, method, path, params, raw: bytes, content_type: str) -> dict:
-        m = re.match(r"^/upload/drive/v3/files(?:/([^/]+))?$", path)
+        m = re.match(r"^/upload/drive/v[23]/files(?:/([^/]+))?$", path)
         if not m:
             raise ApiError(404, "NOT_FOUND", "Not Found")
         meta, media = drive_files.parse_upload(raw, content_type, params.get("uploadType", ["media"])[0])
+        if m[1] in self.books and method in ("PATCH", "PUT"):
+            return self._import_csv(self._book(m[1], drive=True), media, content_type)
         if m[1] is None and method == "POST":
             mime = meta.get("mimeType") or content_type.split(";")[0] or "application/octet-stream"
             file = drive_files.DriveFile(drive_files.new_id(), meta.get("name", "Untitled"), mime, media,
@@ -146,6 +150,23 @@ class DriveRoutes:
         if "name" in meta:
             file.name = meta["name"]
         return drive_api.file_json(file, self._caller)
+
+    def _import_csv(self, book, media: bytes, content_type: str) -> dict:
+        """CSV uploaded onto a spreadsheet (gspread's import_csv: Drive v2, convert=True):
+        the other sheets go, the first one holds the rows, parsed as if typed."""
+        if not content_type.startswith("text/csv"):
+            raise drive_api.drive_error(400, "The uploaded content cannot be converted to a spreadsheet.",
+                                        "badContent", "media")
+        rows = list(csv.reader(io.StringIO(media.decode("utf-8-sig"))))
+        first = book.sheets[0]
+        book.sheets[1:] = []
+        for layer in first.layers():
+            layer.clear()
+        first.rows, first.cols = max(first.rows, len(rows)), max(first.cols, max(map(len, rows), default=0))
+        self._fill(first, rows, user_entered=True)
+        book.touch()
+        book.modified_by = self._caller
+        return {"kind": "drive#file", **drive_api.file_json(book, self._caller)}
 
     def _drive_file(self, method, file, perms, verb, params, body) -> dict:
         if perms and method == "GET":

@@ -90,7 +90,8 @@ class FakeGoogle(DriveRoutes):
     def __enter__(self) -> "FakeGoogle":
         self._mock.start()
         for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
-            for base in (SHEETS, DRIVE, DRIVE_CHANGES, "https://www.googleapis.com/upload/drive/v3/files"):
+            for base in (SHEETS, DRIVE, DRIVE_CHANGES, "https://www.googleapis.com/upload/drive/v3/files",
+                         "https://www.googleapis.com/upload/drive/v2/files"):
                 self._mock.add_callback(method, re.compile(re.escape(base) + r".*"),
                                         callback=self._handle)
         self._mock.add_callback("POST", TOKEN_URI, callback=self._token)

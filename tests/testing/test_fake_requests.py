@@ -478,3 +478,17 @@ def test_tab_colour_kept_as_google_keeps_it(book):
     assert props["tabColor"] == {"red": 1, "blue": 0.49803922}
     ws.update_tab_color("#FF0080")                            # 128/255, shown as float32
     assert book.fetch_sheet_metadata()["sheets"][0]["properties"]["tabColor"] == {"red": 1, "blue": 0.5019608}
+
+
+def test_import_csv_replaces_the_spreadsheet_with_the_rows(book, fake_google):
+    """gspread's import_csv (a Drive v2 media upload with convert=True): the other sheets
+    go, the first one holds the rows, typed as if entered; RAW text stays out of it."""
+    book.add_worksheet("Andra", 10, 5)
+    book.client.import_csv(book.id, "Företag,Telefon\nSaab,070-123 45 67\nVolvo,3\n")
+    sheets = book.worksheets()
+    assert [ws.title for ws in sheets] == ["Sheet1"]
+    assert sheets[0].get_all_values() == [["Företag", "Telefon"], ["Saab", "070-123 45 67"], ["Volvo", "3"]]
+    assert sheets[0].get("B3", value_render_option="UNFORMATTED_VALUE") == [[3]]
+    other = fake_google.create_spreadsheet("Not shared", shared=False)
+    with pytest.raises(gspread.exceptions.APIError):
+        book.client.import_csv(other, "a,b\n")
