@@ -316,6 +316,8 @@ class WhatToWrite:
 
 
 def what_to_write(night: Night, r: SheetRead, judged: Judgement) -> WhatToWrite:
+    """Worked out once per write: laying it out again on a sheet whose shape an export
+    left out costs only plan_for."""
     sid, language, judge = r.student.id, night.config.language, night.judge
     rule_of = registry()
     rows, states, steps = judged.per_lead(sid)

@@ -28,9 +28,9 @@ class Cell:
     def formatted(self) -> str:
         if self.kind == "formula" and self.shown is not None:
             return self.shown
-        if self.kind == "number" or self.result is not None:
-            if self.result is not None:
-                return Cell("number", self.result).formatted()
+        if self.result is not None:
+            return Cell("number", self.result).formatted()
+        if self.kind == "number":
             v = float(self.value)
             return str(int(v)) if v.is_integer() else repr(v)
         if self.kind == "bool":

@@ -50,9 +50,7 @@ def _render(cell, option: str, date_time: str = "SERIAL_NUMBER"):
         return cell.value
     if cell.kind == "date" and date_time == "FORMATTED_STRING":
         return cell.formatted()
-    if cell.kind == "formula" and cell.result is not None:
-        return cell.result
-    if cell.kind == "formula":          # its result, as typed would read
+    if cell.kind == "formula" and cell.result is None:   # the result a test set, as typed would read
         shown = user_entered_cell(cell.shown) if cell.shown else None
         return shown.unformatted() if shown and shown.kind != "formula" else cell.formatted()
     return cell.unformatted()
@@ -138,9 +136,10 @@ def clear_values(book: Spreadsheet, spec: str) -> str:
 
 def append_values(book: Spreadsheet, spec: str, values: list[list], option: str) -> dict:
     """values.append: the range is searched for a table (the cells holding data that
-    touch the range's last filled cell, row by row and column by column, within the range
-    or beyond it); values go on the row after it, from its first column. A range with no data: at its top left
-    (gspread's insert_cols appends into the columns its insertDimension just made)."""
+    touch the range's last filled cell, row by row and column by column, within the
+    range or beyond it); values go on the row after it, from its first column. A range
+    with no data gets them at its top left (gspread's insert_cols appends into the
+    columns its insertDimension just made)."""
     sheet, rng = _resolve(book, spec)
     r1, c1, r2, c2 = rng.bounded(sheet.rows, sheet.cols)
     filled = {k for k in sheet.cells if r1 <= k[0] < r2 and c1 <= k[1] < c2}
