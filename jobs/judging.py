@@ -24,7 +24,7 @@ from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import LOST_IN_DRAW, next_steps, quality_leads, same_company, state_labels
 from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
-from sheetsync.normalize import normalize
+from sheetsync.normalize.frame import Normalized, joined_frame
 from sheetsync.writeback.summary import SummaryData
 
 
@@ -65,7 +65,7 @@ class Judgement:
     def cohort(self) -> pd.DataFrame:
         """Every chosen student's leads in one frame (the master's input), joined on demand."""
         if self._cohort is None:
-            self._cohort = _concat([o.frame for o in self._own.values()])
+            self._cohort = joined_frame([o.normalized for o in self._own.values()])
         return self._cohort
 
     @property
@@ -80,7 +80,7 @@ class Judgement:
 
     def leads_of(self, student: str) -> pd.DataFrame:
         own = self._own.get(student)
-        return own.frame if own is not None else self.cohort.iloc[0:0]
+        return own.normalized.frame if own is not None else self.cohort.iloc[0:0]
 
     def found_of(self, student: str) -> list[Finding]:
         return self._found.get(student, [])
@@ -103,13 +103,14 @@ class Judgement:
 
 @dataclass
 class _Own:
-    """One student's judgement that needs no one else: kept while their frame is the same."""
-    frame: pd.DataFrame
+    """One student's judgement that needs no one else: kept while their reading is the same."""
+    normalized: Normalized        # the reading judged (its leads become a frame only if asked)
     found: list[Finding]          # rule code order
     rows: np.ndarray              # each lead's sheet row
     states: np.ndarray
     steps: np.ndarray
     quality: np.ndarray           # each lead counts toward the target (before the draw)
+    keys: list                    # each lead's company key (None for no company)
     summary: SummaryData          # of the pass that judged them (shared with its other students)
 
 
@@ -123,9 +124,12 @@ class _Summaries:
         """The figures; quality leads without the companies lost in the draw."""
         own = self._own[student]
         figures = own.summary.of(student)
-        lost = [row for row, _ in self._cap_of(student)]
-        if lost:
-            figures["quality"] -= int(own.quality[same_company(own.frame, own.frame["row"].isin(lost)).to_numpy()].sum())
+        lost = {row for row, _ in self._cap_of(student)}
+        if lost:       # as engine.leads.same_company, in plain Python: one student's rows
+            rows = own.rows.tolist()
+            gone = {k for row, k in zip(rows, own.keys) if row in lost and k is not None}
+            figures["quality"] -= sum(1 for row, k, q in zip(rows, own.keys, own.quality.tolist())
+                                      if q and (row in lost or (k is not None and k in gone)))
         return figures
 
     def channels_of(self, student: str) -> list[tuple[str, int, int]]:
@@ -140,14 +144,14 @@ def _shared_columns() -> list[str]:
 
 
 class Judge:
-    """Judges `reads` (objects with .student.id and .normalized.frame)."""
+    """Judges `reads` (objects with .student.id and .normalized, a Normalized)."""
 
     def __init__(self, config: Config, now: dt.date, calendar: Calendar, draws: dict):
         self.config, self.now, self.calendar, self.draws = config, now, calendar, draws
         self.insight = None      # the cohort's figures the summaries show this week (engine.insight)
         self._own: dict[str, _Own] = {}
         self._pool: pd.DataFrame | None = None      # everyone's shared columns, as last joined
-        self._pooled: dict[str, pd.DataFrame] = {}  # student -> the frame their pool rows came from
+        self._pooled: dict[str, Normalized] = {}    # student -> the reading their pool rows came from
         self._together: tuple | None = None         # (pool, findings, draws) over the whole pool
 
     def __call__(self, reads: list, focus: set[str] | None = None) -> Judgement:
@@ -182,7 +186,7 @@ class Judge:
         lost = {sid: rows for sid, rows in lost.items() if rows}
         if not codes or not lost:
             return {sid: o.found for sid, o in own.items()}
-        frame = _concat([own[sid].frame for sid in lost])
+        frame = joined_frame([own[sid].normalized for sid in lost])
         on_row = pd.Series([row in lost.get(sid, ()) for sid, row in
                             zip(frame["student"].tolist(), frame["row"].tolist())], index=frame.index, dtype=bool)
         again, _ = run_rules(frame.assign(**{LOST_IN_DRAW: same_company(frame, on_row)}), now=self.now,
@@ -226,30 +230,30 @@ class Judge:
     def _everyone(self, reads: list, batch: pd.DataFrame | None) -> pd.DataFrame:
         """The shared columns of all `reads`. A night judging in batches asks again and
         again with a few students changed: only their rows are dropped and added."""
-        want = {r.student.id: r.normalized.frame for r in reads}
+        want = {r.student.id: r.normalized for r in reads}
         gone = [sid for sid, frame in self._pooled.items() if want.get(sid) is not frame]
         new = [sid for sid, frame in want.items() if self._pooled.get(sid) is not frame]
         shared = _shared_columns()
         if batch is not None:
             self._pool = batch[shared]
         elif self._pool is None or len(gone) + len(new) > len(want) // 2:
-            self._pool = _concat([want[sid][shared] for sid in want])
+            self._pool = joined_frame(list(want.values()))[shared]
         elif gone or new:
             kept = self._pool[~self._pool["student"].isin(gone)] if gone else self._pool
-            self._pool = _concat([kept] + [want[sid][shared] for sid in new])
+            self._pool = _concat([kept, joined_frame([want[sid] for sid in new])[shared]])
         self._pooled = want
         return self._pool
 
     def _known(self, read) -> bool:
         own = self._own.get(read.student.id)
-        return own is not None and own.frame is read.normalized.frame
+        return own is not None and own.normalized is read.normalized
 
     def _judge_own(self, reads: list) -> pd.DataFrame | None:
         """The one-student rules, states, steps and summary figures for `reads`, in one
         pass over them all; the frame of their leads joined."""
         if not reads:
             return None
-        batch = _concat([r.normalized.frame for r in reads])
+        batch = joined_frame([r.normalized for r in reads])
         found, _ = run_rules(batch, now=self.now, calendar=self.calendar,
                              settings=self.config.rules, cohort_wide=False)
         found = found.sort_values("code", kind="stable")
@@ -260,17 +264,19 @@ class Judge:
         steps = steps.to_numpy(dtype=object)
         quality = quality_leads(batch).to_numpy(dtype=bool)
         sheet_rows = batch["row"].to_numpy(dtype="int64")
+        keys = batch["company_key"].to_numpy(dtype=object)
         rows_of = batch.groupby("student", sort=False).indices if len(batch) else {}
         found_of = _by_student(finding_list(found))
         for r in reads:
             sid = r.student.id
             at = rows_of.get(sid, np.array([], dtype=int))
-            self._own[sid] = _Own(r.normalized.frame, found_of.get(sid, []), sheet_rows[at],
-                                  states[at], steps[at], quality[at], summary)
+            self._own[sid] = _Own(r.normalized, found_of.get(sid, []), sheet_rows[at],
+                                  states[at], steps[at], quality[at],
+                                  [None if k is None or k != k else k for k in keys[at].tolist()], summary)
         return batch
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else normalize([["Företag", "Status"]]).frame
+    return pd.concat(frames, ignore_index=True) if frames else joined_frame([])
 

@@ -132,7 +132,7 @@ def read_student(night: Night, ask: ReadRequest) -> SheetRead | None:
             outcome.message = no_tab_message(workbook, student.tab)
             return None
         norm = reading.normalized
-        outcome.tab, outcome.leads = reading.tab, len(norm.frame)
+        outcome.tab, outcome.leads = reading.tab, norm.leads
         outcome.understood = reading.report_lines() + (carried.lines if carried else [])
         if attention:
             outcome.attention = outcome.message = attention
@@ -220,10 +220,12 @@ def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgemen
                 wanted = what_to_write(night, r, judged)
                 plan = plan_for(night, r, wanted)
             if plan and not r.workbook.structure_known and not report.dry_run:
-                # read from an export: its sheet ids and our marks first, then planned again
-                r.workbook = backend.complete(r.student, r.workbook)
-                with cpu_stage(report, "plan"):
-                    plan = plan_for(night, r, wanted)
+                # read from an export: its sheet ids and our marks first; planned again
+                # only if the marks differ (nothing else a plan depends on can)
+                exported, r.workbook = r.workbook, backend.complete(r.student, r.workbook)
+                if _marks_of(r.workbook) != _marks_of(exported):
+                    with cpu_stage(report, "plan"):
+                        plan = plan_for(night, r, wanted)
             r.outcome.flags = len(judged.found_of(r.student.id))
             if report.dry_run:
                 report.plans.append(plan.describe())
@@ -261,6 +263,13 @@ def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgemen
             r.outcome.message = f"internal error while writing: {type(e).__name__}: {e}"
             return judged
     return judged
+
+
+def _marks_of(workbook: Workbook) -> dict:
+    """What of a sheet's structure a write plan depends on (writeback.sheet): the owned
+    columns' marks and which tab is our summary. Sheet ids, grids and frozen rows only
+    shape the requests made from the plan."""
+    return {title: (tab.marks, tab.ours) for title, tab in workbook.tabs.items()}
 
 
 class cpu_stage:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -57,17 +57,63 @@ class Problem:
     kind: str                  # "date", "phone", "email", "status", "header", "row"
 
 
-@dataclass
 class Normalized:
-    frame: pd.DataFrame
-    mapping: dict[str, str | None]
-    header_row: int | None
-    columns: list[Column] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    """One tab understood: its leads, how each column was mapped, what could not be read.
+
+    The leads are kept as the canonical columns' lists and made a DataFrame only when
+    one is asked for: a night joins every student's lists into one cohort frame
+    (`joined_frame`), and building a frame per student as well cost more than the
+    rules that judge them."""
+
+    def __init__(self, frame: pd.DataFrame | dict[str, list], mapping: dict[str, str | None],
+                 header_row: int | None, columns: list[Column] | None = None,
+                 problems: list[Problem] | None = None):
+        self._frame, self._values = (None, frame) if isinstance(frame, dict) else (frame, None)
+        self.mapping, self.header_row = mapping, header_row
+        self.columns = columns if columns is not None else []
+        self.problems = problems if problems is not None else []
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame, self._values = _frame(self._values), None
+        return self._frame
+
+    @frame.setter
+    def frame(self, value: pd.DataFrame) -> None:
+        self._frame, self._values = value, None
+
+    @property
+    def leads(self) -> int:
+        return len(self._values["row"]) if self._frame is None else len(self._frame)
 
     @property
     def unmapped(self) -> list[str]:
         return [c.header for c in self.columns if c.field is None]
+
+
+def joined_frame(readings: list[Normalized]) -> pd.DataFrame:
+    """The leads of all `readings` in one frame, in their order (index 0..n-1): the
+    lists of those not yet made frames are joined column by column and built once."""
+    parts, pending = [], []
+
+    def flush() -> None:
+        if pending:
+            names = list(CANONICAL) + list(EXTRA)
+            parts.append(_frame({k: [v for n in pending for v in n._values[k]] for k in names}))
+            pending.clear()
+    for n in readings:
+        if n._frame is None:
+            if n.leads:
+                pending.append(n)
+        else:
+            flush()
+            if len(n._frame):
+                parts.append(n._frame)
+    flush()
+    if not parts:
+        return _empty_frame()
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def map_columns(header: list, overrides: dict[str, str] | None = None) -> list[Column]:
@@ -226,12 +272,11 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     out["stray_space"] = _stray_spaces(data, sheet_rows, [c.index for c in by_field.values()])
     out["student"] = [student] * n
     out["tab"] = [tab] * n
-    frame = _frame(out)
     for fld, reason in suspicious_columns(out):
         col = by_field[fld]
         problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
-    return Normalized(frame, mapping, h, columns, problems)
+    return Normalized({k: out[k] for k in list(CANONICAL) + list(EXTRA)}, mapping, h, columns, problems)
 
 
 def _stages_and_attempts(out: dict, data: list, columns: list[Column], by_field: dict,

@@ -42,6 +42,18 @@ WEAK_WORDS = frozenset({"date", "datum", "dato", "fecha", "url", "name", "namn",
                         "roll", "rolle", "tittel", "position", "senast", "applied", "sokt"})
 _ATTEMPT_RE = re.compile(r"^(forsok|attempt|forsog|kontaktforsok|try|samtal|kontakt)\s*(nr\s*)?[1-9]$")
 _CHOICES = list(_EXACT)
+FUZZY_CUTOFF = 84
+# the spellings by length: fuzz.ratio (Indel) of lengths a and b is at most
+# 100 * (1 - |a - b| / (a + b)), so a header is compared only with spellings of a length
+# that can reach the cutoff (a few dozen of the ~800); same order, so the same winner
+_BY_LENGTH: dict[int, list[str]] = {}
+
+
+def _choices_near(length: int) -> list[str]:
+    if length not in _BY_LENGTH:
+        _BY_LENGTH[length] = [c for c in _CHOICES
+                              if 100 * (1 - abs(len(c) - length) / (len(c) + length)) >= FUZZY_CUTOFF - 0.01]
+    return _BY_LENGTH[length]
 # words that name a kind of contact detail wherever they stand in a header
 _CONTACT_WORDS = {"email": "email", "mail": "email", "epost": "email", "mejl": "email",
                   "sahkoposti": "email", "courriel": "email", "correo": "email",
@@ -78,7 +90,8 @@ def map_header(text: str) -> tuple[str | None, float]:
             if part in _EXACT and len(part) >= 3 and part not in WEAK_WORDS:
                 return _EXACT[part], 0.75
     if len(key) >= 4:
-        best = process.extractOne(key, _CHOICES, scorer=fuzz.ratio, score_cutoff=84)
+        best = process.extractOne(key, _choices_near(len(key)), scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_CUTOFF)
         if best:
             return _EXACT[best[0]], round(best[1] / 100, 2)
     return None, 0.0

@@ -27,7 +27,7 @@ class Reading:
         if self.normalized is None:
             return []
         n = self.normalized
-        lines = [f"tab {self.tab!r}, header on row {n.header_row + 1}, {len(n.frame)} leads"
+        lines = [f"tab {self.tab!r}, header on row {n.header_row + 1}, {n.leads} leads"
                  + (f", contact log in tab {self.log_tab!r}" if self.log_tab else "")]
         for c in n.columns:
             target = c.field or ("kept as is" if not c.note else f"kept as is: {c.note}")

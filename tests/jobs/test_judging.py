@@ -6,7 +6,7 @@ from sheetsync import load_config
 from sheetsync.demo import generate_cohort, write_demo
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import contacted
-from sheetsync.normalize import normalize
+from sheetsync.normalize import Normalized, normalize
 
 
 def reads_of(cohort, now):
@@ -43,7 +43,8 @@ def test_batches_and_a_rejudged_student_match_the_whole_cohort(tmp_path, now):
                               if sum(k in keys for keys in lost.values()) == 1
                               and k not in lost[r.student.id] and k in drawn_keys(r))
     frame = winner.normalized.frame
-    winner.normalized = SimpleNamespace(frame=frame[frame["company_key"] != key].reset_index(drop=True))
+    winner.normalized = Normalized(frame[frame["company_key"] != key].reset_index(drop=True),
+                                   winner.normalized.mapping, winner.normalized.header_row)
     again = judge(reads)
     fresh = Judge(config, now, Calendar.default(now.year), {})(reads)
     for sid in ids:
