@@ -112,6 +112,16 @@ class _Own:
     quality: np.ndarray           # each lead counts toward the target (before the draw)
     keys: list                    # each lead's company key (None for no company)
     summary: SummaryData          # of the pass that judged them (shared with its other students)
+    batch: pd.DataFrame           # the leads of that pass, joined; theirs are rows `at`
+    at: np.ndarray
+
+    @staticmethod
+    def frame_of(owns: list[_Own]) -> pd.DataFrame:
+        """The leads of `owns`, in their order: taken from their pass's joined frame when
+        one pass judged them all (a night's), else joined again."""
+        if owns and all(o.batch is owns[0].batch for o in owns):
+            return owns[0].batch.take(np.concatenate([o.at for o in owns])).reset_index(drop=True)
+        return joined_frame([o.normalized for o in owns])
 
 
 class _Summaries:
@@ -186,7 +196,7 @@ class Judge:
         lost = {sid: rows for sid, rows in lost.items() if rows}
         if not codes or not lost:
             return {sid: o.found for sid, o in own.items()}
-        frame = joined_frame([own[sid].normalized for sid in lost])
+        frame = _Own.frame_of([own[sid] for sid in lost])
         on_row = pd.Series([row in lost.get(sid, ()) for sid, row in
                             zip(frame["student"].tolist(), frame["row"].tolist())], index=frame.index, dtype=bool)
         again, _ = run_rules(frame.assign(**{LOST_IN_DRAW: same_company(frame, on_row)}), now=self.now,
@@ -272,7 +282,8 @@ class Judge:
             at = rows_of.get(sid, np.array([], dtype=int))
             self._own[sid] = _Own(r.normalized, found_of.get(sid, []), sheet_rows[at],
                                   states[at], steps[at], quality[at],
-                                  [None if k is None or k != k else k for k in keys[at].tolist()], summary)
+                                  [None if k is None or k != k else k for k in keys[at].tolist()], summary,
+                                  batch, at)
         return batch
 
 

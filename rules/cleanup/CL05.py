@@ -27,5 +27,7 @@ class SpeculativeNote(Rule):
                "en": "the note reads as speculation: keep only facts"}
 
     def evaluate(self, frame, ctx):
-        notes = frame["notes"].fillna("").astype(str)
-        return findings(frame[notes.str.contains(SPECULATION)], self.code, self.severity)
+        notes = frame["notes"].dropna().astype(str)
+        # each distinct note searched once: most are empty or repeat a few phrases
+        speculative = {v for v in notes.unique() if SPECULATION.search(v)}
+        return findings(frame.loc[notes.index[notes.isin(speculative)]], self.code, self.severity)

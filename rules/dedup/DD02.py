@@ -32,6 +32,22 @@ def similar_pairs(keys: list[str], threshold: int) -> set[tuple[int, int]]:
     return pairs
 
 
+def first_look_alikes(keys: list[str], threshold: int) -> dict[int, int]:
+    """For each lead j that has one, the first lead i < j whose key is alike but not
+    equal. A CRM repeats spellings (a firm per row of contacts), so the distinct keys
+    are compared, each once; a lead's look-alikes are then where those keys first stand."""
+    first: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        first.setdefault(k, i)
+    distinct = list(first)
+    alike: dict[str, int] = {}            # key -> first index of any key alike to it
+    for a, b in similar_pairs(distinct, threshold):
+        ka, kb = distinct[a], distinct[b]
+        alike[ka] = min(alike.get(ka, first[kb]), first[kb])
+        alike[kb] = min(alike.get(kb, first[ka]), first[ka])
+    return {j: alike[k] for j, k in enumerate(keys) if k in alike and alike[k] < j}
+
+
 class PossibleDuplicate(Rule):
     """Two company names in one CRM that are spelled almost alike: possibly one firm.
     Only flagged, never merged: "Volvo Cars" and "AB Volvo" are different firms, and so
@@ -57,9 +73,7 @@ class PossibleDuplicate(Rule):
         companies, index = keyed["company"].tolist(), keyed.index
         rows, params = [], []
         for at in keyed.groupby("student", sort=False).indices.values():
-            earlier: dict[int, int] = {}               # later lead -> its first look-alike
-            for i, j in sorted(similar_pairs([keys[k] for k in at], ctx.settings["similarity"])):
-                earlier.setdefault(j, i)
+            earlier = first_look_alikes([keys[k] for k in at], ctx.settings["similarity"])
             for j, i in sorted(earlier.items()):
                 rows.append(index[at[j]])
                 params.append({"first_row": int(sheet_rows[at[i]]), "other": companies[at[i]]})

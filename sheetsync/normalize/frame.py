@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -100,7 +101,8 @@ def joined_frame(readings: list[Normalized]) -> pd.DataFrame:
     def flush() -> None:
         if pending:
             names = list(CANONICAL) + list(EXTRA)
-            parts.append(_frame({k: [v for n in pending for v in n._values[k]] for k in names}))
+            parts.append(_frame({k: list(chain.from_iterable(n._values[k] for n in pending))
+                                 for k in names}))
             pending.clear()
     for n in readings:
         if n._frame is None:

@@ -46,9 +46,14 @@ class SummaryData:
         horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
         due = c[c["follow_up"].notna() & (c["follow_up"] <= horizon) & ~done]
         due = due.assign(step=steps.loc[due.index]).sort_values(["student", "follow_up", "row"])
-        self._week = {s: list(zip(g["row"].astype(int), g["company"], g["step"],
-                                  g["follow_up"].dt.date))[:WEEK_ROWS]
-                      for s, g in due.groupby("student", sort=False)}
+        self._week: dict[str, list[tuple[int, str, str, dt.date]]] = {}
+        # one pass over plain lists: a group per student cost most of this class
+        for student, *item in zip(due["student"].tolist(), due["row"].astype(int).tolist(),
+                                  due["company"].tolist(), due["step"].tolist(),
+                                  due["follow_up"].dt.date.tolist()):
+            week = self._week.setdefault(student, [])
+            if len(week) < WEEK_ROWS:
+                week.append(tuple(item))
 
     def of(self, student: str) -> dict:
         return dict(self._figures.get(student, self._empty))
