@@ -38,6 +38,7 @@ CANONICAL = ("company", "company_key", "org_number", "website", "category", "siz
 EXTRA = ("phone_raw", "email_raw", "website_domain", "phone_ok", "email_ok", "channels",
          "stray_space",   # first cell (A1) typed with leading, trailing or double spaces
          "follow_up_unread")   # (cell, text) of a follow-up typed but not readable as a date
+LEAD_COLUMNS = CANONICAL + EXTRA        # a leads frame's columns, in order
 SAME_AS_ABOVE = frozenset({"↳", "〃", '"', "''", "ditto", "-\"-", "dito", "samma", "d:o", "do"})
 
 
@@ -100,9 +101,8 @@ def joined_frame(readings: list[Normalized]) -> pd.DataFrame:
 
     def flush() -> None:
         if pending:
-            names = list(CANONICAL) + list(EXTRA)
             parts.append(_frame({k: list(chain.from_iterable(n._values[k] for n in pending))
-                                 for k in names}))
+                                 for k in LEAD_COLUMNS}))
             pending.clear()
     for n in readings:
         if n._frame is None:
@@ -278,7 +278,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         col = by_field[fld]
         problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
-    return Normalized({k: out[k] for k in list(CANONICAL) + list(EXTRA)}, mapping, h, columns, problems)
+    return Normalized({k: out[k] for k in LEAD_COLUMNS}, mapping, h, columns, problems)
 
 
 def _stages_and_attempts(out: dict, data: list, columns: list[Column], by_field: dict,
@@ -341,8 +341,7 @@ def _frame(columns: dict[str, list]) -> pd.DataFrame:
     """The canonical frame: text as plain objects (None when empty), the rest typed.
     Saying so, rather than letting pandas infer a string type column by column, halves
     the cost of building it; and a column then has one type in every student's frame."""
-    names = list(CANONICAL) + list(EXTRA)
-    frame = pd.DataFrame({k: columns[k] for k in names}, columns=names, dtype=object)
+    frame = pd.DataFrame({k: columns[k] for k in LEAD_COLUMNS}, columns=list(LEAD_COLUMNS), dtype=object)
     for name, kind in _TYPED.items():
         frame[name] = np.asarray(columns[name], dtype=kind)
     for name in DATE_FIELDS:
@@ -356,4 +355,4 @@ def _datetimes(dates: list) -> np.ndarray:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return _frame({name: [] for name in list(CANONICAL) + list(EXTRA)})
+    return _frame({name: [] for name in LEAD_COLUMNS})

@@ -43,17 +43,6 @@ WEAK_WORDS = frozenset({"date", "datum", "dato", "fecha", "url", "name", "namn",
 _ATTEMPT_RE = re.compile(r"^(forsok|attempt|forsog|kontaktforsok|try|samtal|kontakt)\s*(nr\s*)?[1-9]$")
 _CHOICES = list(_EXACT)
 FUZZY_CUTOFF = 84
-# the spellings by length: fuzz.ratio (Indel) of lengths a and b is at most
-# 100 * (1 - |a - b| / (a + b)), so a header is compared only with spellings of a length
-# that can reach the cutoff (a few dozen of the ~800); same order, so the same winner
-_BY_LENGTH: dict[int, list[str]] = {}
-
-
-def _choices_near(length: int) -> list[str]:
-    if length not in _BY_LENGTH:
-        _BY_LENGTH[length] = [c for c in _CHOICES
-                              if 100 * (1 - abs(len(c) - length) / (len(c) + length)) >= FUZZY_CUTOFF - 0.01]
-    return _BY_LENGTH[length]
 # words that name a kind of contact detail wherever they stand in a header
 _CONTACT_WORDS = {"email": "email", "mail": "email", "epost": "email", "mejl": "email",
                   "sahkoposti": "email", "courriel": "email", "correo": "email",
@@ -66,6 +55,15 @@ OWNED_MARK = "⚑"                     # our headers today; "sheetsync …" on s
 
 def is_owned_header(text) -> bool:
     return isinstance(text, str) and text.strip().lower().startswith((OWNED_PREFIX, OWNED_MARK))
+
+
+@lru_cache(maxsize=None)
+def _choices_near(length: int) -> list[str]:
+    """The spellings a header of `length` characters can reach the cutoff with: fuzz.ratio
+    (Indel) of lengths a and b is at most 100 * (1 - |a - b| / (a + b)). A few dozen of
+    the ~800, in the same order, so extractOne picks the same winner."""
+    return [c for c in _CHOICES
+            if 100 * (1 - abs(len(c) - length) / (len(c) + length)) >= FUZZY_CUTOFF - 0.01]
 
 
 @lru_cache(maxsize=16384)
