@@ -42,7 +42,8 @@ class LeadCap(Rule):
         sub = sub.assign(in_contact=contacted(sub))
         per = sub.groupby(["company_key", "student"])["in_contact"].any()
         holders: dict[str, list[tuple[str, bool]]] = {}     # plain lists: one pass, no per-key pandas
-        for (key, student), in_contact in zip(per.index, per.tolist()):
+        keys, students = (per.index.get_level_values(i).tolist() for i in (0, 1))
+        for key, student, in_contact in zip(keys, students, per.tolist()):    # no index tuples
             holders.setdefault(key, []).append((student, bool(in_contact)))
         lost = set()
         for key, pairs in holders.items():

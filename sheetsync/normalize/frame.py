@@ -349,9 +349,16 @@ def _frame(columns: dict[str, list]) -> pd.DataFrame:
     return frame
 
 
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min          # NaT's integer
+
+
 def _datetimes(dates: list) -> np.ndarray:
-    """Dates (None for none) as datetime64[s], the unit pandas gives parsed dates."""
-    return np.array(dates, dtype="datetime64[D]").astype("datetime64[s]")
+    """Dates (None for none) as datetime64[s], the unit pandas gives parsed dates. Built
+    from day numbers: numpy converting date objects itself is ten times slower."""
+    days = np.fromiter((_NAT if d is None else d.toordinal() - _EPOCH for d in dates),
+                       dtype=np.int64, count=len(dates))
+    return days.view("datetime64[D]").astype("datetime64[s]")
 
 
 def _empty_frame() -> pd.DataFrame:
