@@ -42,6 +42,7 @@ WEAK_WORDS = frozenset({"date", "datum", "dato", "fecha", "url", "name", "namn",
                         "roll", "rolle", "tittel", "position", "senast", "applied", "sokt"})
 _ATTEMPT_RE = re.compile(r"^(forsok|attempt|forsog|kontaktforsok|try|samtal|kontakt)\s*(nr\s*)?[1-9]$")
 _CHOICES = list(_EXACT)
+_LETTER = re.compile(r"[^\W\d_]")
 FUZZY_CUTOFF = 84
 # words that name a kind of contact detail wherever they stand in a header
 _CONTACT_WORDS = {"email": "email", "mail": "email", "epost": "email", "mejl": "email",
@@ -76,6 +77,8 @@ def map_header(text: str) -> tuple[str | None, float]:
         return _EXACT[key], 1.0
     if key in _IGNORED:
         return None, 1.0
+    if not _LETTER.search(key):              # '070-123 45 67', a date: every spelling has letters
+        return None, 0.0
     if _ATTEMPT_RE.match(key):
         return ATTEMPT_COLUMN, 1.0
     words = key.split()

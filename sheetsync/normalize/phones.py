@@ -43,8 +43,7 @@ def _parse_one(text: str, region: str) -> str | None:
         # '070-123 45 67', '+46 70 123 45 67': the national number is the digits after
         # the 0 or +46; building it skips parse()'s general machinery, the costly part
         digits = _SEPARATORS.sub("", plain[2])
-        number = phonenumbers.PhoneNumber(country_code=46, national_number=int(digits))
-        if phonenumbers.is_valid_number(number):
+        if is_valid_national(digits, "SE"):
             return f"+46{digits}"
     try:
         number = phonenumbers.parse(text, region)
@@ -53,6 +52,38 @@ def _parse_one(text: str, region: str) -> str | None:
     if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return None
+
+
+# the number types libphonenumber tries in turn; a number is valid when one matches
+_NUMBER_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
+                 "uan", "voicemail", "fixed_line", "mobile")
+
+
+def is_valid_national(digits: str, region: str) -> bool:
+    """phonenumbers.is_valid_number for a national significant number of `region`, from the
+    same metadata: the general pattern, then one pattern that joins the types possible at
+    this length, not ten pattern checks through the library's layers (a third of the
+    time normalising a sheet took)."""
+    general, by_length = _patterns(region)
+    pattern = by_length.get(len(digits))
+    return pattern is not None and general.fullmatch(digits) is not None \
+        and pattern.fullmatch(digits) is not None
+
+
+@lru_cache(maxsize=None)
+def _patterns(region: str) -> tuple[re.Pattern, dict[int, re.Pattern]]:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    general = meta.general_desc
+    by_length = {}
+    for length in range(1, 18):              # E.164 numbers have at most 15 digits
+        if general.possible_length and length not in general.possible_length:
+            continue
+        parts = [desc.national_number_pattern for desc in (getattr(meta, t) for t in _NUMBER_TYPES)
+                 if desc is not None and desc.national_number_pattern
+                 and (not desc.possible_length or length in desc.possible_length)]
+        if parts:
+            by_length[length] = re.compile("|".join(f"(?:{p})" for p in parts))
+    return re.compile(general.national_number_pattern or "(?!)"), by_length
 
 
 def has_digits(text: str) -> bool:

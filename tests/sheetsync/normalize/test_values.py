@@ -184,3 +184,30 @@ def test_the_fast_swedish_path_agrees_with_libphonenumber_on_random_numbers():
         texts.append(rng.choice(["0", "+46", "+46 ", "+46-"]) + spaced)
     assert sum(library(t) is not None for t in texts) > 300          # valid ones are in play
     assert [_parse_one(t, "SE") for t in texts] == [library(t) for t in texts]
+
+
+def test_swedish_validity_from_the_metadata_is_libphonenumbers_on_every_length():
+    import random
+
+    import phonenumbers
+
+    from sheetsync.normalize.phones import is_valid_national
+
+    rng = random.Random(11)
+    numbers = [str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(length - 1))
+               for length in range(1, 15) for _ in range(1500)]
+    numbers += ["7" + rng.choice("0236789") + "".join(rng.choice("0123456789") for _ in range(7))
+                for _ in range(1000)]                      # mobiles, most of a real sheet
+    library = [phonenumbers.is_valid_number(phonenumbers.PhoneNumber(country_code=46, national_number=int(n)))
+               for n in numbers]
+    assert sum(library) > 2000
+    assert [is_valid_national(n, "SE") for n in numbers] == library
+
+
+def test_a_cell_without_letters_is_never_a_header_and_every_spelling_has_one():
+    from sheetsync.normalize.headers import _EXACT
+
+    for text in ("070-123 45 67", "+46 70 123 45 67", "2026-05-12", "12.5", "---"):
+        assert map_header(text) == (None, 0.0)
+    # the shortcut is safe only while no spelling in the vocabulary is digits alone
+    assert all(any(ch.isalpha() for ch in spelling) for spelling in _EXACT)
