@@ -272,6 +272,9 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     _stages_and_attempts(out, data, raw, columns, by_field, year)
     if "status_raw" in by_field:
         report("status_raw", raw("status_raw"), [s != "unknown" for s in out["stage"]], "status")
+    if "attempts" in by_field:          # 'ringde', '46701234567': no count of calls
+        report("attempts", raw("attempts"), [not v or count_of(v) is not None for v in raw("attempts")],
+               "attempts")
     out["stray_space"] = _stray_spaces(data, sheet_rows, [c.index for c in by_field.values()])
     out["student"] = [student] * n
     out["tab"] = [tab] * n

@@ -35,6 +35,9 @@ def stage_of(status: str) -> str:
     return "unknown"
 
 
+MAX_ATTEMPTS = 50          # more is not a count of calls made: a number typed in the wrong place
+
+
 @lru_cache(maxsize=65536)
 def attempts_in(text: str) -> int | None:
     """'ringt 3 ggr' -> 3; 'inget svar x2' -> 2; None when the text names no count."""
@@ -42,20 +45,23 @@ def attempts_in(text: str) -> int | None:
     if not m:
         return None
     n = int(m[1] or m[2])
-    return n if 0 <= n <= 50 else None
+    return n if 0 <= n <= MAX_ATTEMPTS else None
 
 
 @lru_cache(maxsize=4096)
 def count_of(value: str) -> int | None:
-    """An attempts column cell: '3', '3.0', 'III', '2 ggr' -> int; '' -> None."""
+    """An attempts column cell: '3', '3.0', 'III', '2 ggr' -> int; '' -> None. Past
+    MAX_ATTEMPTS it is no count ('46701234567': a phone number in the wrong column)."""
     text = str(value).strip()
     if not text:
         return None
     if re.fullmatch(r"\d+(\.0+)?", text):
-        return int(float(text))
-    if re.fullmatch(r"[iIxX|]+", text):
-        return len(text)
-    return attempts_in(text)
+        n = int(text.split(".")[0])
+    elif re.fullmatch(r"[iIxX|]+", text):
+        n = len(text)
+    else:
+        return attempts_in(text)
+    return n if n <= MAX_ATTEMPTS else None
 
 
 def temperature_of(text: str) -> str | None:

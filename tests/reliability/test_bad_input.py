@@ -66,6 +66,9 @@ def test_random_workbooks_never_crash_a_run(google, crm, other):
     ("numbers where text belongs", [["Företag", "Telefon", "Status"], [42, 3.5, 7]]),
     ("right-to-left and emoji", [["Företag", "Status"], ["مرحبا 😀", "שלום"]]),
     ("no header at all", [["hej"], [1, 2, 3]]),
+    ("a phone number and a huge figure as attempts", [["Företag", "Antal försök", "Status"],
+                                                      ["A", "46701234567", "ringt"],
+                                                      ["B", "123456789012345678901234", "ringt 2 ggr"]]),
     ("empty", []),
 ])
 def test_named_odd_sheets_get_a_clear_outcome(google, name, rows):

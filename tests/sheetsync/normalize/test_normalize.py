@@ -17,6 +17,15 @@ def test_title_row_blank_rows_and_sheet_row_numbers():
     assert [(p.cell, p.kind) for p in n.problems] == [("C6", "status")]
 
 
+def test_an_attempts_cell_that_holds_no_count_is_reported_and_counts_nothing():
+    rows = [["Företag", "Antal försök", "Status"], ["Volvo AB", "46701234567", "ringt"],
+            ["Saab", "2", "ringt"], ["Ikea", "ringde", "ringt 3 ggr"], ["Scania", "", ""]]
+    n = normalize(rows, year=2026)
+    assert list(n.frame["attempts"]) == [1, 2, 3, 0]     # the status still tells a call was made
+    assert [(p.cell, p.kind, p.value) for p in n.problems] == [
+        ("B2", "attempts", "46701234567"), ("B4", "attempts", "ringde")]
+
+
 def test_two_columns_for_one_field_keep_the_better():
     n = normalize([["Företag", "Telefon", "Telefonn"], ["A", "070-1234567", "x"]])
     assert n.mapping["Telefon"] == "phone" and n.mapping["Telefonn"] is None

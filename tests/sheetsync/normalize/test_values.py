@@ -8,7 +8,7 @@ from sheetsync.normalize.companies import company_key, domain_of, parse_email
 from sheetsync.normalize.dates import parse_date, planned_date
 from sheetsync.normalize.headers import ATTEMPT_COLUMN, map_header
 from sheetsync.normalize.phones import parse_phone
-from sheetsync.normalize.statuses import attempts_in, stage_of
+from sheetsync.normalize.statuses import attempts_in, count_of, stage_of
 
 D = dt.date
 
@@ -211,3 +211,10 @@ def test_a_cell_without_letters_is_never_a_header_and_every_spelling_has_one():
         assert map_header(text) == (None, 0.0)
     # the shortcut is safe only while no spelling in the vocabulary is digits alone
     assert all(any(ch.isalpha() for ch in spelling) for spelling in _EXACT)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3", 3), ("3.0", 3), ("III", 3), ("2 ggr", 2), ("", None), ("50", 50),
+    ("46701234567", None), ("123456789012345678901234", None), ("I" * 60, None)])
+def test_an_attempts_cell_past_fifty_is_no_count(text, expected):
+    assert count_of(text) == expected
