@@ -153,7 +153,7 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         sid = spreadsheet_id(student.sheet)
         tab_ids = new_tab_ids(read, shape.new_tabs)
         body = {"requests": shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
-                                                 tab_ids, shape.marks, shape.looks)
+                                                 tab_ids, shape.marks, shape.looks, shape.new_columns)
                 + cell_requests(shape.writes, read),
                 "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
         fields = ("replies(createDeveloperMetadata(developerMetadata(metadataId,metadataValue,location))),"
@@ -202,7 +202,7 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         tab_ids = new_tab_ids(read, plan.new_tabs)
         plan.tab_ids = tab_ids                 # kept with the snapshot of what we left
         requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
-                                   tab_ids, plan.marks, plan.looks)
+                                   tab_ids, plan.marks, plan.looks, plan.new_columns)
         values = value_requests(plan.writes, read, tab_ids) if requests_ else None
         if values is not None:            # structure and cells in one call: one write of quota
             requests_ += values

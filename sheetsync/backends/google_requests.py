@@ -10,11 +10,18 @@ from sheetsync.writeback.plan import MARK_KEY, CellWrite, ColumnLook, FormatRule
 
 def shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
                    formats=(), tab_ids: dict[str, int] | None = None,
-                   marks: list[Mark] = (), looks: list[ColumnLook] = ()) -> list[dict]:
-    """What one structural call must do: add missing tabs, widen grids too small for
-    the writes, colour owned columns that were (re)created, mark what we own.
-    Empty: no call."""
+                   marks: list[Mark] = (), looks: list[ColumnLook] = (),
+                   new_columns: dict[str, list[int]] | None = None) -> list[dict]:
+    """What one structural call must do: add missing tabs, insert the owned columns placed
+    tonight, widen grids too small for the writes, colour owned columns that were
+    (re)created, mark what we own. Empty: no call."""
     requests_ = []
+    inserted = {}
+    for title, cols in (new_columns or {}).items():
+        tab = read.tab(title)
+        if tab is not None and tab.grid is not None and tab.sheet_id is not None:
+            more, inserted[title] = insert_columns(tab.sheet_id, cols, tab.grid[1])
+            requests_ += more
     for title in new_tabs:
         writes = by_tab.get(title, [])
         rows = max([w.row for w in writes] + [1000])
@@ -33,7 +40,8 @@ def shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs:
         if tab is None or tab.grid is None or tab.sheet_id is None:
             continue
         need_rows = max([w.row for w in writes], default=0) - tab.grid[0]
-        need_cols = max([w.col for w in writes] + [marked.get(title, 0)]) - tab.grid[1]
+        need_cols = max([w.col for w in writes] + [marked.get(title, 0)]) - tab.grid[1] \
+            - inserted.get(title, 0)
         for dim, length in (("ROWS", need_rows), ("COLUMNS", need_cols)):
             if length > 0:
                 requests_.append({"appendDimension": {"sheetId": tab.sheet_id,
@@ -54,6 +62,28 @@ def shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs:
         if tab is not None and tab.sheet_id is not None:
             requests_ += look_requests(look, tab)
     return requests_
+
+
+def insert_columns(sheet_id: int, cols: list[int], grid_cols: int) -> tuple[list[dict], int]:
+    """insertDimension requests that open empty columns at `cols` (1-based, their final
+    places), in ascending order, a run of neighbours at once: whatever a student typed
+    there since our read moves right instead of under our text. Google refuses an insert
+    at or past the grid's end without inheritFromBefore, and there is nothing to move
+    there: those columns are left to appendDimension. (requests, columns inserted)."""
+    out, count = [], 0
+    for c in sorted(cols):
+        start = c - 1
+        if start >= grid_cols + count:
+            break
+        last = out[-1]["insertDimension"]["range"] if out else None
+        if last is not None and last["endIndex"] == start:
+            last["endIndex"] += 1
+        else:
+            out.append({"insertDimension": {"range": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                                      "startIndex": start, "endIndex": start + 1},
+                                            "inheritFromBefore": False}})
+        count += 1
+    return out, count
 
 
 def cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:

@@ -256,6 +256,10 @@ def _structural(book: Spreadsheet, kind: str, args: dict) -> dict:
         start, end, dim = span.get("startIndex", 0), span.get("endIndex", 0), span.get("dimension")
         if dim not in ("ROWS", "COLUMNS") or end <= start:
             raise bad_request(f"Invalid requests[0].{kind}: invalid range")
+        size = sheet.rows if dim == "ROWS" else sheet.cols
+        if kind == "insertDimension" and (start > size or (start == size and not args.get("inheritFromBefore"))):
+            raise bad_request(f"Invalid requests[0].insertDimension: range.startIndex must be less than"
+                              f" the grid size ({size}) if inheritFromBefore is false.")
         sheet.move(dim, start, end, kind == "insertDimension")
         shift_ranges(book, sheet, dim, start, end, kind == "insertDimension")
         return {}

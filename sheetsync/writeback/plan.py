@@ -93,9 +93,13 @@ class WritePlan:
     # the sheetIds a backend gave `new_tabs` when it wrote them (Google), so the snapshot
     # of the sheet as we left it knows them: an export read the next night can use them
     tab_ids: dict[str, int] = field(default_factory=dict)
+    # owned columns placed tonight (tab -> 1-based columns): a backend that can inserts
+    # them, so a value a student types there after our read moves right, never under ours
+    new_columns: dict[str, list[int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.writes or self.new_tabs or self.formats or self.marks or self.looks)
+        return bool(self.writes or self.new_tabs or self.formats or self.marks or self.looks
+                    or self.new_columns)
 
     @property
     def student_cells(self) -> list[CellWrite]:

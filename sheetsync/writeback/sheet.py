@@ -4,6 +4,7 @@ from __future__ import annotations
 from sheetsync.a1 import cell
 from sheetsync.i18n import t
 from sheetsync.writeback.formats import owned_formats, owned_looks
+from sheetsync.normalize.headers import is_owned_header
 from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
 from sheetsync.writeback.plan import CellWrite, ColumnLook, Mark, WritePlan, diff_cells, grid_cells
 from sheetsync.workbook import Tab, Workbook
@@ -52,10 +53,15 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
         values = per_row.get(kind, {})
         for r in range(header_row + 2, last_row + 1):
             desired[(r, c)] = values.get(r, "")
+        for r in range(1, header_row + 1):      # rows inserted above the header since we wrote
+            have = tab.value(r, c)
+            if have and (is_owned_header(have) or written_by_us(kind, have)):
+                desired[(r, c)] = ""
     writes = diff_cells(crm_tab, tab, desired)
     writes, notes = _keep_notes(writes, tab, header_row, owned.cols, before, crm_tab)
     plan = WritePlan(student, writes)
     if owned.placed:
+        plan.new_columns = {crm_tab: sorted(owned.cols[k] for k in owned.placed)}
         plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
         plan.looks = owned_looks(crm_tab, owned.cols, header_row, per_row, owned.headers)
     plan.marks = [Mark(crm_tab, k, owned.cols[k]) for k in KINDS if k in owned.unmarked]
