@@ -171,7 +171,7 @@ class Night:
                 results = list(pool.map(one, jobs))
             if max(ends, default=start) > clock():
                 sleep(max(ends) - clock())
-        self.report.unchanged = sum(1 for r in results if r and not r.fresh)
+        self.report.unchanged = sum(1 for r in results if r and not r.fresh and not r.stale)
         return [r for r in results if r]
 
     # -- judge -----------------------------------------------------------------------
@@ -196,7 +196,7 @@ class Night:
             if self.options.stop_now():
                 self.skip_as_stopping(rest.outcome for rest in reads[i:])
                 return judged, True
-            if self.options.write_students and (only is None or r.student.id in only):
+            if self.options.write_students and (only is None or r.student.id in only) and not r.stale:
                 judged = self.write_student(reads, i, judged)
             else:
                 r.outcome.flags = len(judged.found_of(r.student.id))

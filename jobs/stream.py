@@ -100,7 +100,8 @@ class _Stream:
                         self.view.pop(sid, None)
                     else:
                         self.view[sid] = r
-                        batch.append(sid)
+                        if not r.stale:            # unreadable tonight: counts as last seen
+                            batch.append(sid)
         if stopped:
             night.skip_as_stopping(j.outcome for j in jobs
                                    if j.student.id not in self.settled and j.outcome.status == "ok")

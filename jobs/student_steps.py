@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from jobs.judging import Judgement
@@ -48,6 +48,7 @@ class SheetRead:
     reading_kept: bool = False     # the snapshot already holds this reading
     before: Workbook | None = None  # the sheet as we last left it (the newest snapshot)
     lost_headers: tuple = ()        # judged on last night's reading: these headers are gone
+    stale: bool = False             # unreadable tonight: counts by its last snapshot, never written
 
     @property
     def tab(self) -> str:
@@ -147,7 +148,28 @@ def read_student(night: Night, ask: ReadRequest) -> SheetRead | None:
         log.exception("reading %s", student.id)
         outcome.status, outcome.problem = "failed", "internal"
         outcome.message = f"internal error while reading: {type(e).__name__}: {e}"
-    return None
+    return _as_last_seen(night, ask) if snapshot is None else None
+
+
+def _as_last_seen(night: Night, ask: ReadRequest) -> SheetRead | None:
+    """A sheet that cannot be read tonight counts for the cap, the master and the cohort's
+    figures as it was last seen, so no other student's verdict moves because of it; it
+    is not written, and its outcome says so. None when it was never seen."""
+    outcome, failed = ask.outcome, (ask.outcome.status, ask.outcome.message, ask.outcome.problem)
+    if ask.previous is not None:
+        seen = replace(ask.previous, outcome=outcome)
+    elif ask.last is not None:
+        seen = read_student(night, ReadRequest(ask.student, outcome, snapshot=ask.last))
+    else:
+        return None
+    outcome.status, outcome.message, outcome.problem = failed
+    if seen is None:
+        return None
+    outcome.message += (f" (counted by its last good read, {seen.taken_on}, for the cap and the"
+                        " master; not written tonight)")
+    seen.fresh, seen.stale = False, True
+    outcome.tab, outcome.leads = seen.tab, seen.normalized.leads
+    return seen
 
 
 def _same_cells(a: Workbook, b: Workbook) -> bool:
