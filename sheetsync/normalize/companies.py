@@ -13,10 +13,18 @@ from urllib.parse import urlparse
 from sheetsync.normalize.text import fold
 
 LEGAL_FORMS = frozenset({
-    "ab", "aktiebolag", "hb", "handelsbolag", "kb", "kommanditbolag", "publ", "ek for",
-    "ekonomisk forening", "aps", "a s", "as", "asa", "oy", "oyj", "ltd", "limited", "inc",
-    "incorporated", "llc", "gmbh", "ag", "bv", "nv", "sa", "plc", "corp", "corporation",
-    "co", "i s", "k s", "p s", "enskild firma", "ef"})
+    # Swedish, in full and in the definite form ("Aktiebolaget Volvo" is AB Volvo)
+    "ab", "aktiebolag", "aktiebolaget", "hb", "handelsbolag", "handelsbolaget", "kb",
+    "kommanditbolag", "kommanditbolaget", "publ", "ek for", "ek forening", "ekonomisk forening",
+    "ekonomiska foreningen", "ideell forening", "ideella foreningen", "enskild firma",
+    "enskilda firman", "ef",
+    # the Nordic neighbours: Denmark, Norway, Finland
+    "aps", "a s", "as", "asa", "i s", "k s", "p s", "ivs", "amba", "a m b a", "aktieselskab",
+    "anpartsselskab", "aksjeselskap", "allmennaksjeselskap", "oy", "oyj", "ky", "tmi",
+    "osakeyhtio", "julkinen osakeyhtio",
+    # elsewhere
+    "ltd", "limited", "inc", "incorporated", "llc", "gmbh", "ag", "kg", "bv", "nv", "sa",
+    "plc", "corp", "corporation", "co"})
 _MULTI = sorted((f for f in LEGAL_FORMS if " " in f), key=len, reverse=True)
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")

@@ -111,6 +111,18 @@ CASES = [
     Case("LC01", "a No frees a place", students={**{s: crm(("Volvo AB", "Bo")) for s in "abc"},
                                                  "d": crm(("AB Volvo", "Bo", "", "", "nej tack"))},
          flagged={0}),
+    Case("LC01", "registered names and the definite form are one company",
+         students={s: crm((name, "Bo")) for s, name in zip("abcd", [
+             "Aktiebolaget Volvo (publ)", "AB Volvo", "Volvo Aktiebolag", "volvo ab"])}, flagged={1}),
+    Case("LC01", "Nordic legal forms are one company",
+         students={s: crm((name, "Bo")) for s, name in zip("abcd", [
+             "Novo Nordisk A/S", "Novo Nordisk", "Novo Nordisk Aktieselskab", "NOVO NORDISK AS"])},
+         flagged={1}),
+    Case("LC01", "handelsbolaget and HB, ekonomiska föreningen and ek. för.",
+         students={"a": crm(("Handelsbolaget Berg & Son", "Bo"), ("Ekonomiska föreningen Coop", "Cy")),
+                   "b": crm(("Berg & Son HB", "Bo"), ("Coop ek. för.", "Cy")),
+                   "c": crm(("Berg & Son", "Bo"), ("Coop ekonomisk förening", "Cy")),
+                   "d": crm(("berg & son hb", "Bo"), ("COOP", "Cy"))}, flagged={2}),
     Case("LC01", "a cap of 2", students={s: crm(("Volvo AB", "Bo")) for s in "abcd"}, flagged={2},
          settings={"cap": 2}),
 ]
