@@ -9,6 +9,7 @@ these stages, reading everyone before judging (jobs.nightly) and writing while r
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 import time
 import logging
 import sqlite3
@@ -31,7 +32,8 @@ from sheetsync.state import StateStore, state_error
 
 log = logging.getLogger("sheetsync.nightly")
 
-INSIGHT = "insight.cohort"        # the state store's setting that keeps the week's cohort figures
+INSIGHT = "insight.cohort"
+MIN_SHARED_FAILURES = 3           # fewer failed students are each their own problem        # the state store's setting that keeps the week's cohort figures
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,26 @@ class Night:
                 on_student(reads[i].outcome)
         return judged, False
 
+    def refuse_if_one_cause(self) -> bool:
+        """Most students failing for one cause is the operator's or Google's problem (a
+        key revoked, a share removed, a broken sync of the folder), not theirs: nothing
+        is published, the master and every sheet stay as they were, and the report says
+        why in one line. True when refused."""
+        outcomes = self.report.students
+        failed = [o for o in outcomes if o.status == "failed"]
+        causes = Counter(o.problem for o in failed).most_common(1)
+        if len(failed) < MIN_SHARED_FAILURES or not causes or causes[0][1] * 2 <= len(outcomes):
+            return False
+        problem, n = causes[0]
+        example = next(o for o in failed if o.problem == problem)
+        self.report.refused = (f"{n} of {len(outcomes)} students failed for one cause ({problem};"
+                               f" {example.name}: {example.message}); nothing was written and the"
+                               " master is as it was: fix the cause and run again")
+        for o in outcomes:
+            if o.status == "ok":
+                o.status, o.message = "skipped", "not written: most of the cohort failed tonight"
+        return True
+
     @staticmethod
     def skip_as_stopping(outcomes) -> None:
         for o in outcomes:
@@ -214,7 +236,7 @@ class Night:
     def keep(self, judged: Judgement, stopped: bool) -> None:
         """What the night decided that later nights rely on: the lottery's draws, and on
         a week's first whole night the cohort's figures. A dry run keeps nothing."""
-        if self.options.dry_run:
+        if self.options.dry_run or self.report.refused:
             return
         self.state.save_draws(judged.new_draws, self.report.run_id)
         if self.options.only is None and not stopped and self._kept_insight.week != week_of(self.now):
@@ -238,7 +260,7 @@ class Night:
                 include_contacts=config.master["include_contact_details"])
             master = build_master(judged.cohort, judged.found, report.students,
                                   {s.id: backend.link(s) for s in roster}, about)
-        if self.options.dry_run or stopped:
+        if self.options.dry_run or stopped or report.refused or self.refuse_if_one_cause():
             return
         try:
             report.master = backend.write_master(master.tabs, master.charts, master.formats)

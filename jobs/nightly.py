@@ -117,6 +117,8 @@ def read_everyone_first(night: Night, jobs: list[ReadJob]) -> tuple[Judgement, b
     (the judgement after any re-reads, stopped early)."""
     reads = night.read_all(jobs)
     judged = night.judge_everyone(reads)
+    if night.refuse_if_one_cause():       # no collapse is published: nothing written at all
+        return judged, True
     return night.write_all(reads, judged)
 
 

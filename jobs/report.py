@@ -65,13 +65,14 @@ class RunReport:
     digests: int = 0               # weekly digests sent (or written as .eml) tonight
     calendars: int = 0             # students' .ics calendars written
     beyond_error: str | None = None    # a digest or calendar that could not be done
+    refused: str | None = None     # most students failed for one cause: nothing was published
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
 
     @property
     def ok(self) -> bool:
-        return self.count("failed") == 0 and not self.master_error
+        return self.count("failed") == 0 and not self.master_error and not self.refused
 
     def to_dict(self, compact: bool = False) -> dict:
         """The report as data. `compact` (what is stored every night) leaves out how each
@@ -96,7 +97,8 @@ class RunReport:
                 "api_calls": {k: self.api_calls.get(k, 0) for k in ("reads", "writes")},
                 "students": [{"id": s.id, "status": s.status, "message": s.message}
                              for s in self.students if s.status == "failed"],
-                "interrupted": self.interrupted, "state_warning": self.state_warning}
+                "interrupted": self.interrupted, "state_warning": self.state_warning,
+                "refused": self.refused}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(compact=True), ensure_ascii=False, indent=2, default=str)
@@ -112,6 +114,8 @@ class RunReport:
                      + (" (dry run: nothing written)" if self.dry_run else ""))
         if self.interrupted:
             lines.append(f"INTERRUPTED: {self.interrupted}")
+        if self.refused:
+            lines.append(f"NOTHING PUBLISHED: {self.refused}")
         if self.state_warning:
             lines.append(f"warning: {self.state_warning}")
         if self.master:

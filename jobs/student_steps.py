@@ -20,7 +20,7 @@ from sheetsync.engine.registry import registry
 from sheetsync.errors import SheetBusy, SheetChangedError, SheetsyncError
 from sheetsync.normalize import Normalized, Reading, read_crm, reading_key
 from sheetsync.normalize.memory import carry_over
-from sheetsync.state import load_reading
+from sheetsync.state import disk_full, load_reading, state_error
 from sheetsync.workbook import Workbook, cell_text
 from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.i18n import t
@@ -280,6 +280,8 @@ def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgemen
             r.outcome.status, r.outcome.message, r.outcome.problem = "failed", str(e), problem_of(e)
             return judged
         except Exception as e:
+            if disk_full(e):         # no student's problem: the night stops with one line
+                raise state_error(e, night.config.state_path) from None
             log.exception("writing %s", r.student.id)
             r.outcome.status, r.outcome.problem = "failed", "internal"
             r.outcome.message = f"internal error while writing: {type(e).__name__}: {e}"

@@ -109,17 +109,25 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
 @click.option("--student", "students", multiple=True,
               help="Only this student (repeatable): read and write just them now; the others "
                    "count for the cap by their last snapshot.")
-def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students: tuple[str, ...]):
+@click.option("--write", "write_future", is_flag=True,
+              help="With --now after today: write anyway (else a day to come is a preview).")
+def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students: tuple[str, ...],
+        write_future: bool):
     """Run the nightly job once (the form for cron). Exit codes: 0 all students ok, 1 a
     student failed, 2 configuration or command line, 3 the state folder is not writable,
-    4 the disk is full, 130 interrupted (Ctrl-C)."""
-    from jobs.nightly import Interrupted, run_nightly
+    4 the disk is full, 130 interrupted (Ctrl-C). Judged as of a day after today (--now),
+    the run is a preview that writes nothing, unless --write."""
+    from jobs.nightly import Interrupted, run_nightly, today_in
     from sheetsync.state import StateError
     from sheetsync.lock import lock_for
     try:
         config = load_config(config_path)
+        preview = now is not None and now > today_in(config) and not dry_run and not write_future
+        if preview:      # "what will be overdue next Monday?" must not put next Monday's flags in sheets
+            click.echo(f"sheetsync: {now} is after today: a preview, nothing is written"
+                       " (add --write to write it)", err=True)
         with _progress(config) as on_student, lock_for(config):
-            report = run_nightly(config, now=now, dry_run=dry_run, on_student=on_student,
+            report = run_nightly(config, now=now, dry_run=dry_run or preview, on_student=on_student,
                                  only=set(students) if students else None)
     except Interrupted as e:
         click.echo(e.report.table())

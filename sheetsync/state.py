@@ -60,9 +60,15 @@ class StateError(SheetsyncError):
 EXIT_UNWRITABLE, EXIT_DISK_FULL = 3, 4
 
 
-def state_error(e: Exception, path: Path) -> StateError:
+def disk_full(e: BaseException) -> bool:
+    """No space left, as the OS or SQLite says it."""
     text = str(e).lower()
-    if isinstance(e, OSError) and e.errno == errno.ENOSPC or "disk is full" in text or "disk full" in text:
+    return isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT) or \
+        isinstance(e, sqlite3.OperationalError) and ("disk is full" in text or "disk full" in text)
+
+
+def state_error(e: Exception, path: Path) -> StateError:
+    if disk_full(e):
         return StateError(f"the disk holding the state store {path} is full; nothing was lost:"
                           " free some space and run again", EXIT_DISK_FULL)
     return StateError(f"the state folder {path.parent} is not writable ({e.__class__.__name__});"

@@ -36,6 +36,17 @@ from sheetsync.errors import BackendError, SheetBusy, SheetChangedError, SheetNo
 from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid
 from sheetsync.writeback.plan import MARK_KEY, Mark, WritePlan, plain
 
+def printable(path) -> str:
+    """A path as text anyone can print and store: bytes of a file name that are not UTF-8
+    (kept by Python as surrogates) read as Windows-1252, the usual source of them."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("cp1252", errors="replace")
+
+
 _BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
 
 
@@ -61,11 +72,17 @@ class XlsxBackend(Backend):
         return dict(self._calls)
 
     def roster(self) -> list[Student]:
+        """The roster's students, or every workbook in the folder. A folder that is not
+        there is the operator's mistake (a typo in [backend] folder), never thirty
+        students without a sheet: the night stops before anything is written."""
+        if not self.folder.is_dir():
+            raise BackendError(f"the students folder {printable(self.folder)} does not exist (check [backend]"
+                               f" folder in {printable(self.config.path)}); nothing was read or written")
         if self.config.students:
             return list(self.config.students)
-        if not self.folder.is_dir():
-            raise BackendError(f"student folder not found: {self.folder}")
-        return [Student(id=p.stem, name=p.stem, file=p.name)
+        # a file name need not be UTF-8 (a zip from Windows): the id and name are readable
+        # text, the file is opened by the name the system gave
+        return [Student(id=printable(p.stem), name=printable(p.stem), file=p.name)
                 for p in sorted(self.folder.glob("*.xlsx"))
                 if not p.name.startswith("~$") and p.resolve() != self.master_path.resolve()]
 
@@ -74,11 +91,11 @@ class XlsxBackend(Backend):
         path = self.folder / (student.file or f"{student.id}.xlsx")
         if not path.resolve().is_relative_to(self.folder.resolve()):
             raise BackendError("the workbook's path leads outside the students folder",
-                               student=student.id, sheet=str(path))
+                               student=student.id, sheet=printable(path))
         return path
 
     def link(self, student: Student) -> str:
-        return str(self.path(student))
+        return printable(self.path(student))
 
     @staticmethod
     def _version(path: Path) -> str:
@@ -101,7 +118,7 @@ class XlsxBackend(Backend):
     def read_file(self, path: Path, student: Student) -> Workbook:
         """Any workbook, by the path given (a career group's CRM, say)."""
         if not path.is_file():
-            raise SheetNotFound("workbook not found", student=student.id, sheet=str(path))
+            raise SheetNotFound("workbook not found", student=student.id, sheet=printable(path))
         self._calls["reads"] += 1
         return read_xlsx(path, student, version=self._version(path))
 
@@ -118,7 +135,7 @@ class XlsxBackend(Backend):
         self._check_free(student, path)
         if read.version and self._version(path) != read.version:
             raise SheetChangedError("the workbook changed after it was read", student=student.id,
-                                    sheet=str(path))
+                                    sheet=printable(path))
         try:
             package = Package(path)
             for title in plan.new_tabs:
@@ -139,7 +156,7 @@ class XlsxBackend(Backend):
                                      look.freeze)
         except (PackageError, etree.XMLSyntaxError) + _BAD_FILE as e:
             raise BackendError(f"cannot patch the workbook ({type(e).__name__}: {e})",
-                               student=student.id, sheet=str(path)) from None
+                               student=student.id, sheet=printable(path)) from None
         self._backup(path)
         self._replace_if_unchanged(student, path, package, read.version)
         self._calls["writes"] += 1
@@ -157,10 +174,10 @@ class XlsxBackend(Backend):
         for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
             if (path.parent / lock).exists():
                 raise SheetBusy("open in another program (lock file "
-                                f"{lock}); not written tonight", student=student.id, sheet=str(path))
+                                f"{lock}); not written tonight", student=student.id, sheet=printable(path))
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise SheetBusy("read-only (no permission to change it); not written tonight",
-                            student=student.id, sheet=str(path))
+                            student=student.id, sheet=printable(path))
 
     def _replace_if_unchanged(self, student: Student, path: Path, package, version: str | None) -> None:
         tmp = path.with_name(f".{path.name}.sheetsync-tmp")
@@ -171,11 +188,11 @@ class XlsxBackend(Backend):
                 os.fsync(f.fileno())
             if version and self._version(path) != version:     # the student saved meanwhile
                 raise SheetChangedError("the workbook changed while we wrote it", student=student.id,
-                                        sheet=str(path))
+                                        sheet=printable(path))
             os.replace(tmp, path)
         except PermissionError:
             raise SheetBusy("read-only (no permission to change it); not written tonight",
-                            student=student.id, sheet=str(path)) from None
+                            student=student.id, sheet=printable(path)) from None
         finally:
             if tmp.exists():
                 tmp.unlink()
@@ -217,7 +234,7 @@ class XlsxBackend(Backend):
         path = self.path(student)
         if path.exists():
             raise BackendError("a workbook already exists; not overwritten", student=student.id,
-                               sheet=str(path))
+                               sheet=printable(path))
         self.folder.mkdir(parents=True, exist_ok=True)
         if copy_of:
             shutil.copy2(self.config.resolve(copy_of), path)
@@ -347,5 +364,5 @@ def read_xlsx(path: Path, student: Student, *, version: str | None, location: st
         _read_marks(package.defined_names(), tabs)
     except _BAD_FILE + (PackageError, etree.XMLSyntaxError) as e:
         raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
-                           student=student.id, sheet=location or str(path)) from None
-    return Workbook(title=path.stem, tabs=tabs, version=version, location=location or str(path))
+                           student=student.id, sheet=location or printable(path)) from None
+    return Workbook(title=printable(path.stem), tabs=tabs, version=version, location=location or printable(path))
