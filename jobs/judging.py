@@ -24,8 +24,12 @@ from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import LOST_IN_DRAW, next_steps, quality_leads, same_company, state_labels
 from sheetsync.engine.registry import registry
 from sheetsync.engine.run import run_rules
+from sheetsync.i18n import t
 from sheetsync.normalize.frame import Normalized, joined_frame
 from sheetsync.writeback.summary import SummaryData
+
+
+HUNT_ADVICE = ("FU", "PR")       # rule families that push the hunt on: none once an LIA is secured
 
 
 class Finding(NamedTuple):
@@ -57,8 +61,9 @@ class Judgement:
     them, or a batch), assembled from each student's kept judgement."""
 
     def __init__(self, own: dict[str, _Own], found: dict[str, list[Finding]], new_draws: dict,
-                 now: dt.date, cohort: pd.DataFrame | None = None):
+                 now: dt.date, cohort: pd.DataFrame | None = None, language: str = "sv"):
         self._own, self._found, self.new_draws, self.now = own, found, new_draws, now
+        self.language = language
         self._cohort = cohort
 
     @property
@@ -94,11 +99,19 @@ class Judgement:
         return _Summaries(self._own, self.cap_of)
 
     def per_lead(self, student: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The sheet rows of the student's leads, and each one's state and next step."""
+        """The sheet rows of the student's leads, and each one's state and next step: a
+        lead lost in the draw is no longer theirs, and its next step is to pick another
+        company (the flag, the step and the summary say the same)."""
         own = self._own.get(student)
         if own is None:
             return np.array([], dtype="int64"), np.array([], dtype=object), np.array([], dtype=object)
-        return own.rows, own.states, own.steps
+        lost = {row for row, _ in self.cap_of(student)}
+        if not lost:
+            return own.rows, own.states, own.steps
+        at = np.isin(own.rows, list(lost))
+        states, steps = own.states.copy(), own.steps.copy()
+        states[at], steps[at] = t("state.lost", self.language), t("next.pick_another", self.language)
+        return own.rows, states, steps
 
 
 @dataclass
@@ -182,9 +195,12 @@ class Judge:
         found = {}
         for sid in own:
             mine = sorted(after[sid] + capped.get(sid, []), key=lambda f: f.code)
+            if own[sid].summary.of(sid)["lia"]:        # a secured LIA ends the hunt's advice
+                mine = [f for f in mine if not f.code.startswith(HUNT_ADVICE)]
             if mine:
                 found[sid] = mine
-        return Judgement(own, found, new_draws, self.now, batch if focus is None else None)
+        return Judgement(own, found, new_draws, self.now, batch if focus is None else None,
+                         self.config.language)
 
     def _after_draw(self, own: dict[str, _Own], capped: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
         """Each student's own findings; the rules that count their leads (PR01) judged

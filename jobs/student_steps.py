@@ -26,7 +26,7 @@ from sheetsync.writeback.cleanup import cleanup_writes
 from sheetsync.i18n import t
 from sheetsync.writeback.plan import WritePlan
 from sheetsync.writeback.sheet import plan_shape, plan_student, plan_summary
-from sheetsync.writeback.summary import build_summary
+from sheetsync.writeback.summary import ToDo, build_summary
 
 if TYPE_CHECKING:
     from jobs.night import Night
@@ -350,25 +350,32 @@ class WhatToWrite:
 
 def what_to_write(night: Night, r: SheetRead, judged: Judgement) -> WhatToWrite:
     """Worked out once per write: laying it out again on a sheet whose shape an export
-    left out costs only plan_for."""
+    left out costs only plan_for. Each flag is a short phrase in words with its rule code
+    after it, one to a line, most important first; the summary explains each code once."""
     sid, language, judge = r.student.id, night.config.language, night.judge
     rule_of = registry()
     rows, states, steps = judged.per_lead(sid)
     per_row_flags: dict[int, list[tuple]] = {}
-    student_msgs, lost = [], []
+    todo, explained = ToDo(), {}
     for f in judged.found_of(sid):
-        text = f"{f.code} {rule_of[f.code].text(language, f.params)}"
+        rule = rule_of[f.code]
+        text = f"{rule.text(language, f.params)} ({f.code})"
+        explained.setdefault(f.code, rule.explanation(language, f.params))
         if f.row is None:
-            student_msgs.append(text)
+            todo.messages.append(text)
         else:
             per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
         if f.code == "LC01":
-            lost.append(f.params["company"])
-    flags = {row: "; ".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
+            todo.lost.append(f.params["company"])
+        elif f.code in ("DD01", "DD02"):
+            todo.duplicates.append(t("todo.duplicate", language, row=int(f.row),
+                                     other=f.params.get("first_row", "?"), code=f.code))
+    todo.legend = sorted(explained.items())
+    flags = {row: "\n".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
     rows = rows.tolist()
     per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
-    summary = build_summary(judged.summaries, sid, student_msgs, lost, now=judge.now,
-                            calendar=judge.calendar, language=language, insight=judge.insight)
+    summary = build_summary(judged.summaries, sid, todo, now=judge.now, calendar=judge.calendar,
+                            language=language, insight=judge.insight)
     return WhatToWrite(per_row, summary)
 
 

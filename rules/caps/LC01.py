@@ -26,10 +26,10 @@ class LeadCap(Rule):
     columns = ("student", "row", "company", "company_key", "stage", "attempts")
     judged_per = "company_key"
     config = {"cap": 3, "protect_contacted": True, "seed": "sheetsync"}
-    message = {"sv": "{company}: fler än {cap} studenter har företaget och lotten föll inte på dig"
-                     " – välj ett annat lead",
-               "en": "{company}: more than {cap} students hold this company and the draw did not"
-                     " pick you – choose another lead"}
+    message = {"sv": "Lotten föll inte på dig: välj ett annat företag",
+               "en": "Not drawn for you: pick another company"}
+    explain = {"sv": "Högst {cap} studenter får ha samma företag. Fler hade det här, ingen av er hade kontaktat det, och lotten föll på andra. Välj ett annat företag; vem som har det visas aldrig.",
+               "en": "At most {cap} students may hold the same company. More held this one, none of you had contacted it, and the draw picked others. Choose another company; who holds it is never shown."}
 
     def evaluate(self, frame, ctx):
         cap = ctx.settings["cap"]

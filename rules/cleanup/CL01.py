@@ -14,7 +14,10 @@ class MissingCompany(Rule):
         | Volvo AB | Anna Berg     | 070-123 45 67 |
     """
     code, name, severity = "CL01", "cleanup.missing_company", "error"
-    message = {"sv": "företagsnamn saknas", "en": "company name missing"}
+    message = {"sv": "Företagsnamn saknas",
+               "en": "Company name missing"}
+    explain = {"sv": "Raden har kontaktuppgifter men inget företag: skriv företagets namn.",
+               "en": "The row has contact details but no company: write the company's name."}
 
     def evaluate(self, frame, ctx):
         return findings(frame[frame["company"].isna()], self.code, self.severity)

@@ -14,8 +14,10 @@ class NoContactPath(Rule):
         | Volvo AB | Anna Berg     | 070-123 45 67 | anna@volvo.se |
     """
     code, name, severity = "CL02", "cleanup.no_contact_path", "warning"
-    message = {"sv": "ingen kontaktväg (person, telefon, e-post eller LinkedIn)",
-               "en": "no contact path (person, phone, e-mail or LinkedIn)"}
+    message = {"sv": "Ingen kontaktväg: lägg till person, telefon eller mejl",
+               "en": "No way to reach them: add a person, phone or e-mail"}
+    explain = {"sv": "Ett lead räknas först när det finns någon att nå: en kontaktperson, ett telefonnummer, en e-postadress eller en LinkedIn-länk.",
+               "en": "A lead counts once there is someone to reach: a contact person, a phone number, an e-mail address or a LinkedIn link."}
 
     def evaluate(self, frame, ctx):
         none = (frame["contact_name"].isna() & frame["phone_raw"].isna()

@@ -1,5 +1,5 @@
 from sheetsync.engine.findings import findings
-from sheetsync.engine.registry import Rule
+from sheetsync.engine.registry import Rule, clip
 
 
 class MalformedContact(Rule):
@@ -14,7 +14,10 @@ class MalformedContact(Rule):
         | Volvo AB | 031-66 00 00  | anna@volvo.se |
     """
     code, name, severity = "CL03", "cleanup.malformed_contact", "warning"
-    message = {"sv": "kontrollera {field}: {value!r}", "en": "check {field}: {value!r}"}
+    message = {"sv": "Kontrollera {field}: {value!r}",
+               "en": "Check {field}: {value!r}"}
+    explain = {"sv": "Telefonnumret eller e-postadressen ser inte giltig ut. Skriv t.ex. 070-123 45 67 eller namn@foretag.se.",
+               "en": "The phone number or e-mail address does not look valid. Write e.g. 070-123 45 67 or name@company.se."}
     _label = {"sv": {"phone": "telefonnumret", "email": "e-postadressen"},
               "en": {"phone": "the phone number", "email": "the e-mail address"}}
 
@@ -31,4 +34,4 @@ class MalformedContact(Rule):
     @classmethod
     def text(cls, language, params):
         label = cls._label[language].get(params.get("field"), params.get("field", ""))
-        return cls.message[language].format(field=label, value=params.get("value", ""))
+        return cls.message[language].format(field=label, value=clip(params.get("value", "")))

@@ -15,8 +15,10 @@ class UnknownStatus(Rule):
         | Volvo AB | intervju bokad |
     """
     code, name, severity = "CL04", "cleanup.unknown_status", "warning"
-    message = {"sv": "okänd status {status!r}: skriv t.ex. ja, nej, inget svar, intervju bokad",
-               "en": "unknown status {status!r}: write e.g. yes, no, no answer, interview booked"}
+    message = {"sv": "Okänd status {status!r}: skriv t.ex. ja, nej, inget svar",
+               "en": "Unknown status {status!r}: write e.g. yes, no, no answer"}
+    explain = {"sv": "Statusen går inte att förstå. Skriv t.ex. ringt 1 ggr, inget svar, i dialog, intervju bokad, ja eller nej.",
+               "en": "The status cannot be understood. Write e.g. called once, no answer, in dialogue, interview booked, yes or no."}
 
     def evaluate(self, frame, ctx):
         rows = frame[frame["stage"] == "unknown"]

@@ -23,8 +23,10 @@ class SpeculativeNote(Rule):
         | Volvo AB | Tar emot 2 LIA-studenter HT, enligt Anna B. |
     """
     code, name, severity = "CL05", "cleanup.speculative_note", "info"
-    message = {"sv": "kommentaren låter som spekulation: behåll bara fakta",
-               "en": "the note reads as speculation: keep only facts"}
+    message = {"sv": "Kommentaren låter som en gissning: skriv bara fakta",
+               "en": "The note reads as a guess: keep to facts"}
+    explain = {"sv": "Kommentarer som 'tror de kanske anställer' hjälper ingen. Skriv vad som hänt och vad ni kom överens om.",
+               "en": "Notes like 'think they might hire' help nobody. Write what happened and what was agreed."}
 
     def evaluate(self, frame, ctx):
         notes = frame["notes"].dropna().astype(str)

@@ -16,7 +16,10 @@ class StraySpaces(Rule):
         | Volvo AB |
     """
     code, name, severity = "CL06", "cleanup.stray_spaces", "info"
-    message = {"sv": "extra mellanslag i {cell}", "en": "stray spaces in {cell}"}
+    message = {"sv": "Extra mellanslag i {cell}",
+               "en": "Stray spaces in {cell}"}
+    explain = {"sv": "Mellanslag före eller efter texten gör att samma företag ser ut som två.",
+               "en": "Spaces before or after the text make one company look like two."}
 
     def evaluate(self, frame, ctx):
         rows = frame[frame["stray_space"].notna()]

@@ -22,7 +22,10 @@ class SameCompanyTwice(Rule):
         a contact-log tab.
     """
     code, name, severity = "DD01", "dedup.same_company", "warning"
-    message = {"sv": "samma företag som rad {first_row}", "en": "same company as row {first_row}"}
+    message = {"sv": "Samma företag som rad {first_row}",
+               "en": "Same company as row {first_row}"}
+    explain = {"sv": "Företaget står två gånger i din CRM: håll ihop allt om det på en rad.",
+               "en": "The company is in your CRM twice: keep everything about it on one row."}
 
     def evaluate(self, frame, ctx):
         rows = frame["row"].to_numpy(dtype="int64")

@@ -64,8 +64,10 @@ class PossibleDuplicate(Rule):
     """
     code, name, severity = "DD02", "dedup.possible_duplicate", "info"
     config = {"similarity": 90}
-    message = {"sv": "möjligen samma företag som rad {first_row} ({other!r}): kontrollera",
-               "en": "possibly the same company as row {first_row} ({other!r}): check"}
+    message = {"sv": "Kanske samma företag som rad {first_row}: kontrollera",
+               "en": "Maybe the same company as row {first_row}: check"}
+    explain = {"sv": "Namnet liknar ett annat i din CRM (ett stavfel?). Är det samma företag, håll ihop det på en rad.",
+               "en": "The name looks like another in your CRM (a typo?). If it is the same company, keep it on one row."}
 
     def evaluate(self, frame, ctx):
         keyed = frame[frame["company_key"].notna()].sort_values(["student", "row"])

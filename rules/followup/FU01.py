@@ -15,7 +15,10 @@ class OverdueFollowUp(Rule):
         call on the agreed day, log it, and set the next follow-up date.
     """
     code, name, severity = "FU01", "followup.overdue", "error"
-    message = {"sv": "uppföljningen {date} har passerat", "en": "follow-up {date} has passed"}
+    message = {"sv": "Uppföljningen {date} har passerat",
+               "en": "Follow-up {date} has passed"}
+    explain = {"sv": "Ni kom överens om att höras, och dagen har passerat: hör av dig nu, eller skriv ett nytt datum.",
+               "en": "You agreed to be in touch and the day has passed: get in touch now, or write a new date."}
 
     def evaluate(self, frame, ctx):
         late = frame["follow_up"].notna() & (frame["follow_up"] < ctx.today) & ~processed(frame)

@@ -16,10 +16,10 @@ class UnansweredThreeTimes(Rule):
     """
     code, name, severity = "FU02", "followup.unanswered", "info"
     config = {"attempts": 3}
-    message = {"sv": "{attempts} försök utan svar: räknas som bearbetad; prova en annan kanal"
-                     " eller en ny kontakt",
-               "en": "{attempts} attempts without an answer: counts as processed; try another"
-                     " channel or a new contact"}
+    message = {"sv": "{attempts} försök utan svar: prova en annan kanal",
+               "en": "{attempts} tries, no answer: try another channel"}
+    explain = {"sv": "Tre försök utan svar räknas som bearbetat. Prova en kanal du inte använt (telefon, mejl, LinkedIn) eller en annan person på företaget.",
+               "en": "Three tries without an answer count as processed. Try a channel you have not used (phone, e-mail, LinkedIn) or another person at the company."}
 
     def evaluate(self, frame, ctx):
         rows = frame[frame["stage"].isin(("new", "attempted"))

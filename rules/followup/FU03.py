@@ -16,7 +16,10 @@ class DialogueWithoutFollowUp(Rule):
         | Volvo AB | pratat, återkommer    | 2026-05-22 |
     """
     code, name, severity = "FU03", "followup.no_date", "warning"
-    message = {"sv": "i dialog men ingen uppföljning bokad", "en": "in dialogue but no follow-up agreed"}
+    message = {"sv": "I dialog men ingen uppföljning bokad",
+               "en": "In dialogue but no follow-up agreed"}
+    explain = {"sv": "En dialog utan nästa datum rinner ut i sanden: boka när ni hörs nästa gång och skriv datumet.",
+               "en": "A dialogue without a next date peters out: agree when you next talk and write the date."}
 
     def evaluate(self, frame, ctx):
         booked_in_words = frame["follow_up_unread"].notna()          # FU05 says how to write it

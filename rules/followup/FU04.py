@@ -19,7 +19,10 @@ class QuietLead(Rule):
     code, name, severity = "FU04", "followup.quiet", "warning"
     config = {"days": 14}
     # "since DATE", not "N days": a count would change the flag, and cost a write, every night
-    message = {"sv": "ingen aktivitet sedan {date}", "en": "no activity since {date}"}
+    message = {"sv": "Ingen aktivitet sedan {date}",
+               "en": "No activity since {date}"}
+    explain = {"sv": "Inget har hänt med leadet på länge: ring, mejla eller avsluta det.",
+               "en": "Nothing has happened with the lead for a long time: call, e-mail or close it."}
 
     def evaluate(self, frame, ctx):
         if ctx.calendar.sprint(ctx.now) not in REACH_OUT_SPRINTS:

@@ -17,8 +17,10 @@ class UnreadableFollowUp(Rule):
         | Volvo AB | pratat, återkommer  | 2026-05-18 |
     """
     code, name, severity = "FU05", "followup.unreadable_date", "warning"
-    message = {"sv": "kunde inte läsa datumet {value!r} i {cell}: skriv det som {suggestion}",
-               "en": "could not read the date {value!r} in {cell}: write it as {suggestion}"}
+    message = {"sv": "Oläsligt datum {value!r} i {cell}: skriv {suggestion}",
+               "en": "Unreadable date {value!r} in {cell}: write {suggestion}"}
+    explain = {"sv": "Datum i ord ('nästa vecka') kan ingen annan läsa: skriv datumet som ÅÅÅÅ-MM-DD.",
+               "en": "Dates in words ('next week') cannot be read by anyone else: write the date as YYYY-MM-DD."}
 
     def evaluate(self, frame, ctx):
         rows = frame[frame["follow_up_unread"].notna()]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from sheetsync.engine.findings import student_findings
 from sheetsync.engine.leads import quality_leads
 from sheetsync.engine.registry import Rule
@@ -19,8 +21,10 @@ class TooFewQualityLeads(Rule):
     code, name, severity = "PR01", "progress.quality_leads", "warning"
     counts_after_draw = True
     config = {"require_category": True}
-    message = {"sv": "{count} kvalitetsleads av målet {target} (senast {date})",
-               "en": "{count} quality leads of the target {target} (by {date})"}
+    message = {"sv": "{missing} kvar till {target} kvalitetsleads; {when}",
+               "en": "{missing} more quality leads to reach {target}; {when}"}
+    explain = {"sv": "Målet är minst {target} kvalitetsleads: företag med en kontaktväg och en typ av företag. Dubbletter och företag du förlorat i lottningen räknas inte.",
+               "en": "The target is at least {target} quality leads: companies with a way to reach them and a kind of company. Duplicates and companies lost in the draw do not count."}
 
     def evaluate(self, frame, ctx):
         target = ctx.calendar.quality_target
@@ -29,5 +33,20 @@ class TooFewQualityLeads(Rule):
         secured = set(frame.loc[frame["stage"] == "yes", "student"])     # the hunt is over for them
         short = counts[(counts < target) & ~counts.index.isin(secured)]
         date = ctx.calendar.research_deadline.isoformat()
+        passed = ctx.now > ctx.calendar.research_deadline
         return student_findings(short.index, self.code, self.severity,
-                                [{"count": int(c), "target": target, "date": date} for c in short])
+                                [{"count": int(c), "missing": target - int(c), "target": target,
+                                  "date": date, "passed": passed} for c in short])
+
+    _when = {"sv": ("mål {day}", "målet var {day}"), "en": ("due {day}", "the target was {day}")}
+
+    @classmethod
+    def text(cls, language, params):
+        """'22 kvar till 50 kvalitetsleads; målet var 30/4': a passed date says so."""
+        try:
+            day = dt.date.fromisoformat(params["date"])
+            when = cls._when[language][bool(params.get("passed"))].format(day=f"{day.day}/{day.month}")
+            missing = params.get("missing", params["target"] - params["count"])
+        except (KeyError, ValueError, TypeError):      # a finding kept from before these params
+            return super().text(language, params)
+        return cls.message[language].format(missing=missing, target=params["target"], when=when)

@@ -14,8 +14,10 @@ class DeadlineRisk(Rule):
     """
     code, name, severity = "PR02", "progress.deadline_risk", "warning"
     config = {"warn_days": 21}
-    message = {"sv": "ingen LIA än: {days} dagar till {deadline} ({date})",
-               "en": "no LIA yet: {days} days to the {deadline} ({date})"}
+    message = {"sv": "Ingen LIA än: {days} dagar kvar till {deadline} ({date})",
+               "en": "No LIA yet: {days} days to the {deadline} ({date})"}
+    explain = {"sv": "Deadlinen närmar sig utan en säkrad LIA: prioritera leads i dialog och boka möten.",
+               "en": "The deadline is near without a secured LIA: put the leads in dialogue first and book meetings."}
     _names = {"sv": {"soft": "mjuka deadline", "hard": "hårda deadline"},
               "en": {"soft": "soft deadline", "hard": "hard deadline"}}
 

@@ -20,8 +20,10 @@ class ResearchMix(Rule):
     """
     code, name, severity = "PR03", "progress.research_mix", "info"
     config = {"min_share": 0.3, "min_leads": 10}
-    message = {"sv": "{share} % av dina företag passar sprintens fokus ({focus}); mål {target} %",
-               "en": "{share}% of your companies fit the sprint's focus ({focus}); aim for {target}%"}
+    message = {"sv": "{share} % passar sprintens fokus; sikta på {target} %",
+               "en": "{share}% fit the sprint's focus; aim for {target}%"}
+    explain = {"sv": "Varje sprint har ett fokus (t.ex. företag med långa rekryteringsprocesser): lägg till fler sådana företag.",
+               "en": "Each sprint has a focus (e.g. companies with long hiring processes): add more companies of that kind."}
     _focus = {"sv": {"long": "långa rekryteringsprocesser: stora konsult- och produktbolag, industri,"
                              " offentlig sektor",
                      "small": "små och medelstora företag, startups, vård, skola, energi"},

@@ -14,8 +14,10 @@ class PlacementList(Rule):
         offer still open.
     """
     code, name, severity = "PR04", "progress.placement", "error"
-    message = {"sv": "ingen LIA registrerad: personalen börjar placera från {date}; hör av dig till dem",
-               "en": "no LIA registered: staff start placing students from {date}; contact them"}
+    message = {"sv": "Ingen LIA: personalen placerar från {date}; kontakta dem",
+               "en": "No LIA: staff place students from {date}; contact them"}
+    explain = {"sv": "Utan en säkrad LIA placerar personalen dig från och med det datumet: hör av dig till dem redan nu.",
+               "en": "Without a secured LIA, staff place you from that date: get in touch with them now."}
 
     def evaluate(self, frame, ctx):
         if ctx.now < ctx.calendar.placement_start:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from sheetsync.i18n import t
 
+SOON_DAYS = 3          # a follow-up this close is "soon" (amber in the sheet), judged by the night
 ANSWERED = ("in_dialogue", "meeting", "offer", "yes", "no")
 IN_DIALOGUE = ("in_dialogue", "meeting", "offer")
 
@@ -35,24 +36,31 @@ def next_steps(frame: pd.DataFrame, now, language: str) -> pd.Series:
     stage, tries, follow = frame["stage"], frame["attempts"], frame["follow_up"]
     fmt = follow.dt.strftime("%Y-%m-%d").fillna("")
     unread = frame["follow_up_unread"].notna() if "follow_up_unread" in frame else False
+    secured = frame["student"].isin(frame.loc[stage == "yes", "student"].unique())   # the hunt is over
+    soon = follow.notna() & (follow >= today) & (follow <= today + pd.Timedelta(days=SOON_DAYS))
     conditions = [
         stage == "yes",
         stage == "no",
+        secured,
         done,
         stage.isin(IN_DIALOGUE) & follow.notna() & (follow < today),
+        stage.isin(IN_DIALOGUE) & soon,
         stage.isin(IN_DIALOGUE) & follow.notna(),
         ~done & unread,               # booked in words (FU05): first a date we can all read
         stage.isin(IN_DIALOGUE),
+        soon,
         follow.notna() & (follow >= today),
         tries > 0,
     ]
     choices = [
-        "", "",
+        "", "", "",
         t("next.new_contact", language),
         t("next.overdue", language) + " " + fmt,
+        t("next.soon", language) + " " + fmt,
         t("next.follow_up", language) + " " + fmt,
         t("next.write_date", language),
         t("next.agree_follow_up", language),
+        t("next.soon", language) + " " + fmt,
         t("next.follow_up", language) + " " + fmt,
         t("next.try_again", language),
     ]

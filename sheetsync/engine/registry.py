@@ -24,7 +24,8 @@ class Rule:
     name: str = ""
     severity: str = "warning"
     config: dict = {}                       # setting -> default; types checked in config
-    message: dict[str, str] = {}            # language -> text with {params}
+    message: dict[str, str] = {}            # language -> a short phrase with {params}
+    explain: dict[str, str] = {}            # language -> the legend's full explanation
     cohort_wide: bool = False               # judges students together (D1's cap), not one by one
     columns: tuple[str, ...] = ()           # a cohort-wide rule: the lead fields it reads
     judged_per: str | None = None           # ...and the field whose holders decide together
@@ -51,10 +52,30 @@ class Rule:
 
     @classmethod
     def text(cls, language: str, params: dict) -> str:
+        """The short phrase a flag shows (about 60 characters at most): a student's own
+        text quoted in it is cut to CLIP characters."""
         try:
-            return cls.message[language].format(**params)
+            return cls.message[language].format(**{k: clip(v) for k, v in params.items()})
         except (KeyError, IndexError):
             return cls.message[language]
+
+    @classmethod
+    def explanation(cls, language: str, params: dict) -> str:
+        """The full explanation, once, in the summary tab's legend."""
+        text = cls.explain.get(language) or cls.explain.get("en") or cls.describe().split("\n")[0]
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError):
+            return text
+
+
+CLIP = 18
+
+
+def clip(value):
+    if isinstance(value, str) and len(value) > CLIP:
+        return value[:CLIP - 1].rstrip() + "…"
+    return value
 
 
 def registry() -> dict[str, type[Rule]]:

@@ -1,6 +1,6 @@
 """Colours on the owned columns, as students read them before text (Pipedrive's habit):
 red for an overdue follow-up, amber for one due within three days, grey for a lead
-that is processed. Conditional formats on owned columns only, never on student cells.
+that is processed, green for the LIA: each from the state and next step the night wrote. Conditional formats on owned columns only, never on student cells.
 """
 from __future__ import annotations
 
@@ -13,20 +13,19 @@ AMBER = (1.0, 0.90, 0.70)
 GREY = (0.90, 0.90, 0.90)
 GREEN = (0.80, 0.92, 0.80)
 WIDTHS = {"flags": (24, 60), "state": (12, 16), "next": (20, 44)}    # (least, most) characters
-SOON_DAYS = 3
 
 
 def owned_formats(tab: str, cols: dict[str, int], first_row: int, language: str) -> list[FormatRule]:
     state = f"${column_letter(cols['state'])}{first_row}"
     step = f"${column_letter(cols['next'])}{first_row}"
     first, last = min(cols.values()), max(cols.values())
+    # the night's judgement, as written in the next step, decides the colour: never the
+    # viewer's clock (a TODAY() rule turned every past follow-up amber, whatever we judged)
     overdue = t("next.overdue", language).split(",")[0]
-    follow = t("next.follow_up", language)
+    soon = t("next.soon", language)
     return [
         FormatRule(tab, "overdue", f'=LEFT({step},{len(overdue)})="{overdue}"', first_row, first, last, RED),
-        FormatRule(tab, "soon", f'=AND(LEFT({step},{len(follow)})="{follow}",'
-                                f"DATEVALUE(RIGHT({step},10))-TODAY()<={SOON_DAYS})",
-                   first_row, first, last, AMBER),
+        FormatRule(tab, "soon", f'=LEFT({step},{len(soon)})="{soon}"', first_row, first, last, AMBER),
         FormatRule(tab, "processed", f'={state}="{t("state.processed", language)}"', first_row,
                    first, last, GREY),
         FormatRule(tab, "lia", f'={state}="{t("state.lia", language)}"', first_row, first, last, GREEN),

@@ -81,7 +81,7 @@ def _last_student_cell(row: list, taken: set[int]) -> int:
     return 0
 
 
-_CODE = re.compile(r"^[A-Z]{2}\d{2}\b")
+_CODE = re.compile(r"^[A-Z]{2}\d{2}\b|\([A-Z]{2}\d{2}\)$", re.M)     # a code first (before round 3) or last
 
 
 def _prefixes(group: str) -> tuple[str, ...]:
@@ -103,7 +103,7 @@ def written_by_us(kind: str, text: str) -> bool:
     """Could the service have written this text in an owned column of this kind (in any
     language)? Used when no snapshot tells what we left there."""
     if kind == "flags":
-        return bool(_CODE.match(text))
+        return bool(_CODE.search(text))
     if kind == "state":
         return text in _STATE_TEXTS
     return text.startswith(_NEXT_PREFIXES)

@@ -8,13 +8,14 @@ It never names another student: lottery losses show the company only.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from sheetsync.engine.categories import focus_group
 from sheetsync.engine.context import Calendar
 from sheetsync.engine.leads import ANSWERED, COUNTS, contacted, counts_per_student, processed
-from sheetsync.i18n import t
+from sheetsync.i18n import TEXT, t
 
 SPRINT_FOCUS = {
     "sv": {1: "research: företag med långa rekryteringsprocesser", 2: "kontakta: varma leads och"
@@ -45,7 +46,8 @@ class SummaryData:
             self._channels.setdefault(student, []).append((channel, int(answered), int(count)))
         horizon = pd.Timestamp(now) + pd.Timedelta(days=7)
         due = c[c["follow_up"].notna() & (c["follow_up"] <= horizon) & ~done]
-        due = due.assign(step=steps.loc[due.index]).sort_values(["student", "follow_up", "row"])
+        due = due.assign(step=steps.loc[due.index])
+        due = due[due["step"] != ""].sort_values(["student", "follow_up", "row"])   # "": nothing to do
         self._week: dict[str, list[tuple[int, str, str, dt.date]]] = {}
         # one pass over plain lists: a group per student cost most of this class
         for student, *item in zip(due["student"].tolist(), due["row"].astype(int).tolist(),
@@ -66,9 +68,25 @@ class SummaryData:
         return self._week.get(student, [])
 
 
-def build_summary(data: SummaryData, student: str, student_messages: list[str],
-                  lost_companies: list[str], *, now: dt.date, calendar: Calendar,
+class Heading(str):
+    """A section heading of the summary tab: written as text, shown bold."""
+
+
+@dataclass
+class ToDo:
+    """What a student is to do, in words, from their own judgement (jobs.student_steps)."""
+    lost: list[str] = field(default_factory=list)          # companies lost in the draw
+    duplicates: list[str] = field(default_factory=list)    # "rad 5 och rad 3 (DD02)"
+    messages: list[str] = field(default_factory=list)      # about the whole CRM, code last
+    legend: list[tuple[str, str]] = field(default_factory=list)    # (code, full explanation)
+
+
+def build_summary(data: SummaryData, student: str, todo: ToDo, *, now: dt.date, calendar: Calendar,
                   language: str, insight=None) -> list[list]:
+    """The tab, top to bottom: the week's to-do list (overdue follow-ups, companies lost in
+    the draw to replace, possible duplicates, what the whole CRM lacks), then the numbers
+    and the time left, the cohort's figures, and a legend of the flags. A secured LIA ends
+    the hunt's advice; an empty CRM is told first."""
     L = language
     f = data.of(student)
     sprint = calendar.sprint(now)
@@ -76,39 +94,66 @@ def build_summary(data: SummaryData, student: str, student_messages: list[str],
                         [t("sum.synced", L), now.isoformat()],
                         [t("sum.sprint", L), f"{sprint}: {SPRINT_FOCUS[L][sprint]}"],
                         [],
-                        [t("sum.numbers", L)],
-                        [t("sum.leads", L), f["leads"]],
-                        [t("sum.quality", L, target=calendar.quality_target), f["quality"],
-                         progress_bar(f["quality"], calendar.quality_target)],
-                        [t("sum.warm", L), f["warm"]],
-                        [t("sum.contacted", L), f["contacted"]],
-                        [t("sum.processed", L), f["processed"]],
-                        [t("sum.dialogue", L), f["dialogue"]],
-                        [t("sum.meetings", L), f["meetings"]],
-                        [t("sum.offers", L), f["offers"]],
-                        [t("sum.lia", L), t("yes" if f["lia"] else "no", L)],
-                        [],
-                        [t("sum.time", L)],
-                        [t("sum.soft", L, date=calendar.soft_deadline.isoformat()),
-                         time_left((calendar.soft_deadline - now).days, L)],
-                        [t("sum.hard", L, date=calendar.hard_deadline.isoformat()),
-                         time_left((calendar.hard_deadline - now).days, L)],
-                        [t("sum.mix", L), f"{f['long']} / {f['small']} / {f['leads'] - f['long'] - f['small']}"],
-                        []]
-    if student_messages:
-        rows += [[t("sum.notes", L)]] + [["", m] for m in student_messages] + [[]]
+                        [Heading(t("sum.todo", L))]]
+    todo_rows: list[list] = []
+    if f["lia"]:
+        todo_rows.append([t("todo.lia", L)])
+    elif not f["leads"]:
+        todo_rows.append([t("todo.empty", L, target=calendar.quality_target,
+                            date=short_date(calendar.research_deadline))])
+    if not f["lia"]:
+        week = data.week_of(student)
+        if week:
+            todo_rows.append([t("todo.week", L)])
+            todo_rows += [["   " + (c if isinstance(c, str) else ""), step] for _, c, step, _ in week]
+        if todo.lost:
+            todo_rows.append([t("todo.lost", L)])
+            todo_rows += [["   " + c] for c in sorted(set(todo.lost))]
+    if todo.duplicates:
+        todo_rows.append([t("todo.duplicates", L)])
+        todo_rows += [["   " + d] for d in todo.duplicates]
+    todo_rows += [[m] for m in todo.messages]
+    rows += todo_rows or [[t("todo.nothing", L)]]
+    rows += [[],
+             [Heading(t("sum.numbers", L))],
+             [t("sum.leads", L), f["leads"]],
+             [t("sum.quality", L, target=calendar.quality_target), f["quality"],
+              progress_bar(f["quality"], calendar.quality_target)],
+             [t("sum.warm", L), f["warm"]],
+             [t("sum.contacted", L), f["contacted"]],
+             [t("sum.processed", L), f["processed"]],
+             [t("sum.dialogue", L), f["dialogue"]],
+             [t("sum.meetings", L), f["meetings"]],
+             [t("sum.offers", L), f["offers"]],
+             [t("sum.lia", L), t("yes" if f["lia"] else "no", L)],
+             [t("sum.mix_long", L), f["long"]],
+             [t("sum.mix_small", L), f["small"]],
+             [t("sum.mix_unknown", L), f["leads"] - f["long"] - f["small"]],
+             [],
+             [Heading(t("sum.time", L))],
+             [t("sum.soft", L, date=calendar.soft_deadline.isoformat()),
+              time_left((calendar.soft_deadline - now).days, L)],
+             [t("sum.hard", L, date=calendar.hard_deadline.isoformat()),
+              time_left((calendar.hard_deadline - now).days, L)],
+             []]
     channels = data.channels_of(student)
     if channels:
-        rows += [[t("sum.channels", L)]] + [["", ch, f"{a}/{n}", f"{round(100 * a / n)}%"]
-                                            for ch, a, n in channels] + [[]]
+        rows += [[Heading(t("sum.channels", L))]] + [[t(f"channel.{ch}", L) if f"channel.{ch}" in TEXT else ch,
+                                                      f"{a}/{n}", f"{round(100 * a / n)} %"]
+                                                     for ch, a, n in channels] + [[]]
     said = insight.sentence(L) if insight is not None else ""
     if said:                  # the cohort's figures, never a classmate's (engine.insight)
-        rows += [[t("sum.insight", L)], ["", said], ["", insight.tip(L)], []]
-    if lost_companies:
-        rows += [[t("sum.lost", L)]] + [["", c] for c in sorted(set(lost_companies))] + [[]]
-    rows += [[t("sum.week", L)], [t("sum.row", L), t("sum.company", L), t("sum.step", L)]]
-    rows += [[r, c if isinstance(c, str) else "", s] for r, c, s, _ in data.week_of(student)]
+        rows += [[Heading(t("sum.insight", L))], [said]]
+        if not f["lia"]:
+            rows += [[insight.tip(L)]]
+        rows += [[]]
+    if todo.legend:
+        rows += [[Heading(t("sum.legend", L))]] + [[f"{code}: {text}"] for code, text in todo.legend]
     return rows
+
+
+def short_date(day: dt.date) -> str:
+    return f"{day.day}/{day.month}"
 
 
 BAR_WIDTH = 20

@@ -37,7 +37,8 @@ def test_channel_rates_equal_a_count_over_the_truth_and_reach_every_summary(tmp_
                    .iter_rows(values_only=True)]
         text = " ".join(str(c) for r in summary for c in r if c)
         assert f"{ratio} gånger så ofta" in text, s.id
-        assert "Prova att ringa" in text if best == "phone" else True
+        secured = "LIA säkrad – grattis" in text                 # the hunt's advice ends
+        assert ("Prova att ringa" in text) != secured if best == "phone" else True
         others = {o.name for o in cohort.students} - {s.name}
         assert not any(name in text for name in others)            # no classmate named
 

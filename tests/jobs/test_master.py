@@ -23,7 +23,9 @@ def truth_counts(student):
         "Möten/intervjuer": sum(l.stage == "meeting" for l in leads),
         "Erbjudanden": sum(l.stage == "offer" for l in leads),
         "LIA": "✔" if any(l.stage == "yes" for l in leads) else "",
-        "Försenade uppföljningar": sum("FU01" in l.expect for l in leads),
+        # a secured LIA ends the hunt's advice: no follow-up is overdue any more
+        "Försenade uppföljningar": 0 if any(l.stage == "yes" for l in leads) else
+        sum("FU01" in l.expect for l in leads),
     }
 
 
@@ -202,9 +204,9 @@ def test_quality_leads_exclude_duplicates_and_companies_lost_in_the_draw(tmp_pat
         summary = {r[0]: r[1] for r in book["sheetsync"].iter_rows(values_only=True) if r[0]}
         assert summary["Kvalitetsleads (mål 50)"] == expected, name
         assert master[name]["Kvalitetsleads"] == expected, name
-        pr01 = [r[1] for r in book["sheetsync"].iter_rows(values_only=True)
-                if isinstance(r[1], str) and r[1].startswith("PR01")]
-        assert pr01 and f"{expected} kvalitetsleads" in pr01[0], (name, pr01)
+        pr01 = [r[0] for r in book["sheetsync"].iter_rows(values_only=True)
+                if isinstance(r[0], str) and r[0].endswith("(PR01)")]
+        assert pr01 and pr01[0].startswith(f"{50 - expected} kvar till 50 kvalitetsleads"), (name, pr01)
     assert losers == {"volvo ab": 2, "saab ab": 2, "ikea": 2}     # five holders, three places
 
 
@@ -217,9 +219,9 @@ def test_master_agrees_with_the_run_and_speaks_to_students_without_server_paths(
         summary = list(load_workbook(demo_config.resolve("students") / f"{o.id}.xlsx")["sheetsync"]
                        .iter_rows(values_only=True))
         quality = next(r[1] for r in summary if str(r[0]).startswith("Kvalitetsleads"))
-        pr01 = [r[1] for r in summary if str(r[1]).startswith("PR01")]
+        pr01 = [r[0] for r in summary if str(r[0]).endswith("(PR01)")]
         assert students[o.name]["Kvalitetsleads"] == quality, o.name    # one number, three places
-        assert not pr01 or pr01[0].startswith(f"PR01 {quality} "), (o.name, pr01)
+        assert not pr01 or pr01[0].startswith(f"{50 - quality} kvar "), (o.name, pr01)
     assert {r["Status"] for r in students.values()} <= {"ok", "hoppades över", "misslyckades", "behöver åtgärd"}
     deadlines = [[c.value for c in r] for r in book["Deadlines"].iter_rows()]
     assert deadlines[0][4].startswith("Utan LIA ") and deadlines[0][5].startswith("Utan LIA ")

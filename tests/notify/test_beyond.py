@@ -31,6 +31,8 @@ def own_follow_ups(config, student, now, days=7):
     """The companies the student's own sheet has due within a week, read independently."""
     book = XlsxBackend(config).read(student)
     frame = read_crm(book, year=now.year, student=student.id).normalized.frame
+    if (frame["stage"] == "yes").any():          # a secured LIA ends the hunt's advice
+        return set()
     due = frame[frame["follow_up"].notna() & (frame["follow_up"] <= pd.Timestamp(now + dt.timedelta(days=days)))
                 & ~processed(frame) & frame["company"].notna()]
     return set(due["company"])

@@ -57,7 +57,7 @@ def test_a_follow_up_in_words_gets_its_own_flag_naming_the_cell_and_a_date_to_wr
     by_row = {(int(f.row), f.code): f.params for f in found.itertuples() if f.code in ("FU03", "FU05")}
     assert set(by_row) == {(2, "FU05"), (4, "FU03")}           # v.23 is a date; row 4 has none
     text = registry()["FU05"].text("sv", by_row[(2, "FU05")])
-    assert text == "kunde inte läsa datumet 'nästa vecka' i C2: skriv det som 2026-05-18"
+    assert text == "Oläsligt datum 'nästa vecka' i C2: skriv 2026-05-18"
     assert frame.loc[frame["row"] == 3, "follow_up"].iloc[0] == pd.Timestamp("2026-06-01")
 
 
