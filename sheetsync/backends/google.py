@@ -153,7 +153,8 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         sid = spreadsheet_id(student.sheet)
         tab_ids = new_tab_ids(read, shape.new_tabs)
         body = {"requests": shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
-                                                 tab_ids, shape.marks, shape.looks, shape.new_columns)
+                                                 tab_ids, shape.marks, shape.looks, shape.new_columns,
+                                                 shape.headings)
                 + cell_requests(shape.writes, read),
                 "includeSpreadsheetInResponse": True, "responseIncludeGridData": True}
         fields = ("replies(createDeveloperMetadata(developerMetadata(metadataId,metadataValue,location))),"
@@ -203,6 +204,9 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         plan.tab_ids = tab_ids                 # kept with the snapshot of what we left
         requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
                                    tab_ids, plan.marks, plan.looks, plan.new_columns)
+        if requests_ and plan.headings:   # bold headings ride along; never a call of their own
+            requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats, tab_ids,
+                                       plan.marks, plan.looks, plan.new_columns, plan.headings)
         values = value_requests(plan.writes, read, tab_ids) if requests_ else None
         if values is not None:            # structure and cells in one call: one write of quota
             requests_ += values

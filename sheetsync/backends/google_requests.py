@@ -11,7 +11,8 @@ from sheetsync.writeback.plan import MARK_KEY, CellWrite, ColumnLook, FormatRule
 def shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs: list[str],
                    formats=(), tab_ids: dict[str, int] | None = None,
                    marks: list[Mark] = (), looks: list[ColumnLook] = (),
-                   new_columns: dict[str, list[int]] | None = None) -> list[dict]:
+                   new_columns: dict[str, list[int]] | None = None,
+                   headings: dict | None = None) -> list[dict]:
     """What one structural call must do: add missing tabs, insert the owned columns placed
     tonight, widen grids too small for the writes, colour owned columns that were
     (re)created, mark what we own. Empty: no call."""
@@ -55,6 +56,11 @@ def shape_requests(by_tab: dict[str, list[CellWrite]], read: Workbook, new_tabs:
         sheet_id = tab.sheet_id if tab is not None else (tab_ids or {}).get(mark.tab)
         if sheet_id is not None:
             requests_.append(mark_request(mark, sheet_id))
+    for title, (bold, rows) in (headings or {}).items():
+        tab = read.tab(title)
+        sheet_id = tab.sheet_id if tab is not None else (tab_ids or {}).get(title)
+        if sheet_id is not None:
+            requests_ += heading_requests(sheet_id, bold, rows)
     for look in looks:
         tab = read.tab(look.tab)
         if tab is None and tab_ids and look.tab in tab_ids:     # added in this very call
@@ -84,6 +90,16 @@ def insert_columns(sheet_id: int, cols: list[int], grid_cols: int) -> tuple[list
                                             "inheritFromBefore": False}})
         count += 1
     return out, count
+
+
+def heading_requests(sheet_id: int, bold_rows, rows: int) -> list[dict]:
+    """Column A of a tab wholly ours: plain text, then its headings bold."""
+    def bold(first: int, last: int, on: bool) -> dict:
+        return {"repeatCell": {"range": {"sheetId": sheet_id, "startRowIndex": first, "endRowIndex": last,
+                                         "startColumnIndex": 0, "endColumnIndex": 1},
+                               "cell": {"userEnteredFormat": {"textFormat": {"bold": on}}},
+                               "fields": "userEnteredFormat.textFormat.bold"}}
+    return [bold(0, rows, False)] + [bold(r - 1, r, True) for r in sorted(bold_rows) if r <= rows]
 
 
 def cell_requests(writes: list[CellWrite], read: Workbook) -> list[dict]:

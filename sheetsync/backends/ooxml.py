@@ -197,6 +197,42 @@ class Package:
             _set_value(cell, value)
         _update_dimension(root, rows)
 
+    def set_bold(self, title: str, col: int, bold_rows: set[int], last_row: int) -> None:
+        """Cells of column `col`, rows 1..`last_row`: bold in `bold_rows`, plain elsewhere
+        (headings of a tab that is wholly ours move from night to night)."""
+        bold_xf = self._xf(bold=True)
+        if bold_xf is None:
+            return
+        root = self.xml(self.sheet_part(title))
+        letters = column_letters(col)
+        for cell in root.iter(_q("c")):
+            m = _REF.match(cell.get("r", ""))
+            if not m or m[1] != letters or int(m[2]) > last_row:
+                continue
+            if int(m[2]) in bold_rows:
+                cell.set("s", str(bold_xf))
+            elif cell.get("s") == str(bold_xf):
+                cell.attrib.pop("s")
+
+    def set_row_heights(self, title: str, lines: dict[int, int], points_per_line: float = 15.0) -> None:
+        """Rows tall enough for `lines` lines of wrapped text (Excel and LibreOffice keep a
+        written row one line high, so a second line would print over the next row); a row
+        the student made taller stays as it is."""
+        root = self.xml(self.sheet_part(title))
+        data = root.find(_q("sheetData"))
+        if data is None:
+            return
+        rows = _indexed_rows(data)
+        for r, n in lines.items():
+            row = rows.get(r)
+            if row is None or n < 1:
+                continue
+            want = round(points_per_line * n + 2, 1)
+            have = float(row.get("ht") or 0)
+            if n > 1 and have < want or row.get("customHeight") == "1" and have != want and have % 15 == 2:
+                row.set("ht", str(want))
+                row.set("customHeight", "1")
+
     # ---- tabs, names, colours --------------------------------------------------------
     def add_sheet(self, title: str) -> None:
         if title in self._sheets:

@@ -154,6 +154,11 @@ class XlsxBackend(Backend):
             for look in plan.looks:
                 package.style_column(look.tab, look.col, look.width, look.wrap, look.header_row,
                                      look.freeze)
+            for title, (bold, rows) in plan.headings.items():
+                package.set_bold(title, 1, set(bold), rows)
+            for title, lines in plan.row_lines.items():
+                if lines:
+                    package.set_row_heights(title, lines)
         except (PackageError, etree.XMLSyntaxError) + _BAD_FILE as e:
             raise BackendError(f"cannot patch the workbook ({type(e).__name__}: {e})",
                                student=student.id, sheet=printable(path)) from None

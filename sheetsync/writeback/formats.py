@@ -12,7 +12,7 @@ RED = (0.96, 0.80, 0.80)
 AMBER = (1.0, 0.90, 0.70)
 GREY = (0.90, 0.90, 0.90)
 GREEN = (0.80, 0.92, 0.80)
-WIDTHS = {"flags": (24, 60), "state": (12, 16), "next": (20, 44)}    # (least, most) characters
+WIDTHS = {"flags": (24, 64), "state": (12, 18), "next": (20, 44)}    # (least, most) characters
 
 
 def owned_formats(tab: str, cols: dict[str, int], first_row: int, language: str) -> list[FormatRule]:
@@ -44,3 +44,17 @@ def owned_looks(tab: str, cols: dict[str, int], header_row: int, per_row: dict[s
                                 header_row + 1 if header_row >= 0 else None,
                                 freeze=header_row >= 0 and kind == "flags"))
     return looks
+
+
+def wrapped_lines(per_row: dict[str, dict[int, str]], cols: dict[str, int], writes) -> dict[int, int]:
+    """Lines of wrapped text each written row of the owned columns needs, at the widest
+    the owned columns get: a flag to a line, a longer one over two."""
+    written = {w.row for w in writes}
+    out: dict[int, int] = {}
+    for kind in cols:
+        width = WIDTHS[kind][1] - 2
+        for row, text in per_row.get(kind, {}).items():
+            if row in written and isinstance(text, str):
+                n = sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+                out[row] = max(out.get(row, 1), n)
+    return out

@@ -96,6 +96,10 @@ class WritePlan:
     # owned columns placed tonight (tab -> 1-based columns): a backend that can inserts
     # them, so a value a student types there after our read moves right, never under ours
     new_columns: dict[str, list[int]] = field(default_factory=dict)
+    # a tab wholly ours whose headings moved: tab -> (rows bold in column A, rows in all)
+    headings: dict[str, tuple[frozenset, int]] = field(default_factory=dict)
+    # rows whose owned text wraps: tab -> row -> lines (a backend that keeps row heights)
+    row_lines: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.writes or self.new_tabs or self.formats or self.marks or self.looks

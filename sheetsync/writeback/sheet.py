@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sheetsync.a1 import cell
 from sheetsync.i18n import t
-from sheetsync.writeback.formats import owned_formats, owned_looks
+from sheetsync.writeback.formats import owned_formats, owned_looks, wrapped_lines
+from sheetsync.writeback.summary import Heading
 from sheetsync.normalize.headers import is_owned_header
 from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
 from sheetsync.writeback.plan import CellWrite, ColumnLook, Mark, WritePlan, diff_cells, grid_cells
@@ -12,7 +13,7 @@ from sheetsync.workbook import Tab, Workbook
 SUMMARY_TAB = "sheetsync"
 SUMMARY_MARK = "summary"
 UPDATED_CELL = (2, 2)      # the summary's "last updated" date
-SUMMARY_WIDTHS = {1: 56, 2: 34, 3: 48}      # labels, figures, bars and next steps (characters)
+SUMMARY_WIDTHS = {1: 46, 2: 14, 3: 40}      # labels and to-do lines, figures, bars (characters)
 
 
 def summary_tab(workbook: Workbook) -> tuple[str, bool]:
@@ -60,6 +61,7 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     writes = diff_cells(crm_tab, tab, desired)
     writes, notes = _keep_notes(writes, tab, header_row, owned.cols, before, crm_tab)
     plan = WritePlan(student, writes)
+    plan.row_lines = {crm_tab: wrapped_lines(per_row, owned.cols, writes)}
     if owned.placed:
         plan.new_columns = {crm_tab: sorted(owned.cols[k] for k in owned.placed)}
         plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
@@ -87,6 +89,10 @@ def plan_summary(plan: WritePlan, workbook: Workbook, summary: list[list], langu
     if not plan.new_tabs and not plan.marks and not notes and not notice and \
             all((w.tab, w.row, w.col) == (title, *UPDATED_CELL) for w in plan.writes):
         plan.writes = []          # only the date moved: nothing to tell the student, no write
+    headings = frozenset({1} | {r for r, row in enumerate(summary, 1) if row and isinstance(row[0], Heading)})
+    if summary and any(w.tab == title for w in plan.writes) and \
+            (current is None or any(current.value(r, 1) != str(summary[r - 1][0]) for r in headings)):
+        plan.headings[title] = (headings, max(len(summary), len(current.rows) if current else 0))
     return plan
 
 
