@@ -2,7 +2,9 @@
 template, roster discover.
 
 Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
-configuration error, printed as one line.
+configuration error, printed as one line; 3 the state folder is not writable; 4 the disk
+is full; 75 another run holds the run lock (run, master: nothing was done, try again
+later); 130 interrupted.
 """
 from __future__ import annotations
 
@@ -28,6 +30,13 @@ def _date(ctx, param, value):
 def _fail(message: str) -> None:
     click.echo(f"sheetsync: error: {message}", err=True)
     sys.exit(2)
+
+
+def _locked(e) -> None:
+    """Another run holds the lock: nothing was done and nothing is wrong; its own exit
+    code, so cron or systemd can tell it from a configuration error and try again."""
+    click.echo(f"sheetsync: not started: {e}; try again when it has finished", err=True)
+    sys.exit(e.exit_code)
 
 
 @click.group()
@@ -112,10 +121,11 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
 def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students: tuple[str, ...]):
     """Run the nightly job once (the form for cron). Exit codes: 0 all students ok, 1 a
     student failed, 2 configuration or command line, 3 the state folder is not writable,
-    4 the disk is full, 130 interrupted (Ctrl-C)."""
+    4 the disk is full, 75 another run holds the lock (nothing done: try again later),
+    130 interrupted (Ctrl-C)."""
     from jobs.nightly import Interrupted, run_nightly
     from sheetsync.state import StateError
-    from sheetsync.lock import lock_for
+    from sheetsync.lock import AlreadyRunning, lock_for
     try:
         config = load_config(config_path)
         with _progress(config) as on_student, lock_for(config):
@@ -125,6 +135,8 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
         click.echo(e.report.table())
         click.echo(f"sheetsync: {e}", err=True)
         sys.exit(e.exit_code)
+    except AlreadyRunning as e:
+        _locked(e)
     except StateError as e:
         click.echo(f"sheetsync: error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -143,13 +155,23 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 @click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
 def master(config_path: Path, now):
-    """Refresh only the staff master sheet; nothing is written to any student's sheet."""
-    from jobs.nightly import run_nightly
-    from sheetsync.lock import lock_for
+    """Refresh only the staff master sheet; nothing is written to any student's sheet.
+    Exit codes as `run`'s (75: another run holds the lock)."""
+    from jobs.nightly import Interrupted, run_nightly
+    from sheetsync.lock import AlreadyRunning, lock_for
+    from sheetsync.state import StateError
     try:
         config = load_config(config_path)
         with lock_for(config):
             report = run_nightly(config, now=now, write_students=False)
+    except Interrupted as e:
+        click.echo(f"sheetsync: {e}", err=True)
+        sys.exit(e.exit_code)
+    except AlreadyRunning as e:
+        _locked(e)
+    except StateError as e:
+        click.echo(f"sheetsync: error: {e}", err=True)
+        sys.exit(e.exit_code)
     except SheetsyncError as e:
         _fail(str(e))
     click.echo(report.table())
