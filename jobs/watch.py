@@ -44,6 +44,9 @@ MAX_WAIT_POLLS = 15            # the longest wait between two tries of a pending
 # problems that end at an unknown moment and cost nothing to look at again (a workbook
 # open in Excel: its lock file is checked before the write): tried at every poll
 RETRY_EVERY_POLL = ("busy",)
+# outcomes that are the sheet's answer, not a failed try: a workbook with no CRM tab is
+# skipped until the student changes it, and that change is in the feed again
+ANSWERED = ("no_tab",)
 
 
 def parse_every(text: str) -> float:
@@ -108,7 +111,7 @@ class Watch:
         outcomes = {o.id: o for o in report.students if o.id in students}
         for sid in students:
             o = outcomes.get(sid)
-            if o is not None and o.status == "ok":
+            if o is not None and (o.status == "ok" or o.problem in ANSWERED):
                 pending.pop(sid, None)
             else:
                 _stays_pending(pending, sid, o.problem if o else "internal",
