@@ -197,7 +197,9 @@ def serve(config_path: Path):
 @click.option("--every", default="5m", show_default=True, help="How often to look: 30s, 5m, 1h.")
 def watch(config_path: Path, every: str):
     """Between nights: every few minutes, run the students whose sheets changed (Drive's
-    changes feed on Google, file times on a folder); stop with SIGTERM or Ctrl-C."""
+    changes feed on Google, file times on a folder); a student whose run did not succeed
+    (open in Excel, a Google error) stays pending and is tried again at the next polls.
+    Its runs are never tonight's night. Stop with SIGTERM or Ctrl-C."""
     from jobs.watch import Watch, parse_every
     from sheetsync.logs import setup_logging
     try:
