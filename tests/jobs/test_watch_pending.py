@@ -3,6 +3,7 @@ the folder's file times) only past changes it processed. A student whose run met
 Google 503, or whose workbook was open in Excel (its `~$` lock file), stays pending in
 the state store (a restart keeps them) and is run again at the next poll; a folder's
 place is what it listed before the run, so a save made during the run is seen next."""
+import pytest
 from openpyxl import load_workbook
 
 from jobs.nightly import run_nightly
@@ -45,7 +46,8 @@ def save_a_lead(path, company: str) -> None:
     book.save(path)
 
 
-def test_the_edit_whose_run_met_a_503_is_run_at_the_next_poll(demo_cohort, tmp_path, now):
+@pytest.mark.parametrize("meets", ["read", "write"])
+def test_the_edit_whose_run_met_a_503_is_run_at_the_next_poll(demo_cohort, tmp_path, now, meets):
     with FakeGoogle() as google:
         config, sheets, _ = upload_cohort(google, demo_cohort, tmp_path)
         backend = GoogleBackend(config, sleep=lambda s: None)
@@ -54,8 +56,10 @@ def test_the_edit_whose_run_met_a_503_is_run_at_the_next_poll(demo_cohort, tmp_p
         assert watch.poll() is None                              # marks where the feed stands
         editor = demo_cohort.students[3].id
         add_lead_on_google(google, sheets[editor], "Femhundratre AB")
-        # Google's bad minute: 6 tries of the Drive export, then 6 of the Sheets read
-        google.fail(503, times=12, path=sheets[editor])
+        if meets == "read":      # Google's bad minute: 6 tries of the Drive export, then 6 of the Sheets read
+            google.fail(503, times=12, path=sheets[editor])
+        else:                    # ...or 6 tries of the write
+            google.fail(503, times=6, path=sheets[editor], kind="write")
         failed = watch.poll()
         assert ran(failed) == [editor] and outcome(failed, editor).status == "failed"
         assert outcome(failed, editor).cells_written == 0
