@@ -10,9 +10,13 @@ from openpyxl import load_workbook
 from jobs.nightly import run_nightly
 from jobs.serve import Service
 from jobs.watch import Watch
+from sheetsync.backends.google import GoogleBackend
 from sheetsync.cli import main
+from sheetsync.demo.google import upload_cohort
+from sheetsync.testing import FakeGoogle
 from sheetsync.state import StateStore
 from tests.conftest import NOW
+from tests.jobs.test_watch_pending import add_lead_on_google
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -62,6 +66,25 @@ def test_a_watch_run_at_00_10_leaves_the_0230_night_to_come(demo_config):
     assert service.tick() is None                                        # and never twice
     assert kinds(demo_config) == ["night", "watch", "night"]
     assert runs_tab_kinds(demo_config) == ["natt", "bevakning", "natt"]
+
+
+def test_on_google_the_0010_watch_run_leaves_the_night_to_come(demo_cohort, tmp_path):
+    with FakeGoogle() as google:
+        config, sheets, master = upload_cohort(google, demo_cohort, tmp_path)
+        backend = lambda: GoogleBackend(config, sleep=lambda s: None)   # noqa: E731
+        assert run_nightly(config, now=NOW - dt.timedelta(days=1), backend=backend()).ok
+        watch = Watch(config, backend(), today=lambda: NOW)
+        assert watch.poll() is None
+        editor = demo_cohort.students[2].id
+        add_lead_on_google(google, sheets[editor], "Midnattsbolaget AB")   # 00:10
+        assert watch.poll() is not None
+        service = Service(config, clock=lambda: at(NOW, 2, 31), backend_factory=backend)
+        night = service.tick()
+        assert night is not None, "the 00:10 watch run was taken for tonight's night"
+        assert night.kind == "night" and len(night.students) == len(demo_cohort.students)
+        assert not any("not in this run" in o.message for o in night.students)
+        kinds_shown = [r[-1] for r in google.get_values(master, "Körningar")[1:]]
+        assert kinds_shown == ["natt", "bevakning", "natt"]
 
 
 def test_run_student_is_not_the_night_and_a_busy_watch_day_is_no_second_night(demo_config):
