@@ -74,14 +74,15 @@ def test_the_edit_whose_run_met_a_503_is_run_at_the_next_poll(demo_cohort, tmp_p
         assert outcome(night, editor).cells_written == 0         # the watch left it as a night would
 
 
-def test_an_edit_made_while_the_workbook_is_open_in_excel_is_run_once_it_is_closed(demo_config, now):
+@pytest.mark.parametrize("owner_file", ["~${name}", ".~lock.{name}#"], ids=["excel", "libreoffice"])
+def test_an_edit_made_while_the_workbook_is_open_in_excel_is_run_once_it_is_closed(demo_config, now, owner_file):
     assert run_nightly(demo_config, now=now).ok
     watch = Watch(demo_config, today=lambda: now)
     assert watch.poll() is None
     student = demo_config.students[2]
     path = workbook_of(demo_config, student)
     save_a_lead(path, "Öppet i Excel AB")
-    lock = path.with_name("~$" + path.name)                      # Excel's owner file beside it
+    lock = path.with_name(owner_file.format(name=path.name))    # the owner file beside it
     lock.write_bytes(b"\x08Elev    ")
     for _ in range(3):                                           # open in Excel for three polls
         busy = watch.poll()
