@@ -131,7 +131,8 @@ class RunReport:
                          f"{s.cells_written:>7}  {s.message}")
         lines.append(f"students: {self.count('ok')} ok, {self.count('skipped')} skipped, "
                      f"{self.count('failed')} failed; judged as of {self.judged_on}"
-                     + ("" if self.run_kind == NIGHT else f" ({_KIND_WORDS.get(self.run_kind, self.run_kind)})")
+                     + ("" if self.run_kind == NIGHT
+                        else f" ({_KIND_WORDS.get(self.run_kind, self.run_kind)})")
                      + (" (dry run: nothing written)" if self.dry_run else ""))
         if self.interrupted:
             lines.append(f"INTERRUPTED: {self.interrupted}")

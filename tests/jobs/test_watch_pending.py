@@ -75,7 +75,8 @@ def test_the_edit_whose_run_met_a_503_is_run_at_the_next_poll(demo_cohort, tmp_p
 
 
 @pytest.mark.parametrize("owner_file", ["~${name}", ".~lock.{name}#"], ids=["excel", "libreoffice"])
-def test_an_edit_made_while_the_workbook_is_open_in_excel_is_run_once_it_is_closed(demo_config, now, owner_file):
+def test_an_edit_made_while_the_workbook_is_open_in_excel_is_run_once_it_is_closed(
+        demo_config, now, owner_file):
     assert run_nightly(demo_config, now=now).ok
     watch = Watch(demo_config, today=lambda: now)
     assert watch.poll() is None
