@@ -20,7 +20,7 @@ from typing import Callable
 from jobs.beyond import reach_students
 from jobs.judging import Judge, Judgement
 from jobs.master import MasterContext, build_master
-from jobs.report import RunReport, StudentOutcome
+from jobs.report import RunReport, StudentOutcome, run_kind
 from jobs import student_steps
 from jobs.student_steps import ReadRequest, SheetRead, cpu_stage
 from sheetsync.config import Config, Student
@@ -44,6 +44,7 @@ class NightOptions:
     only: set[str] | None = None          # `run --student`: just these students
     should_stop: Callable[[], bool] | None = None
     on_student: Callable[[StudentOutcome], None] | None = None
+    kind: str | None = None               # as the caller names the run ("watch"); else by the flags
 
     @property
     def writes_students(self) -> bool:
@@ -85,7 +86,8 @@ class Night:
             raise state_error(e, config.state_path) from None
         self.report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started,
                                 dry_run=options.dry_run, students_written=options.write_students,
-                                state_warning=self.state.recovered)
+                                state_warning=self.state.recovered,
+                                kind=run_kind(options.kind, options.write_students, options.only))
         self.judge: Judge | None = None          # made by open_judge(), once the roster is known
         self._kept_insight: CohortInsight | None = None
 

@@ -52,17 +52,20 @@ def _few_collections():
 
 def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = False,
                 backend=None, on_student=None, should_stop=None,
-                write_students: bool = True, only: set[str] | None = None) -> RunReport:
+                write_students: bool = True, only: set[str] | None = None,
+                kind: str | None = None) -> RunReport:
     """Run the whole flow once for every student, then the master. Never raises for one
     student's problem; the report says what happened to each. `should_stop()` is asked
     before each student is written: once it says yes, the rest are skipped for tonight
     and the master is left as it was. With `write_students=False` (`sheetsync master`)
     the cohort is read and judged and only the master is written. `only` (`run
     --student`): read and write just these students; the others count for the cap by
-    their last snapshot and are not read or written (nor those with no snapshot)."""
+    their last snapshot and are not read or written (nor those with no snapshot). `kind`
+    names the run in its report when the flags do not tell it ("watch"); only a whole
+    night (jobs.report.WHOLE_NIGHTS) is tonight's for `serve`."""
     started = time.monotonic()
     options = NightOptions(dry_run=dry_run, write_students=write_students, only=only,
-                           should_stop=should_stop, on_student=on_student)
+                           should_stop=should_stop, on_student=on_student, kind=kind)
     tell = options.whole_night       # a dry run, a master refresh or a run for a few students tells no one
     with _few_collections():
         try:

@@ -10,6 +10,22 @@ PROBLEMS = ("not_found", "not_shared", "no_tab", "busy", "changing", "quota", "c
             "unreadable", "internal", "stopped")
 
 
+# what a run was, kept with it: only a whole-cohort night is tonight's for `serve`; a run
+# for a few students (`run --student`, `watch`) or of the master alone never replaces it
+NIGHT, STUDENT, WATCH, MASTER = "night", "student", "watch", "master"
+WHOLE_NIGHTS = (NIGHT, "nightly")       # "nightly": a run kept before runs had kinds
+LISTED_KINDS = (*WHOLE_NIGHTS, STUDENT, WATCH, MASTER)     # the master's Runs tab
+
+
+def run_kind(asked: str | None, write_students: bool, only) -> str:
+    """The kind of a run: as its caller names it (`watch`), else by what it does."""
+    if asked:
+        return asked
+    if not write_students:
+        return MASTER
+    return STUDENT if only is not None else NIGHT
+
+
 def problem_of(error: BaseException) -> str:
     from sheetsync.errors import (CredentialsError, QuotaExceeded, SheetBusy, SheetNotFound,
                                   SheetNotShared, SheetsyncError)
@@ -66,6 +82,11 @@ class RunReport:
     calendars: int = 0             # students' .ics calendars written
     beyond_error: str | None = None    # a digest or calendar that could not be done
     refused: str | None = None     # most students failed for one cause: nothing was published
+    kind: str = ""                 # night / student / watch / master (run_kind); "" = by the flags
+
+    @property
+    def run_kind(self) -> str:
+        return self.kind or run_kind(None, self.students_written, None)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -79,6 +100,7 @@ class RunReport:
         column was understood and keeps at most 20 unparsed cells per student."""
         d = asdict(self)
         d["counts"] = {s: self.count(s) for s in ("ok", "skipped", "failed")}
+        d["kind"] = self.run_kind
         if compact:
             for s in d["students"]:
                 s.pop("understood", None)
@@ -90,7 +112,7 @@ class RunReport:
     def summary(self) -> dict:
         """The few figures the master's Runs tab shows, kept apart so that reading a year
         of runs does not mean parsing a year of full reports."""
-        return {"kind": "master" if self.students_written is False else "nightly",
+        return {"kind": self.run_kind,
                 "run_id": self.run_id, "started": self.started, "judged_on": self.judged_on,
                 "counts": {s: self.count(s) for s in ("ok", "skipped", "failed")},
                 "lia_secured": self.lia_secured,
@@ -111,6 +133,8 @@ class RunReport:
                          f"{s.cells_written:>7}  {s.message}")
         lines.append(f"students: {self.count('ok')} ok, {self.count('skipped')} skipped, "
                      f"{self.count('failed')} failed; judged as of {self.judged_on}"
+                     + ("" if self.run_kind == NIGHT
+                        else f" ({_KIND_WORDS.get(self.run_kind, self.run_kind)})")
                      + (" (dry run: nothing written)" if self.dry_run else ""))
         if self.interrupted:
             lines.append(f"INTERRUPTED: {self.interrupted}")
@@ -125,3 +149,8 @@ class RunReport:
         if self.saved_to:
             lines.append(f"report: {self.saved_to}")
         return "\n".join(lines)
+
+
+_KIND_WORDS = {STUDENT: "a run for some students: not tonight's night",
+               WATCH: "a watch run for the sheets just changed: not tonight's night",
+               MASTER: "the master only"}

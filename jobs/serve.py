@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import schedule
 
 from jobs.nightly import run_nightly
+from jobs.report import WHOLE_NIGHTS
 from sheetsync.lock import AlreadyRunning, lock_for
 from sheetsync.state import StateStore
 
@@ -46,16 +47,16 @@ class Service:
         self.reports = []
 
     def due(self, now: dt.datetime) -> bool:
-        """Tonight's run is due once the scheduled time has passed and no run has
-        finished for today's date yet (so a missed night is made up once)."""
+        """Tonight's run is due once the scheduled time has passed and no whole-cohort
+        night has finished for today's date yet (so a missed night is made up once). A run
+        for a few students (`run --student`, `watch` at 00:10) or of the master alone is
+        no night: the overdue flags, digests and ping of the night are still to come."""
         local = now.astimezone(self.zone)
         if local.time() < self.at:
             return False
         store = StateStore(self.config.state_path)
         try:
-            return not any(r["judged_on"] == local.date().isoformat() and r["finished"]
-                           and not r["dry_run"] and (r["report"] or {}).get("kind") == "nightly"
-                           for r in store.runs(limit=20))
+            return not any(_a_whole_night(r) for r in store.runs_judged_on(local.date().isoformat()))
         finally:
             store.close()
 
@@ -99,6 +100,13 @@ class Service:
             scheduler.run_pending()
             sleep(poll_seconds)
         log.info("stopped")
+
+
+def _a_whole_night(run: dict) -> bool:
+    """A finished run of the whole cohort, one a stop cut short included (the next night
+    completes it), that wrote: a dry run or a run for some students is not."""
+    return bool(run["finished"]) and not run["dry_run"] \
+        and (run["report"] or {}).get("kind") in WHOLE_NIGHTS
 
 
 def _log_student(outcome) -> None:

@@ -2,7 +2,9 @@
 template, roster discover.
 
 Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
-configuration error, printed as one line.
+configuration error, printed as one line; 3 the state folder is not writable; 4 the disk
+is full; 75 another run holds the run lock (run, master: nothing was done, try again
+later); 130 interrupted.
 """
 from __future__ import annotations
 
@@ -28,6 +30,13 @@ def _date(ctx, param, value):
 def _fail(message: str) -> None:
     click.echo(f"sheetsync: error: {message}", err=True)
     sys.exit(2)
+
+
+def _locked(e) -> None:
+    """Another run holds the lock: nothing was done and nothing is wrong; its own exit
+    code, so cron or systemd can tell it from a configuration error and try again."""
+    click.echo(f"sheetsync: not started: {e}; try again when it has finished", err=True)
+    sys.exit(e.exit_code)
 
 
 @click.group()
@@ -115,11 +124,12 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
         write_future: bool):
     """Run the nightly job once (the form for cron). Exit codes: 0 all students ok, 1 a
     student failed, 2 configuration or command line, 3 the state folder is not writable,
-    4 the disk is full, 130 interrupted (Ctrl-C). Judged as of a day after today (--now),
-    the run is a preview that writes nothing, unless --write."""
+    4 the disk is full, 75 another run holds the lock (nothing done: try again later),
+    130 interrupted (Ctrl-C). Judged as of a day after today (--now), the run is a
+    preview that writes nothing, unless --write."""
     from jobs.nightly import Interrupted, run_nightly, today_in
     from sheetsync.state import StateError
-    from sheetsync.lock import lock_for
+    from sheetsync.lock import AlreadyRunning, lock_for
     try:
         config = load_config(config_path)
         preview = now is not None and now > today_in(config) and not dry_run and not write_future
@@ -133,6 +143,8 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
         click.echo(e.report.table())
         click.echo(f"sheetsync: {e}", err=True)
         sys.exit(e.exit_code)
+    except AlreadyRunning as e:
+        _locked(e)
     except StateError as e:
         click.echo(f"sheetsync: error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -151,13 +163,23 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 @click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
 def master(config_path: Path, now):
-    """Refresh only the staff master sheet; nothing is written to any student's sheet."""
-    from jobs.nightly import run_nightly
-    from sheetsync.lock import lock_for
+    """Refresh only the staff master sheet; nothing is written to any student's sheet.
+    Exit codes as `run`'s (75: another run holds the lock)."""
+    from jobs.nightly import Interrupted, run_nightly
+    from sheetsync.lock import AlreadyRunning, lock_for
+    from sheetsync.state import StateError
     try:
         config = load_config(config_path)
         with lock_for(config):
             report = run_nightly(config, now=now, write_students=False)
+    except Interrupted as e:
+        click.echo(f"sheetsync: {e}", err=True)
+        sys.exit(e.exit_code)
+    except AlreadyRunning as e:
+        _locked(e)
+    except StateError as e:
+        click.echo(f"sheetsync: error: {e}", err=True)
+        sys.exit(e.exit_code)
     except SheetsyncError as e:
         _fail(str(e))
     click.echo(report.table())
@@ -183,7 +205,9 @@ def serve(config_path: Path):
 @click.option("--every", default="5m", show_default=True, help="How often to look: 30s, 5m, 1h.")
 def watch(config_path: Path, every: str):
     """Between nights: every few minutes, run the students whose sheets changed (Drive's
-    changes feed on Google, file times on a folder); stop with SIGTERM or Ctrl-C."""
+    changes feed on Google, file times on a folder); a student whose run did not succeed
+    (open in Excel, a Google error) stays pending and is tried again at the next polls.
+    Its runs are never tonight's night. Stop with SIGTERM or Ctrl-C."""
     from jobs.watch import Watch, parse_every
     from sheetsync.logs import setup_logging
     try:

@@ -14,8 +14,13 @@ from pathlib import Path
 from sheetsync.errors import SheetsyncError
 
 
+EXIT_LOCKED = 75        # EX_TEMPFAIL (sysexits.h): nothing is wrong, try again later
+
+
 class AlreadyRunning(SheetsyncError):
-    """Another sheetsync run holds the lock."""
+    """Another sheetsync run holds the lock: the command exits EXIT_LOCKED (not 2, which
+    says the configuration is wrong); `serve` and `watch` wait for their next minute/poll."""
+    exit_code = EXIT_LOCKED
 
 
 class RunLock:

@@ -180,8 +180,14 @@ class StateStore:
         """The latest runs, newest first, each with its small summary (not its full report)."""
         rows = self.db.execute("SELECT id, started, finished, judged_on, dry_run, summary FROM runs"
                                " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return [{"id": r[0], "started": r[1], "finished": r[2], "judged_on": r[3],
-                 "dry_run": bool(r[4]), "report": json.loads(r[5]) if r[5] else None} for r in rows]
+        return [_run_row(r) for r in rows]
+
+    def runs_judged_on(self, day: str) -> list[dict]:
+        """Every run judged as of `day` (YYYY-MM-DD), newest first, as `runs()` gives them:
+        all of them, however many `watch` made that day."""
+        rows = self.db.execute("SELECT id, started, finished, judged_on, dry_run, summary FROM runs"
+                               " WHERE judged_on = ? ORDER BY id DESC", (day,)).fetchall()
+        return [_run_row(r) for r in rows]
 
     def report(self, run_id: int) -> dict | None:
         row = self.db.execute("SELECT report FROM runs WHERE id=?", (run_id,)).fetchone()
@@ -216,6 +222,11 @@ class StateStore:
         kept = (row[3], row[4]) if row[4] is not None else None
         return row[0], row[1], Workbook.from_json(json.loads(zlib.decompress(row[2])), row[0]), kept
 
+    def snapshot_version(self, student: str) -> str | None:
+        """The version of the student's last snapshot, without loading the workbook."""
+        row = self.db.execute("SELECT version FROM snapshots WHERE student=?", (student,)).fetchone()
+        return row[0] if row else None
+
     def save_snapshot(self, student: str, version: str, taken_on: str, workbook,
                       reading: tuple[str, object] | None = None) -> None:
         """`reading`: (key, Reading) of how this very workbook was understood, if known."""
@@ -233,8 +244,12 @@ class StateStore:
         return row[0] if row else None
 
     def set_setting(self, name: str, value: str) -> None:
+        self.set_settings({name: value})
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        """Several settings in one transaction: all of them kept, or none."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (name, value))
+            self.db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", list(values.items()))
 
     def digest_sent(self, student: str, week: str, how: str) -> bool:
         return self.db.execute("SELECT 1 FROM digests WHERE student = ? AND week = ? AND how = ?",
@@ -276,6 +291,11 @@ class StateStore:
             self.db.executemany(
                 "INSERT INTO cell_writes (run_id, student, tab, cell, old_value, new_value)"
                 " VALUES (?,?,?,?,?,?)", [(run_id, student, *r) for r in rows])
+
+
+def _run_row(r: tuple) -> dict:
+    return {"id": r[0], "started": r[1], "finished": r[2], "judged_on": r[3],
+            "dry_run": bool(r[4]), "report": json.loads(r[5]) if r[5] else None}
 
 
 def _is_damage(e: sqlite3.DatabaseError) -> bool:
