@@ -67,6 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
     "todo.duplicate": {"sv": "rad {row} och rad {other} ({code})", "en": "row {row} and row {other} ({code})"},
     "todo.empty": {"sv": "Din CRM är tom: lägg in dina första företag (målet är {target} till {date}).",
                    "en": "Your CRM is empty: add your first companies (the target is {target} by {date})."},
+    "todo.empty_late": {"sv": "Din CRM är tom: lägg in dina första företag i dag (målet var {target} till {date}).",
+                        "en": "Your CRM is empty: add your first companies today (the target was {target} by {date})."},
     "todo.lia": {"sv": "LIA säkrad – grattis! Inget mer att jaga; håll bara raderna aktuella.",
                  "en": "LIA secured – well done! Nothing more to chase; just keep the rows up to date."},
     "todo.nothing": {"sv": "Inget försenat och inget att rätta just nu. Fortsätt så.",

@@ -19,7 +19,7 @@ from sheetsync.demo import vocabulary as V
 from sheetsync.normalize.text import fold
 
 POPULAR = 6            # companies that many students want (D1 cap)
-POPULAR_HOLDERS = 5    # students holding each popular company
+POPULAR_HOLDERS = 5    # students holding a popular company, on average (4 to 6)
 
 
 @dataclass
@@ -99,15 +99,35 @@ def generate_cohort(students: int = 30, seed: int = 1, today: dt.date | None = N
     pool = list(V.COMPANIES)
     rng.shuffle(pool)
     popular, pool = pool[:POPULAR], pool[POPULAR:]
-    holders = {c: set(rng.sample(range(students), min(POPULAR_HOLDERS, students))) for c in popular}
+    holders = {c: set(rng.sample(range(students), min(POPULAR_HOLDERS + k % 3 - 1, students)))
+               for k, c in enumerate(popular)}          # 4, 5 or 6 students want each
+    # the last of ten or more has not started: the sheet and the master must say so first
     out = [_student(i, name, random.Random(seed * 100_003 + i), pool,
-                    [c for c in popular if i in holders[c]], today)
+                    [c for c in popular if i in holders[c]], today,
+                    "not started" if i == students - 1 and students >= 10 else None)
            for i, name in enumerate(names)]
     return DemoCohort(seed, today, out, popular)
 
 
+# how far students have come, as in a real cohort: (share, companies researched, stage
+# weights new/attempted/in_dialogue/meeting/offer/yes/no, overdue follow-ups, quiet leads)
+PROFILES = {
+    "ahead": (0.2, (50, 70), (15, 20, 25, 12, 6, 4, 18), (0, 1), (0, 1)),
+    "on track": (0.55, (35, 55), (30, 25, 15, 7, 3, 2, 15), (0, 2), (0, 2)),
+    "stuck": (0.25, (10, 25), (60, 25, 5, 2, 0, 0, 8), (1, 4), (1, 3)),
+    "not started": (0.0, (0, 0), (1, 0, 0, 0, 0, 0, 0), (0, 0), (0, 0)),     # only as told
+}
+
+
+def _profile(rng: random.Random) -> str:
+    return rng.choices(list(PROFILES), [p[0] for p in PROFILES.values()])[0]
+
+
 def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: list[str],
-             today: dt.date) -> DemoStudent:
+             today: dt.date, profile_name: str | None = None) -> DemoStudent:
+    chosen = _profile(rng)
+    profile = PROFILES[profile_name or ("on track" if i == 0 else chosen)]   # the first: the README's example
+    _, (least, most), weights, overdue, quiet = profile
     lang = "sv" if rng.random() < 0.7 else "en"
     always = ("category", "follow_up", "notes", "last_contact")   # planted problems live there
     fields = list(V.CORE) + list(always) + rng.sample(
@@ -120,12 +140,14 @@ def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: li
     if rng.random() < 0.4:
         rows += [[rng.choice(V.TITLES[lang]).format(year=today.year)], []]
     rows.append(header)
-    companies = rng.sample(pool, rng.randint(18, 58)) + popular
+    companies = rng.sample(pool, rng.randint(least, most)) + (popular if most else [])
     rng.shuffle(companies)
-    planted = ["dup", "three", "overdue", "speculation", "quiet", "typo"] + [
+    planted = ["dup", "three", "speculation", "typo"] + ["overdue"] * rng.randint(*overdue) + \
+        ["quiet"] * rng.randint(*quiet) + [
         p for p, chance in (("bad_phone", 0.5), ("no_contact", 0.4), ("unknown_status", 0.3),
                             ("no_company", 0.3)) if rng.random() < chance]
     own = [k for k, c in enumerate(companies) if c not in popular]   # popular rows stay clean
+    planted = planted[:len(own)]
     slots = rng.sample(own, k=len(planted))
     plan = dict(zip(slots, planted))
     leads: list[LeadTruth] = []
@@ -134,7 +156,7 @@ def _student(i: int, name: str, rng: random.Random, pool: list[str], popular: li
         if rng.random() < 0.08:
             rows.append([])                              # a blank row left in the middle
         kind = plan.get(k)
-        lead = _lead(rng, lang, company, kind, today, company in popular)
+        lead = _lead(rng, lang, company, kind, today, company in popular, weights)
         if kind in ("dup", "typo") and first_row:
             original = rng.choice(sorted(first_row))
             lead["company"] = _variant(original) if kind == "dup" else _typo(original)
@@ -173,7 +195,7 @@ def _variant(company: str) -> str:
 
 
 def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: dt.date,
-          popular: bool) -> dict:
+          popular: bool, weights=(30, 25, 15, 7, 3, 2, 15)) -> dict:
     if popular:
         stage = "new"
     elif kind == "three":
@@ -184,7 +206,7 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
         stage = "attempted"
     else:
         stage = rng.choices(("new", "attempted", "in_dialogue", "meeting", "offer", "yes", "no"),
-                            (30, 25, 15, 7, 3, 2, 15))[0]
+                            weights)[0]
     attempts = 3 if kind == "three" else (rng.randint(1, 2) if stage == "attempted" else 0)
     status = rng.choice(V.STATUS[lang][stage]).format(n=attempts)
     contact = rng.choice(V.CONTACTS)
@@ -210,7 +232,7 @@ def _lead(rng: random.Random, lang: str, company: str, kind: str | None, today: 
     if kind == "no_contact":
         lead.update(contact_name="", phone="", email="")
     if kind == "unknown_status":
-        lead["status_raw"], lead["_stage"] = "blå?", "unknown"
+        lead["status_raw"], lead["_stage"], lead["_attempts"] = "blå?", "unknown", 0   # no count in it
     if kind == "spaces":
         lead["contact_name"] = f" {contact}  "
     if kind == "no_company":

@@ -22,6 +22,13 @@ _STEMS = ("Nordlys", "Kodverket", "Bitfabriken", "Molnsten", "Dataskogen", "Pixe
 COMPANIES = tuple(f"{stem} {form}".strip() for stem, form in
                   zip(_STEMS * 3, ("AB", "Group", "Sverige AB", "Consulting", "Digital", "AB (publ)") * 25))
 COMPANIES = tuple(dict.fromkeys(COMPANIES))[:140]   # one legal-form-free name per firm
+# a market as large as a real one: students researching on their own rarely pick the same
+# firm, so the cap bites on a few popular companies, not on a third of everyone's leads
+_TRADES = ("Data", "Labs", "Solutions", "Konsult", "Teknik", "Media", "Logistik", "Bygg", "Design",
+           "Analys", "Säkerhet", "Energi", "Vård", "Finans", "Automation")
+COMPANIES += tuple(f"{stem} {trade}{form}" for i, (stem, trade, form) in enumerate(
+    (stem, trade, ("", " AB", " Sverige AB", " AB (publ)")[(j + k) % 4])
+    for j, stem in enumerate(_STEMS) for k, trade in enumerate(_TRADES)))
 
 HEADERS = {
     "sv": {"company": ("Företag", "Bolag", "Företagsnamn", "Arbetsgivare"),

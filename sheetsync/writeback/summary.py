@@ -8,6 +8,7 @@ It never names another student: lottery losses show the company only.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -99,7 +100,8 @@ def build_summary(data: SummaryData, student: str, todo: ToDo, *, now: dt.date, 
     if f["lia"]:
         todo_rows.append([t("todo.lia", L)])
     elif not f["leads"]:
-        todo_rows.append([t("todo.empty", L, target=calendar.quality_target,
+        late = now > calendar.research_deadline
+        todo_rows.append([t("todo.empty_late" if late else "todo.empty", L, target=calendar.quality_target,
                             date=short_date(calendar.research_deadline))])
     if not f["lia"]:
         week = data.week_of(student)
@@ -147,9 +149,14 @@ def build_summary(data: SummaryData, student: str, todo: ToDo, *, now: dt.date, 
         if not f["lia"]:
             rows += [[insight.tip(L)]]
         rows += [[]]
-    if todo.legend:
-        rows += [[Heading(t("sum.legend", L))]] + [[f"{code}: {text}"] for code, text in todo.legend]
+    if todo.legend:           # wrapped by hand: a row of text runs over the empty cells beside it
+        rows += [[Heading(t("sum.legend", L))]]
+        for code, text in todo.legend:
+            rows += [[line] for line in textwrap.wrap(f"{code}: {text}", LINE, subsequent_indent="      ")]
     return rows
+
+
+LINE = 90          # characters of a line that runs across the summary's three columns
 
 
 def short_date(day: dt.date) -> str:

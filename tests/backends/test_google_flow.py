@@ -94,7 +94,9 @@ def test_second_run_reads_only_the_sheets_that_changed(google, cohort_in_google,
     h = next(i for i, r in enumerate(rows) if len(r) > 3)
     company = next(c for c, v in enumerate(rows[h]) if v in (
         "Företag", "Bolag", "Företagsnamn", "Arbetsgivare", "Company", "Company name", "Employer"))
-    rows[h + 1][company] = ""                              # the student blanks a name: CL01
+    elsewhere = {v for sid in list(sheets.values())[1:] for r in google.get_values(sid, "CRM") for v in r}
+    mine = next(r for r in rows[h + 1:] if len(r) > company and r[company] and r[company] not in elsewhere)
+    mine[company] = ""                                     # the student blanks a name no one else has: CL01
     google.set_values(edited, "CRM", rows)
     google.requests.clear()
     report = run_nightly(config, now=now, backend=backend(config))

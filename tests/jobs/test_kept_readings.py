@@ -11,12 +11,23 @@ from sheetsync.testing import FakeGoogle
 pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
 
 
-def blank_first_company(google, sheet):
-    rows = google.get_values(sheet, "CRM")
-    header = next(i for i, r in enumerate(rows) if len(r) > 3)
-    col = next(c for c, v in enumerate(rows[header]) if map_header(v)[0] == "company")
-    rows[header + 1][col] = ""
-    google.set_values(sheet, "CRM", rows)
+def blank_first_company(google, sheets: dict) -> str:
+    """A student blanks the first company no one else holds (so no one else's cap moves);
+    the student's id."""
+    for sid, sheet in sorted(sheets.items()):
+        rows = google.get_values(sheet, "CRM")
+        elsewhere = {v for other in sheets.values() if other != sheet
+                     for r in google.get_values(other, "CRM") for v in r}
+        header = next((i for i, r in enumerate(rows) if len(r) > 3), None)
+        if header is None:
+            continue
+        col = next(c for c, v in enumerate(rows[header]) if map_header(v)[0] == "company")
+        first = next((r for r in rows[header + 1:] if len(r) > col and r[col] and r[col] not in elsewhere), None)
+        if first is not None:
+            first[col] = ""
+            google.set_values(sheet, "CRM", rows)
+            return sid
+    raise AssertionError("no company to blank")
 
 
 def counting_normaliser(monkeypatch):
@@ -42,8 +53,7 @@ def test_only_the_edited_sheet_is_understood_again_and_kept_readings_judge_as_fr
         settle = night()
         assert settle.ok and settle.unchanged == 0 and understood == []
         assert sum(o.cells_written for o in settle.students) == 0
-        edited = sorted(sheets)[0]
-        blank_first_company(google, sheets[edited])
+        edited = blank_first_company(google, sheets)
 
         second = night()
         assert second.ok and second.unchanged == len(sheets) - 1
