@@ -65,6 +65,7 @@ class RunReport:
     digests: int = 0               # weekly digests sent (or written as .eml) tonight
     calendars: int = 0             # students' .ics calendars written
     beyond_error: str | None = None    # a digest or calendar that could not be done
+    pruned: dict[str, int] = field(default_factory=dict)   # past retention, deleted tonight
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -118,6 +119,9 @@ class RunReport:
             lines.append(f"master: {self.master}")
         if self.master_error:
             lines.append(f"master FAILED: {self.master_error}")
+        if any(self.pruned.values()):
+            lines.append("retention: deleted " + ", ".join(f"{n} {kind.replace('_', ' ')}"
+                                                         for kind, n in self.pruned.items() if n))
         if self.saved_to:
             lines.append(f"report: {self.saved_to}")
         return "\n".join(lines)

@@ -135,7 +135,8 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
             click.echo(plan)
     click.echo(report.table())
     if json_path:
-        json_path.write_text(report.to_json(), encoding="utf-8")
+        from sheetsync.privacy.files import write_private
+        write_private(json_path, report.to_json())
     sys.exit(0 if report.ok else 1)
 
 
@@ -235,6 +236,8 @@ def check(config_path: Path, now):
         sharing = backend.sharing_warnings(config.cohort["school_domain"])
     except SheetsyncError as e:
         _fail(str(e))
+    from sheetsync.privacy.files import privacy_warnings
+    sharing = sharing + privacy_warnings(config)      # service files others on the machine can read
     if backend.kind == "google":
         from sheetsync.backends.google import identity_of
         source = "application default credentials" if config.backend["credentials"] == "default" \
