@@ -1,0 +1,137 @@
+"""`sheetsync student forget`: refused while the student is on the roster; once they are
+off it, forget and one more night leave no byte of their id, name, e-mail or their
+contacts' names in the state folder (store, copies, backups, reports, calendars), the
+.eml digests or the master, and every other student keeps the lottery outcome they had,
+but for the companies the forgotten student held. On xlsx, and on Google through real
+gspread and FakeGoogle (the calendar's Drive file deleted, the master's rows gone)."""
+import datetime as dt
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from jobs.nightly import run_nightly
+from sheetsync import load_config
+from sheetsync.backends.google import GoogleBackend
+from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.cli import main
+from sheetsync.demo import generate_cohort, write_demo
+from sheetsync.demo import vocabulary as V
+from sheetsync.demo.google import upload_cohort
+from sheetsync.normalize.companies import company_key
+from sheetsync.privacy.forget import forget_student
+from sheetsync.testing import FakeGoogle
+
+from bytes_search import where_found
+
+ID, NAME, EMAIL = "zofia-quarnstrom", "Zofia Quarnstrom", "zofia.qx@student.example"
+EXTRAS = '\n[calendars]\nenabled = true\n[digest]\nenabled = true\nweekday = "monday"\neml_folder = "outbox"\n'
+
+
+def cohort_with_a_distinct_student(now):
+    """The demo cohort, one of whose students (the one holding most popular companies,
+    so the lottery is at stake) has a name and contacts no one else has."""
+    cohort = generate_cohort(students=8, seed=7, today=now)
+    chosen = max(cohort.students, key=lambda s: sum(lead.popular for lead in s.leads))
+    chosen.id, chosen.name = ID, NAME
+    contacts = []
+    for row in chosen.rows:
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value.strip() in V.CONTACTS:
+                contacts.append(f"Quillon Vexbrandt{chr(65 + len(contacts) % 26)}{len(contacts) // 26}")
+                row[c] = contacts[-1]
+    assert len(contacts) > 10
+    return cohort, contacts
+
+
+def with_email_and_extras(path):
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(f'id = "{ID}"', f'id = "{ID}"\nemail = "{EMAIL}"')
+    path.write_text(text + EXTRAS, encoding="utf-8")
+    return load_config(path)
+
+
+def off_the_roster(config):
+    text = config.path.read_text(encoding="utf-8")
+    entry = re.search(rf'\[\[students\]\]\nid = "{ID}"\n(?:[a-z]+ = .*\n)*', text)
+    config.path.write_text(text.replace(entry.group(0), ""), encoding="utf-8")
+    return load_config(config.path)
+
+
+def lottery_losses(config) -> dict[str, set[str]]:
+    """Each student's companies lost in the draw, as their own sheet shows them (LC01)."""
+    backend = XlsxBackend(config)
+    out = {}
+    for s in backend.roster():
+        found = set()
+        for tab in backend.read(s).tabs.values():
+            for row in tab.rows:
+                for text in row:
+                    found |= {company_key(c) for c in re.findall(r"LC01 ([^:\n]+):", text)}
+        out[s.id] = found
+    return out
+
+
+def test_forget_on_xlsx_leaves_no_byte_and_keeps_the_lottery_fair(tmp_path, now):
+    cohort, contacts = cohort_with_a_distinct_student(now)
+    config = with_email_and_extras(write_demo(tmp_path / "demo", cohort))
+    last = now + dt.timedelta(days=2)
+    for day in range(3):          # a few nights: backups, copies, reports
+        assert run_nightly(config, now=now + dt.timedelta(days=day)).ok
+    before = lottery_losses(config)
+    held = {company_key(lead.company) for s in cohort.students if s.id == ID
+            for lead in s.leads if lead.company}
+    assert before[ID] and any(before[s] & held for s in before if s != ID)   # the draw is at stake
+    places = [tmp_path / "demo" / ".sheetsync", config.resolve("outbox"), config.resolve("master.xlsx")]
+    words = [ID, NAME, EMAIL] + contacts
+    found = where_found(places, words)
+    assert set(found) == set(words), set(words) - set(found)        # the search finds them before
+
+    runner = CliRunner()
+    refused = runner.invoke(main, ["student", "forget", ID, "--config", str(config.path), "--yes"])
+    assert refused.exit_code == 2
+    assert f"student '{ID}' is still on the roster" in refused.output and "students[" in refused.output
+    assert "the workbook" in refused.output and f"{ID}.xlsx" in refused.output
+
+    config = off_the_roster(config)
+    still = runner.invoke(main, ["student", "forget", ID, "--config", str(config.path), "--yes"])
+    assert still.exit_code == 2 and "in the students folder" in still.output     # the workbook is
+    shutil.move(config.resolve("students") / f"{ID}.xlsx", tmp_path / "left.xlsx")
+
+    done = runner.invoke(main, ["student", "forget", ID, "--config", str(config.path), "--yes"])
+    assert done.exit_code == 0, done.output
+    assert "backups: 3 of their workbook" in done.output
+    assert where_found(places, words) == {}
+
+    assert run_nightly(config, now=last).ok          # one more night, on the same date as the last
+    assert where_found(places, words) == {}
+    after = lottery_losses(config)
+    assert set(after) == set(before) - {ID}
+    for sid in after:
+        assert after[sid] - held == before[sid] - held, sid       # the others' outcomes stand
+        assert after[sid] <= before[sid], sid                       # a place freed goes to the next
+    assert any(after[s] != before[s] for s in after)           # ... and someone got one
+
+
+def test_forget_on_google_deletes_the_calendar_file_and_the_master_rows(tmp_path, now):
+    cohort, contacts = cohort_with_a_distinct_student(now)
+    with FakeGoogle() as google:
+        config, sheets, master = upload_cohort(google, cohort, tmp_path / "g")
+        config = with_email_and_extras(config.path)
+        for day in range(2):
+            assert run_nightly(config, now=now + dt.timedelta(days=day), backend=GoogleBackend(config)).ok
+        calendars = [f for f in google.files.values() if NAME in f.name]
+        assert len(calendars) == 1
+        master_text = str(google.get_values(master, "Studenter"))
+        assert NAME in master_text
+
+        config = off_the_roster(config)
+        report = forget_student(config, ID, backend=GoogleBackend(config))
+        assert report.ok, report.table()
+        assert not [f for f in google.files.values() if NAME in f.name]
+        assert NAME not in str([google.get_values(master, t) for t in ("Studenter", "Återkoppling")])
+        run_nightly(config, now=now + dt.timedelta(days=1), backend=GoogleBackend(config))
+        assert NAME not in str([google.get_values(master, t) for t in ("Studenter", "Återkoppling", "Företag")])
+    places = [config.state_path.parent, config.resolve("outbox")]
+    assert where_found(places, [ID, NAME, EMAIL] + contacts) == {}
