@@ -405,7 +405,9 @@ def student_export(student_id: str, config_path: Path, out: Path):
 @click.option("--yes", is_flag=True, help="Do not ask before erasing.")
 @click.option("--remove-from-sheet", is_flag=True,
               help="Also take the service's columns and summary tab out of the student's own sheet.")
-def student_forget(student_id: str, config_path: Path, yes: bool, remove_from_sheet: bool):
+@click.option("--sheet", help="With --remove-from-sheet: where their sheet is now (an .xlsx path or a"
+              " spreadsheet id/URL), when not where the service last read it.")
+def student_forget(student_id: str, config_path: Path, yes: bool, remove_from_sheet: bool, sheet):
     """Erase everything the service holds about STUDENT_ID outside their own sheet (once
     they are off the roster): state store and its copies, backups, reports, calendar,
     digests, master rows."""
@@ -416,7 +418,7 @@ def student_forget(student_id: str, config_path: Path, yes: bool, remove_from_sh
         if not listed and not yes:
             click.confirm(f"Erase everything sheetsync holds about {student_id}? This cannot be undone",
                           abort=True)
-        report = forget_student(config, student_id, remove_from_sheet=remove_from_sheet)
+        report = forget_student(config, student_id, remove_from_sheet=remove_from_sheet, sheet=sheet)
     except SheetsyncError as e:
         _fail(str(e))
     click.echo(report.table())

@@ -85,20 +85,21 @@ def _last_known(config: Config, student: str) -> tuple[str | None, str | None]:
 
 
 def forget_student(config: Config, student: str, *, backend=None, name: str | None = None,
-                   remove_from_sheet: bool = False) -> ForgetReport:
+                   remove_from_sheet: bool = False, sheet: str | None = None) -> ForgetReport:
     """Erase the student everywhere the service keeps them; one run at a time.
-    `remove_from_sheet`: first take our columns and summary tab out of their own sheet
-    (found where the service last read it)."""
+    `remove_from_sheet`: first take our columns and summary tab out of their own sheet,
+    `sheet` (a path or spreadsheet id/URL) or else where the service last read it."""
     from sheetsync.lock import lock_for
     listed = where_listed(config, student)
     if listed:
         raise ConfigError(f"student {student!r} is still on the roster ({'; '.join(listed)}): the next"
                           " night would read them again. Take them off the roster first, then forget them")
     with lock_for(config):
-        return _forget(config, student, backend, name, remove_from_sheet)
+        return _forget(config, student, backend, name, remove_from_sheet, sheet)
 
 
-def _forget(config: Config, student: str, backend, name: str | None, remove_from_sheet: bool) -> ForgetReport:
+def _forget(config: Config, student: str, backend, name: str | None, remove_from_sheet: bool,
+            sheet: str | None) -> ForgetReport:
     report = ForgetReport(student)
     name = name or (student_name(config.state_path, student) if config.state_path.exists() else None)
     location, calendar_file = _last_known(config, student)
@@ -108,7 +109,9 @@ def _forget(config: Config, student: str, backend, name: str | None, remove_from
         from sheetsync.privacy.unmark import remove_ours
         try:
             backend = backend or _open(config)
-            report.done.append(remove_ours(backend, student, name or student, location))
+            report.done.append(remove_ours(backend, student, name or student,
+                                           str(config.resolve(sheet)) if sheet and config.backend["kind"] == "xlsx"
+                                           else sheet or location))
         except SheetsyncError as e:
             report.problems.append(f"their sheet: {e}")
 
