@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -19,6 +20,14 @@ def problem_of(error: BaseException) -> str:
         if isinstance(error, kind):
             return problem
     return "internal"
+
+
+# a contact's own data (GDPR minimisation): a stored report names the cell to fix, not what it holds
+_CONTACT_VALUE = re.compile(r"^(.*!\S+ (?:phone|email|contact_name|linkedin)) .*$", re.S)
+
+
+def _without_contact_value(unparsed: str) -> str:
+    return _CONTACT_VALUE.sub(r"\1 (value not kept)", unparsed)
 
 
 @dataclass
@@ -83,7 +92,7 @@ class RunReport:
             for s in d["students"]:
                 s.pop("understood", None)
                 s.pop("fields", None)
-                s["unparsed"] = s["unparsed"][:20]
+                s["unparsed"] = [_without_contact_value(u) for u in s["unparsed"][:20]]
             d.pop("plans", None)
         return d
 
