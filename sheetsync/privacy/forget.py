@@ -60,7 +60,8 @@ def _state_files(config: Config) -> list[Path]:
     """The store, its copies and any damaged store set aside beside it."""
     store = config.state_path
     files = [store] if store.exists() else []
-    files += sorted(store.parent.glob(f"{store.name}.damaged-*[!lm]"))     # not their -wal/-shm
+    files += sorted(p for p in store.parent.glob(f"{store.name}.damaged-*")
+                    if not p.name.endswith(("-wal", "-shm")))
     copies = store.parent / "state-copies"
     return files + (sorted(copies.glob("state-*.db")) if copies.is_dir() else [])
 

@@ -65,8 +65,10 @@ def prune_reports(state, folder: Path, days: int, now: dt.datetime) -> int:
             if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc) < cutoff:
                 path.unlink()
                 removed += 1
+    # runs are started in UTC ISO text, so the text comparison narrows; the parse decides
     old = [(run_id, summary) for run_id, started, summary in state.db.execute(
-        "SELECT id, started, summary FROM runs WHERE report IS NOT NULL")
+        "SELECT id, started, summary FROM runs WHERE report IS NOT NULL AND started < ?",
+        (cutoff.isoformat(timespec="seconds"),))
         if (s := _started(started)) is not None and s < cutoff]
     with state.db:
         for run_id, summary in old:
@@ -82,7 +84,8 @@ def prune_undo_log(state, days: int, now: dt.datetime) -> int:
     `sheetsync undo` can say the run is past retention."""
     cutoff = now - dt.timedelta(days=days)
     runs = [run_id for run_id, started in state.db.execute(
-        "SELECT id, started FROM runs WHERE id IN (SELECT DISTINCT run_id FROM cell_writes)")
+        "SELECT id, started FROM runs WHERE started < ? AND id IN (SELECT DISTINCT run_id FROM cell_writes)",
+        (cutoff.isoformat(timespec="seconds"),))
         if (s := _started(started)) is not None and s < cutoff]
     if not runs:
         return 0

@@ -4,6 +4,7 @@ its report; `undo` of such a run says it is past retention; `[retention]` change
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 
 import pytest
@@ -73,3 +74,23 @@ def test_retention_settings_are_checked(demo_config):
     demo_config.path.write_text(text + "\n[retention]\nbackups_keep = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="retention.backups_keep must be at least 1"):
         load_config(demo_config.path)
+
+
+def test_a_student_off_the_roster_loses_their_calendar_and_digest_files_the_next_night(demo_config, now):
+    text = demo_config.path.read_text(encoding="utf-8").replace(
+        '[[students]]\nid = "', '[[students]]\nemail = "s@student.example"\nid = "')
+    demo_config.path.write_text(text + '\n[calendars]\nenabled = true\n[digest]\nenabled = true\n'
+                                       'weekday = "monday"\neml_folder = "outbox"\n', encoding="utf-8")
+    config = load_config(demo_config.path)
+    run_nightly(config, now=now)
+    leaver = config.students[0].id
+    calendars, outbox = config.state_path.parent / "calendars", config.resolve("outbox")
+    assert (calendars / f"{leaver}.ics").exists() and list(outbox.glob(f"*/{leaver}.eml"))
+    text = config.path.read_text(encoding="utf-8")
+    entry = re.search(rf'\[\[students\]\]\n(?:[a-z]+ = .*\n)*?id = "{leaver}"\n(?:[a-z]+ = .*\n)*', text)
+    config.path.write_text(text.replace(entry.group(0), ""), encoding="utf-8")
+    config = load_config(config.path)
+    report = run_nightly(config, now=now + dt.timedelta(days=1))
+    assert report.pruned["calendars"] == 1 and report.pruned["digests"] == 1
+    assert not (calendars / f"{leaver}.ics").exists() and not list(outbox.glob(f"*/{leaver}.eml"))
+    assert len(list(calendars.glob("*.ics"))) == len(config.students) == 7    # the others' stay
