@@ -10,10 +10,9 @@ student's formulas, charts, validations), which a patch of the file cannot do sa
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
-from sheetsync.backends.ooxml import CONTENT_TYPES, MAIN, REL, Package, column_number
+from sheetsync.backends.ooxml import Package
 from sheetsync.config import Student
 from sheetsync.errors import SheetsyncError
 
@@ -57,15 +56,15 @@ def _from_xlsx(path: Path, student: Student) -> str:
     columns = tabs = 0
     for tab in book.tabs.values():
         if tab.ours:
-            _remove_sheet(package, tab.title)
+            package.remove_sheet(tab.title)
             tabs += 1
             continue
         owned = sorted(set(tab.marks.values()))
         if owned:
             package.set_cells(tab.title, [(r, c, "") for r in range(1, len(tab.rows) + 1) for c in owned])
-            _remove_formats(package, tab.title, set(owned))
+            package.remove_conditional_formats(tab.title, set(owned))
             columns += len(owned)
-    _remove_names(package, MARK_PREFIX)
+    package.remove_defined_names(MARK_PREFIX)
     st = path.stat()
     tmp = path.with_name(f".{path.name}.sheetsync-tmp")
     with open(tmp, "wb") as f:
@@ -73,63 +72,3 @@ def _from_xlsx(path: Path, student: Student) -> str:
     os.chmod(tmp, st.st_mode & 0o7777)
     os.replace(tmp, path)
     return f"their workbook {path}: {columns} column(s) of ours emptied, {tabs} summary tab(s) removed"
-
-
-def _q(tag: str) -> str:
-    return f"{{{MAIN}}}{tag}"
-
-
-def _remove_names(package: Package, prefix: str) -> None:
-    names = package.xml(package.workbook_part).find(_q("definedNames"))
-    for n in list(names if names is not None else []):
-        if n.get("name", "").startswith(prefix):
-            names.remove(n)
-    if names is not None and not len(names):
-        names.getparent().remove(names)
-
-
-def _remove_formats(package: Package, title: str, owned: set[int]) -> None:
-    """Conditional formats that colour only our columns (the ones we added)."""
-    root = package.xml(package.sheet_part(title))
-    for cf in list(root.iter(_q("conditionalFormatting"))):
-        letters = {column_number(m) for m in re.findall(r"([A-Z]+)\d+", cf.get("sqref", ""))}
-        spans = [(column_number(a), column_number(b)) for a, b in
-                 re.findall(r"([A-Z]+)\d+:([A-Z]+)\d+", cf.get("sqref", ""))]
-        cols = letters | {c for a, b in spans for c in range(a, b + 1)}
-        if cols and cols <= owned:
-            root.remove(cf)
-
-
-def _remove_sheet(package: Package, title: str) -> None:
-    """A worksheet out of the package: its entry, relationship, content type and part;
-    sheet-local names and the active tab follow the sheets that move up."""
-    part = package.sheet_part(title)
-    book = package.xml(package.workbook_part)
-    sheets = book.find(_q("sheets"))
-    entry = next(s for s in sheets if s.get("name") == title)
-    index, rel_id = list(sheets).index(entry), entry.get(f"{{{REL}}}id")
-    sheets.remove(entry)
-    rels = package.xml(package._rels_of(package.workbook_part))
-    for r in list(rels):
-        if r.get("Id") == rel_id:
-            rels.remove(r)
-    types = package.xml("[Content_Types].xml")
-    for o in list(types):
-        if o.get("PartName") == "/" + part:
-            types.remove(o)
-    names = book.find(_q("definedNames"))
-    for n in list(names if names is not None else []):
-        local = n.get("localSheetId")
-        if local is not None and int(local) == index:
-            names.remove(n)
-        elif local is not None and int(local) > index:
-            n.set("localSheetId", str(int(local) - 1))
-    for view in book.iter(_q("workbookView")):
-        for key in ("activeTab", "firstSheet"):
-            if view.get(key) is not None and int(view.get(key)) >= len(sheets):
-                view.set(key, "0")
-    gone = {part, package._rels_of(part)}
-    package.infos = [i for i in package.infos if i.filename not in gone]
-    for name in gone:
-        package.changed.pop(name, None)
-    del package._sheets[title]

@@ -43,6 +43,8 @@ def test_remove_from_an_xlsx_workbook(tmp_path, now):
     path = config.resolve("students") / f"{ID}.xlsx"
     before = read_xlsx(path, Student(ID, NAME), version=None)
     assert any(t.ours for t in before.tabs.values()) and any(t.marks for t in before.tabs.values())
+    colours = sum(len(list(ws.conditional_formatting)) for ws in load_workbook(path).worksheets)
+    assert colours                         # ours: the demo workbooks have none of their own
     config = off_the_roster(config)
     moved = shutil.move(path, tmp_path / "handed-back.xlsx")
     result = CliRunner().invoke(main, ["student", "forget", ID, "--config", str(config.path), "--yes",
@@ -56,6 +58,7 @@ def test_remove_from_an_xlsx_workbook(tmp_path, now):
     assert _students_own(after) == _students_own(before)
     book = load_workbook(tmp_path / "handed-back.xlsx")
     assert book.sheetnames == list(after.tabs) and not book.defined_names
+    assert not any(list(ws.conditional_formatting) for ws in book.worksheets)
 
 
 def test_remove_from_a_google_sheet(tmp_path, now):
