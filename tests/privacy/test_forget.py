@@ -20,6 +20,7 @@ from sheetsync.demo import generate_cohort, write_demo
 from sheetsync.demo import vocabulary as V
 from sheetsync.demo.google import upload_cohort
 from sheetsync.normalize.companies import company_key
+from sheetsync.errors import ConfigError
 from sheetsync.privacy.forget import forget_student
 from sheetsync.testing import FakeGoogle
 
@@ -126,6 +127,10 @@ def test_forget_on_google_deletes_the_calendar_file_and_the_master_rows(tmp_path
         master_text = str(google.get_values(master, "Studenter"))
         assert NAME in master_text
 
+        places = [config.state_path.parent, config.resolve("outbox")]
+        assert set(where_found(places, [ID, NAME, EMAIL] + contacts)) == {ID, NAME, EMAIL, *contacts}
+        with pytest.raises(ConfigError, match=rf"student '{ID}' is still on the roster \(a \[\[students\]\] entry"):
+            forget_student(config, ID, backend=GoogleBackend(config))
         config = off_the_roster(config)
         report = forget_student(config, ID, backend=GoogleBackend(config))
         assert report.ok, report.table()
@@ -133,5 +138,4 @@ def test_forget_on_google_deletes_the_calendar_file_and_the_master_rows(tmp_path
         assert NAME not in str([google.get_values(master, t) for t in ("Studenter", "Återkoppling")])
         run_nightly(config, now=now + dt.timedelta(days=1), backend=GoogleBackend(config))
         assert NAME not in str([google.get_values(master, t) for t in ("Studenter", "Återkoppling", "Företag")])
-    places = [config.state_path.parent, config.resolve("outbox")]
     assert where_found(places, [ID, NAME, EMAIL] + contacts) == {}
