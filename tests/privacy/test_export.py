@@ -18,7 +18,7 @@ from sheetsync.privacy.export import export_student
 from sheetsync.testing import FakeGoogle
 
 from bytes_search import where_found
-from test_forget import ID, NAME, cohort_with_a_distinct_student, lottery_losses
+from distinct_student import ID, cohort_with_a_distinct_student, lottery_losses
 
 
 def _all_text(folder) -> str:

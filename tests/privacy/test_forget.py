@@ -5,7 +5,6 @@ contacts' names in the state folder (store, copies, backups, reports, calendars)
 but for the companies the forgotten student held. On xlsx, and on Google through real
 gspread and FakeGoogle (the calendar's Drive file deleted, the master's rows gone)."""
 import datetime as dt
-import re
 import shutil
 
 import pytest
@@ -14,10 +13,8 @@ from click.testing import CliRunner
 from jobs.nightly import run_nightly
 from sheetsync import load_config
 from sheetsync.backends.google import GoogleBackend
-from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.cli import main
-from sheetsync.demo import generate_cohort, write_demo
-from sheetsync.demo import vocabulary as V
+from sheetsync.demo import write_demo
 from sheetsync.demo.google import upload_cohort
 from sheetsync.normalize.companies import company_key
 from sheetsync.errors import ConfigError
@@ -25,25 +22,9 @@ from sheetsync.privacy.forget import forget_student
 from sheetsync.testing import FakeGoogle
 
 from bytes_search import where_found
+from distinct_student import EMAIL, ID, NAME, cohort_with_a_distinct_student, lottery_losses, off_the_roster
 
-ID, NAME, EMAIL = "zofia-quarnstrom", "Zofia Quarnstrom", "zofia.qx@student.example"
 EXTRAS = '\n[calendars]\nenabled = true\n[digest]\nenabled = true\nweekday = "monday"\neml_folder = "outbox"\n'
-
-
-def cohort_with_a_distinct_student(now):
-    """The demo cohort, one of whose students (the one holding most popular companies,
-    so the lottery is at stake) has a name and contacts no one else has."""
-    cohort = generate_cohort(students=8, seed=7, today=now)
-    chosen = max(cohort.students, key=lambda s: sum(lead.popular for lead in s.leads))
-    chosen.id, chosen.name = ID, NAME
-    contacts = []
-    for row in chosen.rows:
-        for c, value in enumerate(row):
-            if isinstance(value, str) and value.strip() in V.CONTACTS:
-                contacts.append(f"Quillon Vexbrandt{chr(65 + len(contacts) % 26)}{len(contacts) // 26}")
-                row[c] = contacts[-1]
-    assert len(contacts) > 10
-    return cohort, contacts
 
 
 def with_email_and_extras(path):
@@ -51,27 +32,6 @@ def with_email_and_extras(path):
     text = text.replace(f'id = "{ID}"', f'id = "{ID}"\nemail = "{EMAIL}"')
     path.write_text(text + EXTRAS, encoding="utf-8")
     return load_config(path)
-
-
-def off_the_roster(config):
-    text = config.path.read_text(encoding="utf-8")
-    entry = re.search(rf'\[\[students\]\]\nid = "{ID}"\n(?:[a-z]+ = .*\n)*', text)
-    config.path.write_text(text.replace(entry.group(0), ""), encoding="utf-8")
-    return load_config(config.path)
-
-
-def lottery_losses(config) -> dict[str, set[str]]:
-    """Each student's companies lost in the draw, as their own sheet shows them (LC01)."""
-    backend = XlsxBackend(config)
-    out = {}
-    for s in backend.roster():
-        found = set()
-        for tab in backend.read(s).tabs.values():
-            for row in tab.rows:
-                for text in row:
-                    found |= {company_key(c) for c in re.findall(r"LC01 ([^:\n]+):", text)}
-        out[s.id] = found
-    return out
 
 
 def test_forget_on_xlsx_leaves_no_byte_and_keeps_the_lottery_fair(tmp_path, now):

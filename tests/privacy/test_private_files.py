@@ -15,7 +15,7 @@ from sheetsync.demo import generate_cohort
 from sheetsync.demo.google import upload_cohort
 from sheetsync.testing import FakeGoogle
 
-from conftest import open_to_others
+from disk_modes import open_to_others
 
 EXTRA = '\n[calendars]\nenabled = true\n[digest]\nenabled = true\nweekday = "monday"\neml_folder = "outbox"\n'
 

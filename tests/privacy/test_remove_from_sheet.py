@@ -2,7 +2,6 @@
 own sheet, found by their marks; every cell of the student's own is as it was. On xlsx
 (the columns emptied, the workbook still opens in openpyxl and calamine) and on Google
 through real gspread and FakeGoogle (the columns and tab deleted)."""
-import datetime as dt
 import shutil
 
 from click.testing import CliRunner
@@ -18,7 +17,7 @@ from sheetsync.demo.google import upload_cohort
 from sheetsync.privacy.forget import forget_student
 from sheetsync.testing import FakeGoogle
 
-from test_forget import ID, NAME, cohort_with_a_distinct_student, off_the_roster
+from distinct_student import ID, NAME, cohort_with_a_distinct_student, off_the_roster
 
 
 def _students_own(book) -> dict:
