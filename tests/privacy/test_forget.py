@@ -60,10 +60,13 @@ def test_forget_on_xlsx_leaves_no_byte_and_keeps_the_lottery_fair(tmp_path, now)
     assert still.exit_code == 2 and "in the students folder" in still.output     # the workbook is
     shutil.move(config.resolve("students") / f"{ID}.xlsx", tmp_path / "left.xlsx")
 
+    reports = sorted((config.state_path.parent / "reports").glob("run-*.json"))
+    ages = [p.stat().st_mtime_ns for p in reports]
     done = runner.invoke(main, ["student", "forget", ID, "--config", str(config.path), "--yes"])
     assert done.exit_code == 0, done.output
     assert "backups: 3 of their workbook" in done.output
     assert where_found(places, words) == {}
+    assert [p.stat().st_mtime_ns for p in reports] == ages      # rewritten, but as old as they were
 
     assert run_nightly(config, now=last).ok          # one more night, on the same date as the last
     assert where_found(places, words) == {}
