@@ -19,17 +19,17 @@ def private_dir(path: Path | str) -> Path:
     """`mkdir -p`, every folder it makes owner-only; folders that existed are left as
     they are (`sheetsync check` names any that others can read)."""
     path = Path(path)
-    missing = []
-    while not path.exists() and path != path.parent:
-        missing.append(path)
-        path = path.parent
+    missing, up = [], path
+    while not up.exists() and up != up.parent:
+        missing.append(up)
+        up = up.parent
     for folder in reversed(missing):
         try:
             os.mkdir(folder, DIR_MODE)
         except FileExistsError:          # made meanwhile by another process: fine
             continue
         os.chmod(folder, DIR_MODE)       # mkdir's mode is narrowed by the umask, never widened
-    return Path(missing[0]) if missing else path
+    return path
 
 
 def create_private(path: Path | str) -> Path:
