@@ -28,6 +28,7 @@ from sheetsync.errors import SheetsyncError
 from sheetsync.notify.calendar import student_calendar
 from sheetsync.notify.digest import DueItem, digest_text
 from sheetsync.notify.mail import compose, send_messages
+from sheetsync.privacy.files import private_dir, write_private
 from sheetsync.state import StateStore
 
 if TYPE_CHECKING:
@@ -93,9 +94,9 @@ def send_digests(night: Night, judged: Judgement, people: list[Student]) -> int:
         state.mark_digest(student_of[id(message)].id, week, how,
                           dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         for s, message in due:
-            (folder / f"{s.id}.eml").write_bytes(bytes(message))
+            write_private(folder / f"{s.id}.eml", bytes(message))
             mark(message)
     else:
         send_messages(config.alerts, [message for _, message in due], sent=mark)
@@ -112,11 +113,11 @@ def write_calendars(night: Night, judged: Judgement, people: list[Student]) -> i
     with the student alone, uploaded only when an event changed (Drive's quota)."""
     config, backend, judge, state = night.config, night.backend, night.judge, night.state
     folder = calendar_folder(config)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for s in people:
         ics = student_calendar(s.id, s.name, follow_ups(judged, s.id), judge.calendar, config.language, stamp)
-        (folder / f"{s.id}.ics").write_bytes(ics)
+        write_private(folder / f"{s.id}.ics", ics)
         if backend.kind == "google" and s.email:
             _to_drive(backend, state, s, ics)
     return len(people)

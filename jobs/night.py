@@ -28,6 +28,8 @@ from sheetsync.engine.context import Calendar
 from sheetsync.engine.insight import CohortInsight, week_of
 from sheetsync.engine.registry import registry
 from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.privacy.files import private_dir, write_private
+from sheetsync.privacy.retention import prune_after_night, settings as retention
 from sheetsync.state import StateStore, state_error
 
 log = logging.getLogger("sheetsync.nightly")
@@ -292,11 +294,13 @@ class Night:
         report.finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         try:
             if report.run_id is not None:
+                if not interrupted:
+                    report.pruned = prune_after_night(self)
                 self.state.finish_run(report.run_id, report.finished, report.to_dict(compact=True),
                                       report.summary())
                 report.saved_to = str(self._save_report())
                 if not interrupted:
-                    self.state.keep_copy()
+                    self.state.keep_copy(retention(self.config)["state_copies"])
         except (sqlite3.OperationalError, OSError) as e:
             self.state.close()
             raise state_error(e, self.config.state_path) from None
@@ -304,8 +308,5 @@ class Night:
 
     def _save_report(self):
         """The machine-readable report beside the state store, for monitoring."""
-        folder = self.config.state_path.parent / "reports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"run-{self.report.run_id:05d}.json"
-        path.write_text(self.report.to_json(), encoding="utf-8")
-        return path
+        folder = private_dir(self.config.state_path.parent / "reports")
+        return write_private(folder / f"run-{self.report.run_id:05d}.json", self.report.to_json())

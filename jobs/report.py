@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -35,6 +36,14 @@ def problem_of(error: BaseException) -> str:
         if isinstance(error, kind):
             return problem
     return "internal"
+
+
+# a contact's own data (GDPR minimisation): a stored report names the cell to fix, not what it holds
+_CONTACT_VALUE = re.compile(r"^(.*!\S+ (?:phone|email|contact_name|linkedin)) .*$", re.S)
+
+
+def _without_contact_value(unparsed: str) -> str:
+    return _CONTACT_VALUE.sub(r"\1 (value not kept)", unparsed)
 
 
 @dataclass
@@ -83,6 +92,7 @@ class RunReport:
     beyond_error: str | None = None    # a digest or calendar that could not be done
     refused: str | None = None     # most students failed for one cause: nothing was published
     kind: str = ""                 # night / student / watch / master (run_kind); "" = by the flags
+    pruned: dict[str, int] = field(default_factory=dict)   # past retention, deleted tonight
 
     @property
     def run_kind(self) -> str:
@@ -105,7 +115,7 @@ class RunReport:
             for s in d["students"]:
                 s.pop("understood", None)
                 s.pop("fields", None)
-                s["unparsed"] = s["unparsed"][:20]
+                s["unparsed"] = [_without_contact_value(u) for u in s["unparsed"][:20]]
             d.pop("plans", None)
         return d
 
@@ -146,6 +156,9 @@ class RunReport:
             lines.append(f"master: {self.master}")
         if self.master_error:
             lines.append(f"master FAILED: {self.master_error}")
+        if any(self.pruned.values()):
+            lines.append("retention: deleted " + ", ".join(f"{n} {kind.replace('_', ' ')}"
+                                                         for kind, n in self.pruned.items() if n))
         if self.saved_to:
             lines.append(f"report: {self.saved_to}")
         return "\n".join(lines)

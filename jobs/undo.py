@@ -12,6 +12,7 @@ from sheetsync.a1 import split_cell
 from sheetsync.backends import open_backend
 from sheetsync.config import Config
 from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.privacy.retention import past_retention, settings as retention
 from sheetsync.state import StateStore
 from sheetsync.writeback.plan import CellWrite, WritePlan
 
@@ -43,6 +44,10 @@ def undo_run(config: Config, run_id: int, *, backend=None) -> UndoReport:
             last = state.runs(limit=1)
             raise ConfigError(f"no run {run_id} in {config.state_path}"
                               + (f" (the latest is run {last[0]['id']})" if last else " (no runs yet)"))
+        past = past_retention(state, run_id, retention(config)["undo_days"],
+                              dt.datetime.now(dt.timezone.utc))
+        if past:
+            raise ConfigError(past)
         if (at := state.undone_at(run_id)) is not None:
             raise ConfigError(f"run {run_id} was already undone ({at}); nothing to do")
         logged = state.cell_writes(run_id)

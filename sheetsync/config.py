@@ -45,6 +45,9 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     # reaching students beyond the sheet (jobs/beyond.py): both opt-in
     "digest": {"enabled": (bool, False), "weekday": (WEEKDAYS, "monday"), "eml_folder": (str, "")},
     "calendars": {"enabled": (bool, False), "folder": (str, "")},
+    # how long personal data is kept (sheetsync/privacy/retention.py), pruned every night
+    "retention": {"backups_keep": (int, 7), "backups_days": (int, 30), "reports_days": (int, 180),
+                  "undo_days": (int, 180), "state_copies": (int, 7)},
     "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, ""), "log_format": (("text", "json"), "text")},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
@@ -79,6 +82,7 @@ class Config:
     calendars: dict
     students: list[Student]
     rules: dict[str, dict]
+    retention: dict = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -205,6 +209,9 @@ def load_config(path) -> Config:
             raise ConfigError(f"{file}: unknown key '{key}' (known: {', '.join(sorted(known))})")
     tables = {name: _table(file, data, name) for name in _SCHEMA}
     _date_key(file, tables["calendar"])
+    for key, value in tables["retention"].items():
+        if value < 1:
+            raise ConfigError(f"{file}: retention.{key} must be at least 1, not {value}")
     cfg = Config(path=file.resolve(), students=_students(file, data.get("students", [])),
                  rules=_rules(file, data.get("rules", {})), **tables)
     if cfg.backend["kind"] == "google":       # an empty roster is fine: onboarding fills it

@@ -30,8 +30,9 @@ class RunLock:
 
     def __enter__(self) -> "RunLock":
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            from sheetsync.privacy.files import private_dir
+            private_dir(self.path.parent)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as e:               # the state folder: not writable, or the disk full
             from sheetsync.state import state_error
             raise state_error(e, self.path) from None

@@ -13,12 +13,12 @@ import errno
 import json
 import os
 import pickle
-import shutil
 import sqlite3
 import zlib
 from pathlib import Path
 
 from sheetsync.errors import SheetsyncError
+from sheetsync.privacy.files import copy_private, new_sqlite_file, private_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -80,7 +80,7 @@ class StateStore:
         self.path = Path(path)
         self.recovered: str | None = None      # what happened to a damaged store, for the report
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
             self._open()
         except sqlite3.DatabaseError as e:
             if _is_damage(e):
@@ -95,7 +95,7 @@ class StateStore:
         return self.path.parent / "state-copies"
 
     def _open(self) -> None:
-        self.db = sqlite3.connect(self.path, timeout=30)
+        self.db = sqlite3.connect(new_sqlite_file(self.path), timeout=30)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(_SCHEMA)
@@ -117,7 +117,7 @@ class StateStore:
             if extra.exists():
                 os.replace(extra, aside.with_name(aside.name + suffix))
         for copy in sorted(self.copies_dir.glob("state-*.db"), reverse=True):
-            shutil.copy2(copy, self.path)
+            copy_private(copy, self.path)
             try:
                 self._open()
                 return (f"the state store {self.path} was damaged ({error}); it was set aside as"
@@ -130,17 +130,18 @@ class StateStore:
                 " in full tonight. Bring the lottery's draws back from the master first:"
                 " sheetsync state rebuild")
 
-    def keep_copy(self) -> Path | None:
-        """A consistent copy of the store (SQLite's backup API), the last KEEP_COPIES kept."""
-        self.copies_dir.mkdir(parents=True, exist_ok=True)
+    def keep_copy(self, keep: int = KEEP_COPIES) -> Path | None:
+        """A consistent copy of the store (SQLite's backup API), the last `keep` kept
+        (`[retention] state_copies`)."""
+        private_dir(self.copies_dir)
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         target = self.copies_dir / f"state-{stamp}.db"
-        dst = sqlite3.connect(target)
+        dst = sqlite3.connect(new_sqlite_file(target))
         try:
             self.db.backup(dst)
         finally:
             dst.close()
-        for old in sorted(self.copies_dir.glob("state-*.db"))[:-KEEP_COPIES]:
+        for old in sorted(self.copies_dir.glob("state-*.db"))[:-max(keep, 1)]:
             old.unlink()
         return target
 

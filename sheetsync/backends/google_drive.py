@@ -68,3 +68,12 @@ class DriveFeedAndFiles:
             "post", f"{DRIVE_FILES}/{made['id']}/permissions", params={"sendNotificationEmail": False},
             json={"type": "user", "role": "reader", "emailAddress": reader}).json(), None, made["id"])
         return made["id"]
+
+    def delete_file(self, file_id: str) -> None:
+        """Delete a file the service made (a student's calendar, on erasure); one that is
+        gone already is fine."""
+        try:
+            self._call("drive", lambda: self.http.request(
+                "delete", f"{DRIVE_FILES}/{file_id}", params={"supportsAllDrives": True}), None, file_id)
+        except SheetNotFound:
+            pass

@@ -277,6 +277,59 @@ class Package:
         entry = etree.SubElement(names, _q("definedName"), name=name)
         entry.text = ref
 
+    def remove_defined_names(self, prefix: str) -> None:
+        """Every workbook defined name beginning with `prefix` (our marks) taken out."""
+        book = self.xml(self.workbook_part)
+        names = book.find(_q("definedNames"))
+        for n in list(names if names is not None else []):
+            if n.get("name", "").startswith(prefix):
+                names.remove(n)
+        if names is not None and not len(names):
+            book.remove(names)
+
+    def remove_conditional_formats(self, title: str, columns: set[int]) -> None:
+        """The conditional formats that colour only these columns (1-based) of a sheet."""
+        root = self.xml(self.sheet_part(title))
+        for cf in list(root.iter(_q("conditionalFormatting"))):
+            cols = set()
+            for area in cf.get("sqref", "").split():
+                ends = [column_number(m[1]) for m in (_REF.match(a) for a in area.split(":")) if m]
+                cols |= set(range(min(ends), max(ends) + 1)) if ends else {0}
+            if cols and cols <= columns:
+                cf.getparent().remove(cf)
+
+    def remove_sheet(self, title: str) -> None:
+        """A worksheet out of the package: its entry, relationship, content type and part;
+        sheet-local names and the active tab follow the sheets that move up."""
+        part = self.sheet_part(title)
+        book = self.xml(self.workbook_part)
+        sheets = book.find(_q("sheets"))
+        entry = next(s for s in sheets if s.get("name") == title)
+        index, rel_id = list(sheets).index(entry), entry.get(f"{{{REL}}}id")
+        sheets.remove(entry)
+        rels = self.xml(self._rels_of(self.workbook_part))
+        for r in [r for r in rels if r.get("Id") == rel_id]:
+            rels.remove(r)
+        types = self.xml("[Content_Types].xml")
+        for o in [o for o in types if o.get("PartName") == "/" + part]:
+            types.remove(o)
+        names = book.find(_q("definedNames"))
+        for n in list(names if names is not None else []):
+            local = n.get("localSheetId")
+            if local is not None and int(local) == index:
+                names.remove(n)
+            elif local is not None and int(local) > index:
+                n.set("localSheetId", str(int(local) - 1))
+        for view in book.iter(_q("workbookView")):
+            for key in ("activeTab", "firstSheet"):
+                if view.get(key) is not None and int(view.get(key)) >= index and int(view.get(key)) > 0:
+                    view.set(key, str(int(view.get(key)) - 1))
+        gone = {part, self._rels_of(part)}
+        self.infos = [i for i in self.infos if i.filename not in gone]
+        for name in gone:
+            self.changed.pop(name, None)
+        del self._sheets[title]
+
     def add_conditional_format(self, title: str, sqref: str, formula: str, rgb: str) -> bool:
         """A background colour where `formula` holds; False when the workbook has no
         stylesheet to hold the colour (nothing is added then)."""

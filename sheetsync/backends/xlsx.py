@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import stat
 import zipfile
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from python_calamine import CalamineWorkbook
 from sheetsync.backends.ooxml import Package, PackageError
 from sheetsync.config import Config, Student
 from sheetsync.errors import BackendError, SheetBusy, SheetChangedError, SheetNotFound
+from sheetsync.privacy.files import copy_private, create_private, private_dir
 from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid
 from sheetsync.writeback.plan import MARK_KEY, Mark, WritePlan, plain
 
@@ -191,6 +193,7 @@ class XlsxBackend(Backend):
                 package.save(f)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))   # the student's file keeps its mode
             if version and self._version(path) != version:     # the student saved meanwhile
                 raise SheetChangedError("the workbook changed while we wrote it", student=student.id,
                                         sheet=printable(path))
@@ -222,10 +225,10 @@ class XlsxBackend(Backend):
             target = f"{column_letter(rule.first_col)}{rule.first_row}:{column_letter(rule.last_col)}{max(ws.max_row, rule.first_row)}"
             ws.conditional_formatting.add(target, FormulaRule(
                 formula=[rule.formula.lstrip("=")], fill=PatternFill("solid", start_color=color, end_color=color)))
-        self.master_path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.master_path.parent)
         if self.master_path.exists():
             self._backup(self.master_path)
-        self._save(book, self.master_path)
+        self._save(book, self.master_path, private=True)
         return str(self.master_path)
 
     def read_master(self) -> Workbook | None:
@@ -273,12 +276,15 @@ class XlsxBackend(Backend):
     def _backup(self, path: Path) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         target = self.backup_dir / path.stem / f"{path.stem}-{stamp}.xlsx"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        private_dir(target.parent)
+        copy_private(path, target)
 
     @staticmethod
-    def _save(book, path: Path) -> None:
+    def _save(book, path: Path, private: bool = False) -> None:
+        """`private`: the master, owner-only (a new student's CRM is theirs to share)."""
         tmp = path.with_name(f".{path.name}.tmp")
+        if private:
+            create_private(tmp)        # openpyxl keeps the mode of the file it truncates
         book.save(tmp)
         os.replace(tmp, path)
 
