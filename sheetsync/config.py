@@ -41,7 +41,10 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     "alerts": {"webhook": (str, ""), "webhook_format": (("json", "slack", "teams"), "json"),
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
                "smtp_user": (str, ""), "smtp_password_env": (str, "SHEETSYNC_SMTP_PASSWORD"),
-               "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False)},
+               "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False),
+               # one outward exchange, whole (a webhook POST with its redirects, a ping, an
+               # SMTP login, one message), and a night's outward work (digests + alerts)
+               "exchange_timeout_seconds": (int, 30), "outward_budget_seconds": (int, 900)},
     # reaching students beyond the sheet (jobs/beyond.py): both opt-in
     "digest": {"enabled": (bool, False), "weekday": (WEEKDAYS, "monday"), "eml_folder": (str, "")},
     "calendars": {"enabled": (bool, False), "folder": (str, "")},
@@ -205,6 +208,9 @@ def load_config(path) -> Config:
             raise ConfigError(f"{file}: unknown key '{key}' (known: {', '.join(sorted(known))})")
     tables = {name: _table(file, data, name) for name in _SCHEMA}
     _date_key(file, tables["calendar"])
+    for key in ("exchange_timeout_seconds", "outward_budget_seconds"):
+        if tables["alerts"][key] < 1:
+            raise ConfigError(f"{file}: alerts.{key} must be at least 1, not {tables['alerts'][key]}")
     cfg = Config(path=file.resolve(), students=_students(file, data.get("students", [])),
                  rules=_rules(file, data.get("rules", {})), **tables)
     if cfg.backend["kind"] == "google":       # an empty roster is fine: onboarding fills it
