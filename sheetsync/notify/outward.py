@@ -88,22 +88,26 @@ class _Guard:
 @contextmanager
 def exchange(seconds: float, what: str) -> Iterator[_Guard]:
     """Run one exchange (`with exchange(5, "webhook") as guard: guard.watch(...)`); at
-    `seconds` its socket is shut down and whatever the exchange raised becomes
-    OutwardTimeout. An exchange that finished as the timer fired keeps its result."""
+    `seconds` its socket is shut down and the exchange fails as OutwardTimeout, whatever
+    it raised or returned: a read cut short by the shutdown can look like a whole answer
+    (an HTTP header section ends at EOF), so a cut exchange is never taken as done."""
     if seconds <= 0:
         raise OutwardTimeout(f"{what}: no time left for it")
     guard = _Guard()
     timer = threading.Timer(seconds, guard.fire)
     timer.daemon = True
     timer.start()
+    timed_out = OutwardTimeout(f"{what}: not done within {seconds:.0f} s")
     try:
         yield guard
     except Exception:
         if guard.fired:
-            raise OutwardTimeout(f"{what}: not done within {seconds:.0f} s") from None
+            raise timed_out from None
         raise
     finally:
         timer.cancel()
+    if guard.fired:
+        raise timed_out
 
 
 # -- secrets out of text ---------------------------------------------------------------
