@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sheetsync.notify.mail import password, send_mail
 from sheetsync.notify.metrics import write_textfile
-from sheetsync.notify.outward import Budget, redact
+from sheetsync.notify.outward import Budget, OutwardTimeout, Undelivered, redact
 from sheetsync.notify.webhook import ping, post_webhook
 
 log = logging.getLogger("sheetsync.notify")
@@ -98,7 +98,7 @@ def after_night(config, report=None, *, error: str | None = None, duration_s: fl
     for what, fn, args in calls:
         seconds = budget.call()
         if seconds <= 0:
-            problems.append(f"{what}: not sent, the night's budget for outward work"
+            problems.append(f"{what} not delivered: the night's budget for outward work"
                             f" ({budget.seconds} s) was spent")
             continue
         _try(problems, config, what, fn, *args, seconds)
@@ -116,8 +116,10 @@ def after_night(config, report=None, *, error: str | None = None, duration_s: fl
 def _try(problems: list, config, what: str, fn, *args) -> None:
     try:
         fn(*args)
+    except (Undelivered, OutwardTimeout) as e:
+        problems.append(redact(f"{what} not delivered: {e}", *secrets(config)))
     except Exception as e:           # a notification must never fail the night
-        problems.append(redact(f"{what}: {type(e).__name__}: {e}", *secrets(config)))
+        problems.append(redact(f"{what} not delivered: {type(e).__name__}: {e}", *secrets(config)))
 
 
 def _amend_saved_report(config, report) -> None:

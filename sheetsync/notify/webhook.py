@@ -54,17 +54,17 @@ def send(method: str, url: str, payload: bytes | None, seconds: float, what: str
                 target = urljoin(url, location)
                 to = urlsplit(target)
                 if method != "GET" and status not in KEEP_METHOD:
-                    raise Undelivered(f"{what} not delivered: {host} answered {status}, a redirect to"
-                                      f" {to.hostname} that would drop the message (not followed)")
+                    raise Undelivered(f"{host} answered {status}, a redirect to {to.hostname} that"
+                                      " would drop the message (not followed)")
                 if urlsplit(url).scheme == "https" and to.scheme != "https":
-                    raise Undelivered(f"{what} not delivered: {host} redirected from https to"
-                                      f" {to.scheme} on {to.hostname} (refused)")
+                    raise Undelivered(f"{host} redirected from https to {to.scheme} on {to.hostname}"
+                                      " (refused)")
                 if hop == MAX_HOPS:
-                    raise Undelivered(f"{what} not delivered: more than {MAX_HOPS} redirects"
-                                      f" (the last {status} to {to.hostname})")
+                    raise Undelivered(f"more than {MAX_HOPS} redirects (the last a {status} from"
+                                      f" {host} to {to.hostname})")
                 url = target
                 continue
-            raise Undelivered(f"{what} not delivered: {host} answered {status} {reason}".rstrip())
+            raise Undelivered(f"{host} answered {status} {reason}".rstrip())
     raise AssertionError("unreachable")
 
 
