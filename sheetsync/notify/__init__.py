@@ -52,7 +52,7 @@ def alert_text(config, report=None, error: str | None = None) -> tuple[str, str]
     cohort = config.cohort["name"]
     if error:
         return (f"sheetsync {cohort}: the night did not run",
-                f"The nightly run for {cohort} did not run: {error}")
+                redact(f"The nightly run for {cohort} did not run: {error}", *secrets(config)))
     failed = [s for s in report.students if s.status == "failed"]
     refused, undelivered = report.digests_refused, report.undelivered
     if not failed and not report.master_error and not report.interrupted and not refused and not undelivered:

@@ -5,12 +5,14 @@ Both go over http.client, so that the exchange's socket is ours to bound (see
 sheetsync.notify.outward) and redirects are ours to decide: a POST is re-sent only on a
 307/308 (which keep the method and body), at most MAX_HOPS times and never from https
 to http; a 301/302/303 would turn the alert into a GET without its body, so it is
-reported as not delivered. HTTP(S)_PROXY / NO_PROXY are honoured as `requests` did."""
+reported as not delivered. HTTP(S)_PROXY / NO_PROXY and REQUESTS_CA_BUNDLE are honoured
+as `requests` did."""
 from __future__ import annotations
 
 import base64
 import http.client
 import json
+import os
 import ssl
 import time
 import urllib.request
@@ -108,8 +110,12 @@ def _proxy_for(scheme: str, host: str) -> tuple[str, int] | None:
 
 
 def _tls() -> ssl.SSLContext:
-    try:                              # the same trust as requests had
-        import certifi
-        return ssl.create_default_context(cafile=certifi.where())
-    except ImportError:
-        return ssl.create_default_context()
+    """The same trust as requests had: its CA bundle variables, else certifi's bundle."""
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if not bundle:
+        try:
+            import certifi
+            bundle = certifi.where()
+        except ImportError:
+            bundle = None
+    return ssl.create_default_context(cafile=bundle)
