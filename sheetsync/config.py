@@ -36,7 +36,9 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
               "full_read_every_days": (int, 7),
               # how a Google sheet is read: a Drive export (Drive's far larger quota) or a
               # Sheets read; an export that fails falls back to the Sheets read
-              "read_via": (("export", "sheets"), "export")},
+              "read_via": (("export", "sheets"), "export"),
+              # one Google request whole, its reply included (a read timeout bounds one read)
+              "request_timeout_seconds": (int, 300)},
     # who hears about a failed night (sheetsync/notify): all optional
     "alerts": {"webhook": (str, ""), "webhook_format": (("json", "slack", "teams"), "json"),
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
@@ -208,9 +210,10 @@ def load_config(path) -> Config:
             raise ConfigError(f"{file}: unknown key '{key}' (known: {', '.join(sorted(known))})")
     tables = {name: _table(file, data, name) for name in _SCHEMA}
     _date_key(file, tables["calendar"])
-    for key in ("exchange_timeout_seconds", "outward_budget_seconds"):
-        if tables["alerts"][key] < 1:
-            raise ConfigError(f"{file}: alerts.{key} must be at least 1, not {tables['alerts'][key]}")
+    for table, key in (("alerts", "exchange_timeout_seconds"), ("alerts", "outward_budget_seconds"),
+                       ("quota", "request_timeout_seconds")):
+        if tables[table][key] < 1:
+            raise ConfigError(f"{file}: {table}.{key} must be at least 1, not {tables[table][key]}")
     cfg = Config(path=file.resolve(), students=_students(file, data.get("students", [])),
                  rules=_rules(file, data.get("rules", {})), **tables)
     if cfg.backend["kind"] == "google":       # an empty roster is fine: onboarding fills it

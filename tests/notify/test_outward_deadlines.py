@@ -83,3 +83,27 @@ def test_the_budget_ends_the_digests_and_the_next_night_sends_only_the_rest(demo
     assert again.digests == everyone - report.digests and again.digests_not_sent == 0
     arrived = sorted(rcpt for rcpts, _ in inbox.messages for rcpt in rcpts)
     assert arrived == sorted(address(s) for s in config.students)      # each student once
+
+
+def test_a_google_request_answered_a_byte_a_second_is_cut_and_retried_as_a_timeout(demo_cohort, tmp_path, http_peer):
+    """The Google backend's own session (gspread's, authorised by the fake's token
+    endpoint) asked for a URL on the trickling peer: each attempt is cut at `[quota]
+    request_timeout_seconds`, retried as a dropped call, then one clear error."""
+    from sheetsync import load_config
+    from sheetsync.backends.google import GoogleBackend
+    from sheetsync.demo.google import upload_cohort
+    from sheetsync.errors import BackendError
+    from sheetsync.testing import FakeGoogle
+    with FakeGoogle() as google:
+        config, _, _ = upload_cohort(google, demo_cohort, tmp_path)
+        config.path.write_text(config.path.read_text(encoding="utf-8") + "[quota]\nrequest_timeout_seconds = 2\n",
+                               encoding="utf-8")
+        backend = GoogleBackend(load_config(config.path), sleep=lambda s: None, max_attempts=2)
+        google._mock.add_passthru(http_peer.url)          # the fake answers Google; this peer is real
+        with pytest.raises(BackendError, match=r"Google did not answer \(ReadTimeout\)"):
+            backend._call("drive", lambda: backend.http.request("get", f"{http_peer.url}/trickle/files"),
+                          None, "a-sheet")
+        assert [p for _, p, _ in http_peer.seen] == ["/trickle/files"] * 2     # tried twice, each cut
+        assert not http_peer.stalled_to_the_end.is_set()
+        backend.roster()                                                    # and the fake still answers
+        assert backend.versions()
