@@ -35,10 +35,11 @@ def budget_for(config, report=None) -> Budget:
 
 
 def reserve(config) -> float:
-    """Time the digests leave for what is told after them: one exchange per channel."""
-    alerts, calls = config.alerts, 0
-    calls += bool(alerts["webhook"]) + bool(alerts["email_to"]) + bool(config.monitoring["ping_url"])
-    return calls * alerts["exchange_timeout_seconds"]
+    """Time the digests leave for what is told after them: one exchange per channel, at
+    most half the budget (a budget set below that still lets the digests start)."""
+    alerts = config.alerts
+    calls = bool(alerts["webhook"]) + bool(alerts["email_to"]) + bool(config.monitoring["ping_url"])
+    return min(calls * alerts["exchange_timeout_seconds"], alerts["outward_budget_seconds"] / 2)
 
 
 def secrets(config) -> tuple[str, ...]:
