@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -27,7 +28,8 @@ from sheetsync.engine.leads import processed
 from sheetsync.errors import SheetsyncError
 from sheetsync.notify.calendar import student_calendar
 from sheetsync.notify.digest import DueItem, digest_text
-from sheetsync.notify.mail import compose, send_messages
+from sheetsync import notify
+from sheetsync.notify.mail import compose, deliver_each
 from sheetsync.privacy.files import private_dir, write_private
 from sheetsync.state import StateStore
 
@@ -51,8 +53,8 @@ def reach_students(night: Night, judged: Judgement, roster: list[Student], diges
     if digests and config.digest["enabled"] and digest_due(config, night.now):
         try:
             report.digests = send_digests(night, judged, people)
-        except OSError as e:            # smtplib's errors are OSErrors too
-            report.beyond_error = f"digests not all sent: {e}"
+        except OSError as e:            # the .eml folder; SMTP's outcomes are in the report's counts
+            report.beyond_error = f"digests not all written: {e}"
     if report.beyond_error:
         log.error("%s", report.beyond_error)
 
@@ -76,7 +78,12 @@ def due_items(judged: Judgement, sid: str, today: dt.date) -> list[DueItem]:
 
 
 def send_digests(night: Night, judged: Judgement, people: list[Student]) -> int:
-    config, judge, state = night.config, night.judge, night.state
+    """This week's digests not yet sent; each message on its own, so an address the SMTP
+    server refuses is recorded for that student and week (with the server's answer,
+    not tried again before next week) and the others still go. The report counts what
+    was sent, refused and not sent (no time left, no connection: the next night sends
+    those). Returns the number sent."""
+    config, judge, state, report = night.config, night.judge, night.state, night.report
     week, how = week_of(judge.now), "eml" if config.digest["eml_folder"] else "smtp"
     folder = config.resolve(config.digest["eml_folder"]) / week if how == "eml" else None
     tip = judge.insight.tip(config.language) if judge.insight is not None else ""
@@ -84,23 +91,42 @@ def send_digests(night: Night, judged: Judgement, people: list[Student]) -> int:
     for s in people:
         if not s.email or state.digest_sent(s.id, week, how):
             continue
-        subject, body = digest_text(s.name, due_items(judged, s.id, judge.now), judged.summaries.of(s.id),
+        if how == "smtp" and state.digest_refused(s.id, week, s.email):
+            continue                    # refused this week already: once a week is enough
+        figures = judged.summaries.of(s.id)
+        subject, body = digest_text(s.name, due_items(judged, s.id, judge.now), figures,
                                     len(judged.found_of(s.id)), now=judge.now, calendar=judge.calendar,
-                                    cohort=config.cohort["name"], language=config.language, tip=tip)
+                                    cohort=config.cohort["name"], language=config.language,
+                                    tip="" if figures["lia"] else tip)     # a secured LIA: the hunt is over
         due.append((s, compose(config.alerts, [s.email], subject, body)))
     student_of = {id(message): s for s, message in due}
 
+    def now() -> str:
+        return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
     def mark(message) -> None:          # recorded as each one goes: a restart sends only the rest
-        state.mark_digest(student_of[id(message)].id, week, how,
-                          dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        state.mark_digest(student_of[id(message)].id, week, how, now())
+
+    def refused(message, code: int, answer: str) -> None:
+        s = student_of[id(message)]
+        state.mark_digest_refused(s.id, week, s.email, code, answer, now())
+        report.digests_refused.append({"id": s.id, "name": s.name, "address": s.email,
+                                       "answer": f"{code} {answer}"})
     if folder is not None:
         private_dir(folder)
         for s, message in due:
             write_private(folder / f"{s.id}.eml", bytes(message))
             mark(message)
-    else:
-        send_messages(config.alerts, [message for _, message in due], sent=mark)
-    return len(due)
+        return len(due)
+    delivery = deliver_each(config.alerts, [message for _, message in due], notify.budget_for(config, report),
+                            keep=notify.reserve(config), sent=mark, refused=refused)
+    report.digests_not_sent = len(delivery.not_sent)
+    for why, count in Counter(why for _, why in delivery.not_sent).items():
+        report.undelivered.append(f"{count} weekly digest(s) not sent: {why}; the next night tries again")
+    if delivery.refused or delivery.not_sent:
+        log.warning("digests: %d sent, %d refused, %d not sent", len(delivery.sent), len(delivery.refused),
+                    len(delivery.not_sent))
+    return len(delivery.sent)
 
 
 def calendar_folder(config: Config) -> Path:
@@ -116,7 +142,13 @@ def write_calendars(night: Night, judged: Judgement, people: list[Student]) -> i
     private_dir(folder)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for s in people:
-        ics = student_calendar(s.id, s.name, follow_ups(judged, s.id), judge.calendar, config.language, stamp)
+        before = state.calendar_events(s.id)
+        kept = dict(before)
+        ics = student_calendar(s.id, s.name, follow_ups(judged, s.id), judge.calendar, config.language, stamp,
+                               kept)
+        changed = {u: v for u, v in kept.items() if before.get(u) != v}
+        if changed:                     # the SEQUENCE of each event, kept for the next night
+            state.save_calendar_events(s.id, changed)
         write_private(folder / f"{s.id}.ics", ics)
         if backend.kind == "google" and s.email:
             _to_drive(backend, state, s, ics)

@@ -88,6 +88,9 @@ class RunReport:
     state_warning: str | None = None   # the state store was damaged and restored
     interrupted: str | None = None     # "interrupted after 12 of 30 students"
     digests: int = 0               # weekly digests sent (or written as .eml) tonight
+    digests_refused: list[dict] = field(default_factory=list)   # id, name, address, answer (code + text)
+    digests_not_sent: int = 0      # due tonight, not sent (no time left, the server unreachable, a 4xx)
+    undelivered: list[str] = field(default_factory=list)   # what did not go out tonight, and why
     calendars: int = 0             # students' .ics calendars written
     beyond_error: str | None = None    # a digest or calendar that could not be done
     refused: str | None = None     # most students failed for one cause: nothing was published
@@ -159,6 +162,10 @@ class RunReport:
         if any(self.pruned.values()):
             lines.append("retention: deleted " + ", ".join(f"{n} {kind.replace('_', ' ')}"
                                                          for kind, n in self.pruned.items() if n))
+        if self.digests or self.digests_refused or self.digests_not_sent:
+            lines.append(f"digests: {self.digests} sent, {len(self.digests_refused)} refused,"
+                         f" {self.digests_not_sent} not sent")
+        lines += [f"not delivered: {u}" for u in self.undelivered]
         if self.saved_to:
             lines.append(f"report: {self.saved_to}")
         return "\n".join(lines)

@@ -36,12 +36,17 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
               "full_read_every_days": (int, 7),
               # how a Google sheet is read: a Drive export (Drive's far larger quota) or a
               # Sheets read; an export that fails falls back to the Sheets read
-              "read_via": (("export", "sheets"), "export")},
+              "read_via": (("export", "sheets"), "export"),
+              # one Google request whole, its reply included (a read timeout bounds one read)
+              "request_timeout_seconds": (int, 300)},
     # who hears about a failed night (sheetsync/notify): all optional
     "alerts": {"webhook": (str, ""), "webhook_format": (("json", "slack", "teams"), "json"),
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
                "smtp_user": (str, ""), "smtp_password_env": (str, "SHEETSYNC_SMTP_PASSWORD"),
-               "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False)},
+               "smtp_from": (str, "sheetsync@localhost"), "smtp_starttls": (bool, False),
+               # one outward exchange, whole (a webhook POST with its redirects, a ping, an
+               # SMTP login, one message), and a night's outward work (digests + alerts)
+               "exchange_timeout_seconds": (int, 30), "outward_budget_seconds": (int, 900)},
     # reaching students beyond the sheet (jobs/beyond.py): both opt-in
     "digest": {"enabled": (bool, False), "weekday": (WEEKDAYS, "monday"), "eml_folder": (str, "")},
     "calendars": {"enabled": (bool, False), "folder": (str, "")},
@@ -212,6 +217,10 @@ def load_config(path) -> Config:
     for key, value in tables["retention"].items():
         if value < 1:
             raise ConfigError(f"{file}: retention.{key} must be at least 1, not {value}")
+    for table, key in (("alerts", "exchange_timeout_seconds"), ("alerts", "outward_budget_seconds"),
+                       ("quota", "request_timeout_seconds")):
+        if tables[table][key] < 1:
+            raise ConfigError(f"{file}: {table}.{key} must be at least 1, not {tables[table][key]}")
     cfg = Config(path=file.resolve(), students=_students(file, data.get("students", [])),
                  rules=_rules(file, data.get("rules", {})), **tables)
     if cfg.backend["kind"] == "google":       # an empty roster is fine: onboarding fills it

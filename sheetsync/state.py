@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS settings (
 CREATE TABLE IF NOT EXISTS digests (
     student TEXT NOT NULL, week TEXT NOT NULL, how TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (student, week, how));
+CREATE TABLE IF NOT EXISTS digest_refusals (
+    student TEXT NOT NULL, week TEXT NOT NULL, address TEXT NOT NULL, code INTEGER NOT NULL,
+    answer TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (student, week, address));
+CREATE TABLE IF NOT EXISTS calendar_events (
+    student TEXT NOT NULL, uid TEXT NOT NULL, sequence INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (student, uid));
 CREATE TABLE IF NOT EXISTS group_sheets (
     sheet_key TEXT PRIMARY KEY, first_used TEXT NOT NULL);
 """
@@ -260,6 +266,34 @@ class StateStore:
         """Recorded as each one goes: a restart mid-way sends only the rest."""
         with self.db:
             self.db.execute("INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?)", (student, week, how, at))
+
+    def digest_refused(self, student: str, week: str, address: str) -> bool:
+        """The SMTP server refused this address for this student this week: not tried again
+        before next week."""
+        return self.db.execute("SELECT 1 FROM digest_refusals WHERE student = ? AND week = ? AND address = ?",
+                               (student, week, address)).fetchone() is not None
+
+    def mark_digest_refused(self, student: str, week: str, address: str, code: int, answer: str,
+                            at: str) -> None:
+        """The server's answer (code and text) kept with the refusal."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO digest_refusals VALUES (?, ?, ?, ?, ?, ?)",
+                            (student, week, address, code, answer, at))
+
+    def digest_refusals(self, week: str) -> list[dict]:
+        rows = self.db.execute("SELECT student, address, code, answer, at FROM digest_refusals"
+                               " WHERE week = ? ORDER BY student", (week,)).fetchall()
+        return [{"student": r[0], "address": r[1], "code": r[2], "answer": r[3], "at": r[4]} for r in rows]
+
+    def calendar_events(self, student: str) -> dict[str, tuple[int, str]]:
+        """uid -> (SEQUENCE, fingerprint of the date and summary it was last given with)."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT uid, sequence, fingerprint FROM calendar_events WHERE student = ?", (student,))}
+
+    def save_calendar_events(self, student: str, events: dict[str, tuple[int, str]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO calendar_events VALUES (?, ?, ?, ?)",
+                                [(student, uid, seq, fp) for uid, (seq, fp) in events.items()])
 
     def add_group_sheet(self, key: str, at: str) -> None:
         """A career group's sheet (`distribute --group`): never a student's in the nightly roster."""

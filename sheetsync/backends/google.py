@@ -30,6 +30,7 @@ from sheetsync.backends.google_requests import (cell_requests, value_requests, c
                                                 conditional_format, marks_on_used_columns,
                                                 new_tab_ids, ranges, shape_requests)
 from sheetsync.backends.ratelimit import RateLimiter, google_limiter
+from sheetsync.backends.deadline import bound
 from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
@@ -53,6 +54,7 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         self.client = gspread.authorize(self.credentials)
         self.http = self.client.http_client
         self.http.set_timeout(timeout)
+        bound(self.http.session, config.quota["request_timeout_seconds"])   # the whole request, not a read
         self.sleep, self.clock, self.max_attempts = sleep, clock, max_attempts
         self.limiter = limiter or google_limiter(config.quota, clock=clock, sleep=sleep)
         self.read_via = config.quota["read_via"]

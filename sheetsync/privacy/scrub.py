@@ -59,7 +59,7 @@ def scrub_database(path: Path, student: str, needles: Needles) -> dict[str, int]
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         removed = {}
         with db:
-            for table in ("snapshots", "cell_writes", "digests"):
+            for table in ("snapshots", "cell_writes", "digests", "digest_refusals", "calendar_events"):
                 if table in tables:
                     removed[table] = db.execute(f"DELETE FROM {table} WHERE student = ?", (student,)).rowcount
             if "settings" in tables:
