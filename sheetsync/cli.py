@@ -1,5 +1,5 @@
 """The `sheetsync` command: demo, run, serve, check, master, distribute, undo, rules,
-template, roster discover.
+template, login, roster discover, roster import.
 
 Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
 configuration error, printed as one line.
@@ -235,7 +235,10 @@ def check(config_path: Path, now):
         sharing = backend.sharing_warnings(config.cohort["school_domain"])
     except SheetsyncError as e:
         _fail(str(e))
-    if backend.kind == "google":
+    if backend.kind == "google" and config.backend["credentials"] == "user":
+        from sheetsync.backends.google_user_login import describe_sign_in
+        click.echo(f"acting as {describe_sign_in(backend.credentials)} (a teacher's sign-in: sheetsync login)")
+    elif backend.kind == "google":
         from sheetsync.backends.google import identity_of
         source = "application default credentials" if config.backend["credentials"] == "default" \
             else f"key file {config.backend['credentials']}"
@@ -325,6 +328,36 @@ def template(config_path: Path, student_id: str, name: str, email, language, cop
     else:            # a local file is not shared by us: say what to do with it
         shared = f"; give it to {email} (a local file is not shared by sheetsync)" if email else ""
     click.echo(f"created {where}{shared}{registered}")
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser"
+              " (a server reached over ssh: forward the port, see the message).")
+@click.option("--port", type=click.IntRange(0, 65535), help="The local port Google redirects to"
+              " (default: any free one; 8765 with --no-browser).")
+def login(config_path: Path, no_browser: bool, port):
+    """Sign in as the teacher with your own Google account ([backend] credentials = "user")."""
+    from sheetsync.backends.google_user_login import login as sign_in
+
+    def show(url, redirect_uri):
+        if no_browser:
+            local = redirect_uri.rstrip("/").rsplit(":", 1)[1]
+            click.echo(f"Open this address in a browser and sign in as the teacher:\n\n  {url}\n\n"
+                       f"Google then sends that browser to {redirect_uri}, which must reach port {local}"
+                       " of this computer. On a server reached over ssh, open a tunnel first, from the"
+                       f" computer with the browser:\n  ssh -N -L {local}:localhost:{local} you@this-server\n"
+                       "Waiting for the sign-in (Ctrl-C to stop)...")
+        else:
+            click.echo(f"Your browser opens Google's sign-in; if it does not, open:\n  {url}")
+    try:
+        config = load_config(config_path)
+        who, stored = sign_in(config, open_browser=not no_browser, port=port, on_url=show)
+    except SheetsyncError as e:
+        _fail(str(e))
+    hint = "" if config.backend["credentials"] == "user" else \
+        f'; set [backend] credentials = "user" in {config_path} to use it'
+    click.echo(f"signed in as {who}; the sign-in is stored in {stored} (readable by you only){hint}")
 
 
 @main.group()

@@ -48,6 +48,10 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         self.config = config
         if config.backend["credentials"] == "default":
             self.credentials = default_credentials()
+        elif config.backend["credentials"] == "user":          # the teacher's own sign-in
+            from sheetsync.backends.google_user_login import load_user_credentials, refresh_sign_in
+            self.credentials = load_user_credentials(config)
+            refresh_sign_in(config, self.credentials, sleep)    # refused: the night cannot start
         else:
             self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
         self.client = gspread.authorize(self.credentials)
@@ -372,6 +376,9 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
                     continue
                 if getattr(e, "retryable", False):
                     raise CredentialsError(f"Google's token endpoint kept failing: {first_line(e)}") from None
+                if self.config.backend["credentials"] == "user":
+                    from sheetsync.backends.google_user_login import refused_message
+                    raise CredentialsError(refused_message(self.config, self.credentials, e)) from None
                 raise CredentialsError(
                     "Google refused the service account's key (revoked, deleted or wrong"
                     f" project?): {first_line(e)}") from None
@@ -392,8 +399,12 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         if status == 404:
             return SheetNotFound("spreadsheet not found (deleted, or a wrong id)",
                                  student=student, sheet=sid, cell=where)
+        if status == 403 and ("SERVICE_DISABLED" in str(error) or "has not been used in project" in message):
+            return BackendError(f"a Google API is not enabled in the Cloud project: {message.split('. ')[0]}"
+                                " (docs/google-setup.md)", student=student, sheet=sid)
         if status == 403:
-            return SheetNotShared("spreadsheet not shared with the service account "
+            whom = "" if self.config.backend["credentials"] == "user" else "the service account "
+            return SheetNotShared(f"spreadsheet not shared with {whom}"
                                   f"{identity_of(self.credentials)}",
                                   student=student, sheet=sid, cell=where)
         if status == 429:
