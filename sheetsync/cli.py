@@ -385,13 +385,23 @@ def roster():
 @roster.command("discover")
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 @click.option("--write", is_flag=True, help="Append the proposed entries to the config.")
-def roster_discover(config_path: Path, write: bool):
-    """Propose a roster entry for every sheet shared with the service account."""
+@click.option("--match", help="Only sheets whose name holds these words (e.g. the class: FS26).")
+def roster_discover(config_path: Path, write: bool, match: str | None):
+    """Propose a roster entry for every sheet shared with the service account (under a
+    teacher's sign-in: every shared sheet that is an LIA CRM, not the teacher's other files)."""
     from sheetsync.backends import open_backend
+    from sheetsync.onboarding.crm_files import is_crm, matches
     from sheetsync.onboarding.roster import discover, register
     try:
         config = load_config(config_path)
-        proposals = discover(config, open_backend(config).list_spreadsheets())
+        backend = open_backend(config)
+        files = [f for f in backend.list_spreadsheets() if matches(f["name"], match)]
+        proposals = discover(config, files)
+        if backend.kind == "google" and config.backend["credentials"] == "user":
+            crms = {p.sheet for p in proposals if is_crm(backend, {"id": p.sheet, "name": p.title})}
+            if len(crms) < len(proposals):
+                click.echo(f"{len(proposals) - len(crms)} other shared sheet(s) skipped: not an LIA CRM")
+            proposals = discover(config, [f for f in files if f["id"] in crms])
         for p in proposals:
             click.echo(f"{p.id:<24} {p.name:<28} from the {p.guessed_from}: {p.title!r} ({p.sheet})")
             if write:

@@ -327,6 +327,12 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
                           "owner": owner.get("displayName") or owner.get("emailAddress", "")})
         return files
 
+    def top_of_first_tab(self, sid: str, rows: int = 25) -> list[list[str]]:
+        """The first rows of the first tab (an A1 range without a tab name), one Sheets read:
+        enough to tell whether a sheet reads as a CRM (`roster discover` under a sign-in)."""
+        reply = self._call("reads", lambda: self.http.values_get(sid, f"A1:Z{rows}"), None, sid)
+        return reply.get("values", [])
+
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         sheet = self.config.master.get("sheet")
         if not sheet:

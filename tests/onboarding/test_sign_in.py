@@ -121,3 +121,41 @@ def test_login_with_a_service_account_key_as_the_client_says_what_is_needed(tmp_
     result = CliRunner().invoke(main, ["login", "--config", str(path), "--no-browser"])
     assert result.exit_code == 2
     assert "is a service-account key; the sign-in needs an OAuth client of type Desktop app" in result.output
+
+
+def test_discover_under_the_sign_in_proposes_the_crms_and_skips_the_teachers_other_files(tmp_path, google):
+    path, anna = teacher_config(tmp_path, google)
+    google.authorized_user_file(sign_in_path(load_config(path)), TEACHER)
+    from sheetsync.backends.google import GoogleBackend as Backend
+    from sheetsync.config import Student
+    from sheetsync.onboarding.template import template
+    bo = Backend(load_config(path), sleep=lambda s: None).create_crm(Student(id="bo", name="Bo Ek"), template("sv"))
+    cia = google.create_spreadsheet("Cias leads FS26", {"Leads": [["Företag", "Kontakt", "Telefon", "Status"],
+                                                                 ["Saab AB", "Per", "", "ringt"]]})
+    others = [google.create_spreadsheet("Budget 2026", {"Blad1": [["Post", "Belopp"], ["Kaffe", "200"]]}),
+              google.create_spreadsheet("Föräldramöte FS26", {"Blad1": [["Namn", "Telefon", "E-post"],
+                                                                      ["Eva Ek", "070-1", "eva@ek.se"]]}),
+              google.create_spreadsheet("Matteprov", {"Blad1": []})]
+    result = CliRunner().invoke(main, ["roster", "discover", "--config", str(path), "--write"])
+    assert result.exit_code == 0, result.output
+    assert "3 other shared sheet(s) skipped: not an LIA CRM" in result.output
+    assert "2 new sheet(s) found; 1 already in the roster" in result.output
+    config = load_config(path)
+    from sheetsync.onboarding.roster import _sheet_id
+    assert {_sheet_id(s.sheet) for s in config.students} == {anna, bo, cia}
+    assert not any(o in path.read_text() for o in others)
+    assert google.calls(path=f"{anna}/values/") == []               # a known sheet is not read again
+    assert google.calls(path=f"{bo}/values/") == []                 # the template's title says enough
+    assert len(google.calls(path=f"{cia}/values/")) == 1            # one read of its first tab
+
+
+def test_discover_match_narrows_by_name(tmp_path, google):
+    path, _ = teacher_config(tmp_path, google)
+    google.authorized_user_file(sign_in_path(load_config(path)), TEACHER)
+    header = [["Företag", "Kontaktperson", "Telefon", "Status"]]
+    google.create_spreadsheet("Dan Berg – LIA CRM FS26", {"CRM": header})
+    google.create_spreadsheet("Eva Lind – LIA CRM FS25", {"CRM": header})
+    result = CliRunner().invoke(main, ["roster", "discover", "--config", str(path), "--match", "fs26"])
+    assert result.exit_code == 0, result.output
+    assert "Dan Berg" in result.output and "Eva Lind" not in result.output
+    assert "1 new sheet(s) found" in result.output
