@@ -418,6 +418,34 @@ def roster_discover(config_path: Path, write: bool, match: str | None):
                   "; add --write to append them" if proposals else ""))
 
 
+@roster.command("import")
+@click.argument("class_list", type=click.Path(path_type=Path))
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--create", is_flag=True, help="Give each student without a sheet a CRM from the template"
+              " (a workbook in the folder; on Google a sheet shared with the student).")
+@click.option("--copy-of", help="With --create: copy this staff-made template instead of building one.")
+def roster_import(class_list: Path, config_path: Path, create: bool, copy_of):
+    """Add the students of a class list (CSV: name or first and last name, e-mail,
+    optional id and sheet link; Swedish or English headers, any delimiter) to the roster."""
+    from sheetsync.backends import open_backend
+    from sheetsync.onboarding.classlist import ClassListError
+    from sheetsync.onboarding.roster_import import describe, import_class_list
+    try:
+        config = load_config(config_path)
+        result = import_class_list(config, open_backend(config), class_list, create=create, copy_of=copy_of)
+    except ClassListError as e:
+        for problem in e.problems:
+            click.echo(f"  {problem}", err=True)
+        _fail(str(e))
+    except SheetsyncError as e:
+        _fail(str(e))
+    for line in describe(result):
+        click.echo(line)
+    if result.kept_from_folder and result.added:
+        click.echo(f"{len(result.kept_from_folder)} workbook(s) of the folder roster written into {config_path} too")
+    click.echo(f"{len(result.added)} student(s) added to {config_path}; {len(result.already)} already in the roster")
+
+
 @main.command()
 @click.argument("run_id", type=int)
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
