@@ -338,18 +338,10 @@ def template(config_path: Path, student_id: str, name: str, email, language, cop
               " (default: any free one; 8765 with --no-browser).")
 def login(config_path: Path, no_browser: bool, port):
     """Sign in as the teacher with your own Google account ([backend] credentials = "user")."""
-    from sheetsync.backends.google_user_login import login as sign_in
+    from sheetsync.backends.google_user_login import login as sign_in, login_instructions
 
     def show(url, redirect_uri):
-        if no_browser:
-            local = redirect_uri.rstrip("/").rsplit(":", 1)[1]
-            click.echo(f"Open this address in a browser and sign in as the teacher:\n\n  {url}\n\n"
-                       f"Google then sends that browser to {redirect_uri}, which must reach port {local}"
-                       " of this computer. On a server reached over ssh, open a tunnel first, from the"
-                       f" computer with the browser:\n  ssh -N -L {local}:localhost:{local} you@this-server\n"
-                       "Waiting for the sign-in (Ctrl-C to stop)...")
-        else:
-            click.echo(f"Your browser opens Google's sign-in; if it does not, open:\n  {url}")
+        click.echo(login_instructions(url, redirect_uri, open_browser=not no_browser))
     try:
         config = load_config(config_path)
         who, stored = sign_in(config, open_browser=not no_browser, port=port, on_url=show)

@@ -399,8 +399,9 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
     def _translate(self, status: int, error: dict, student, sid, where, kind="") -> BackendError:
         message = error.get("message", "")
         if status == 404 and kind == "drive":     # Drive hides what is not shared with us
-            return SheetNotFound("spreadsheet not found, or no longer shared with the service"
-                                 f" account {identity_of(self.credentials)}",
+            whom = "" if self.config.backend["credentials"] == "user" else "the service account "
+            return SheetNotFound(f"spreadsheet not found, or no longer shared with {whom}"
+                                 f"{identity_of(self.credentials)}",
                                  student=student, sheet=sid, cell=where)
         if status == 404:
             return SheetNotFound("spreadsheet not found (deleted, or a wrong id)",

@@ -122,6 +122,19 @@ def who_is_signed_in(credentials) -> tuple[str, str]:
     return user.get("emailAddress", ""), user.get("displayName", "")
 
 
+def login_instructions(url: str, redirect_uri: str, open_browser: bool) -> str:
+    """What `sheetsync login` prints: the consent page's address, and without a browser
+    here, the ssh tunnel that lets a browser elsewhere reach the loopback redirect."""
+    if open_browser:
+        return f"Your browser opens Google's sign-in; if it does not, open:\n  {url}"
+    port = redirect_uri.rstrip("/").rsplit(":", 1)[1]
+    return (f"Open this address in a browser and sign in as the teacher:\n\n  {url}\n\n"
+            f"Google then sends that browser to {redirect_uri}, which must reach port {port} of this"
+            " computer. On a server reached over ssh, open a tunnel first, from the computer with"
+            f" the browser:\n  ssh -N -L {port}:localhost:{port} you@this-server\n"
+            "Waiting for the sign-in (Ctrl-C to stop)...")
+
+
 def login(config, *, open_browser: bool = True, port: int | None = None, on_url=None,
           client_file: Path | None = None) -> tuple[str, Path]:
     """The browser sign-in; returns (who signed in, where the sign-in is stored).

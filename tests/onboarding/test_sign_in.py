@@ -52,12 +52,17 @@ def test_a_night_runs_end_to_end_under_the_teachers_sign_in(tmp_path, google):
     assert google.books[anna].modified_by == TEACHER             # Google saw the teacher write it
 
 
-def test_check_names_the_signed_in_teacher(tmp_path, google):
-    path, _ = teacher_config(tmp_path, google)
+def test_check_names_the_signed_in_teacher_and_the_sheets_not_shared_with_them(tmp_path, google):
+    private = google.create_spreadsheet("Bo Ek – LIA CRM", CRM, shared=False)
+    path, _ = teacher_config(tmp_path, google, extra="")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f'[[students]]\nid = "bo"\nname = "Bo Ek"\nsheet = "{private}"\n')
     google.authorized_user_file(sign_in_path(load_config(path)), TEACHER, signed_in="2026-09-01T08:00:00+00:00")
     result = CliRunner().invoke(main, ["check", "--config", str(path), "--now", "2026-05-12"])
     assert "acting as teacher@school.se, signed in 2026-09-01" in result.output, result.output
     assert "ok Anna Andersson (anna)" in result.output
+    bo = next(line for line in result.output.splitlines() if "(bo)" in line)
+    assert f"not shared with {TEACHER}" in bo and private in bo and "service account" not in bo
 
 
 def test_a_revoked_sign_in_is_one_line_exit_2_and_an_alert(tmp_path, google, smtp_server):  # noqa: F811
@@ -96,6 +101,7 @@ def follow_as_browser(google, user):
     loopback address the login is listening on (a real HTTP request to it)."""
     def on_url(url, redirect_uri):
         assert redirect_uri.startswith("http://localhost:")
+        assert "code_challenge_method=S256" in url and "access_type=offline" in url
         target = google.consent(url, user)
         threading.Thread(target=lambda: urllib.request.urlopen(target, timeout=30).read(), daemon=True).start()
     return on_url
@@ -159,3 +165,31 @@ def test_discover_match_narrows_by_name(tmp_path, google):
     assert result.exit_code == 0, result.output
     assert "Dan Berg" in result.output and "Eva Lind" not in result.output
     assert "1 new sheet(s) found" in result.output
+
+
+def test_without_a_browser_the_login_says_which_tunnel_to_open():
+    from sheetsync.backends.google_user_login import login_instructions
+    text = login_instructions("https://accounts.google.com/o/oauth2/auth?x=1", "http://localhost:8765/",
+                              open_browser=False)
+    assert "https://accounts.google.com/o/oauth2/auth?x=1" in text
+    assert "ssh -N -L 8765:localhost:8765 you@this-server" in text
+
+
+def test_the_token_endpoint_answers_a_code_once_and_checks_the_client(tmp_path, google):
+    import requests
+    google.oauth_client_file(tmp_path / "client.json", client_id="c1", secret="s1")
+    redirect = google.consent("https://accounts.google.com/o/oauth2/auth?client_id=c1&redirect_uri="
+                              "http%3A%2F%2Flocalhost%3A1%2F&state=st&scope=x", TEACHER)
+    from urllib.parse import parse_qs, urlsplit
+    code = parse_qs(urlsplit(redirect).query)["code"][0]
+    form = {"grant_type": "authorization_code", "code": code, "client_id": "c1",
+            "redirect_uri": "http://localhost:1/"}
+    wrong = requests.post("https://oauth2.googleapis.com/token", data={**form, "client_secret": "nope"})
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    first = requests.post("https://oauth2.googleapis.com/token", data={**form, "client_secret": "s1"})
+    assert first.status_code == 200 and first.json()["refresh_token"].startswith("1//")
+    again = requests.post("https://oauth2.googleapis.com/token", data={**form, "client_secret": "s1"})
+    assert again.status_code == 400 and again.json() == {"error": "invalid_grant", "error_description": "Bad Request"}
+    about = requests.get("https://www.googleapis.com/drive/v3/about", params={"fields": "user"},
+                         headers={"Authorization": f"Bearer {first.json()['access_token']}"})
+    assert about.json()["user"]["emailAddress"] == TEACHER
