@@ -103,6 +103,7 @@ def save_sign_in(path: Path, credentials: Credentials, account: str, now: dt.dat
             "token_uri": credentials.token_uri, "scopes": list(credentials.scopes or USER_SCOPES),
             "account": account, "signed_in": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")}
     temp = path.with_name(path.name + ".new")
+    temp.unlink(missing_ok=True)            # a leftover could carry looser permissions
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(info, f)
