@@ -1,5 +1,5 @@
 """The `sheetsync` command: demo, run, serve, check, master, distribute, undo, rules,
-template, roster discover, student export/forget.
+template, login, roster discover, roster import, student export/forget.
 
 Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
 configuration error, printed as one line; 3 the state folder is not writable; 4 the disk
@@ -270,7 +270,10 @@ def check(config_path: Path, now):
         _fail(str(e))
     from sheetsync.privacy.files import privacy_warnings
     sharing = sharing + privacy_warnings(config)      # service files others on the machine can read
-    if backend.kind == "google":
+    if backend.kind == "google" and config.backend["credentials"] == "user":
+        from sheetsync.backends.google_user_login import describe_sign_in
+        click.echo(f"acting as {describe_sign_in(backend.credentials)} (a teacher's sign-in: sheetsync login)")
+    elif backend.kind == "google":
         from sheetsync.backends.google import identity_of
         source = "application default credentials" if config.backend["credentials"] == "default" \
             else f"key file {config.backend['credentials']}"
@@ -362,6 +365,28 @@ def template(config_path: Path, student_id: str, name: str, email, language, cop
     click.echo(f"created {where}{shared}{registered}")
 
 
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser"
+              " (a server reached over ssh: forward the port, see the message).")
+@click.option("--port", type=click.IntRange(0, 65535), help="The local port Google redirects to"
+              " (default: any free one; 8765 with --no-browser).")
+def login(config_path: Path, no_browser: bool, port):
+    """Sign in as the teacher with your own Google account ([backend] credentials = "user")."""
+    from sheetsync.backends.google_user_login import login as sign_in, login_instructions
+
+    def show(url, redirect_uri):
+        click.echo(login_instructions(url, redirect_uri, open_browser=not no_browser))
+    try:
+        config = load_config(config_path)
+        who, stored = sign_in(config, open_browser=not no_browser, port=port, on_url=show)
+    except SheetsyncError as e:
+        _fail(str(e))
+    hint = "" if config.backend["credentials"] == "user" else \
+        f'; set [backend] credentials = "user" in {config_path} to use it'
+    click.echo(f"signed in as {who}; the sign-in is stored in {stored} (readable by you only){hint}")
+
+
 @main.group()
 def state():
     """The service's state store."""
@@ -387,13 +412,23 @@ def roster():
 @roster.command("discover")
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
 @click.option("--write", is_flag=True, help="Append the proposed entries to the config.")
-def roster_discover(config_path: Path, write: bool):
-    """Propose a roster entry for every sheet shared with the service account."""
+@click.option("--match", help="Only sheets whose name holds these words (e.g. the class: FS26).")
+def roster_discover(config_path: Path, write: bool, match: str | None):
+    """Propose a roster entry for every sheet shared with the service account (under a
+    teacher's sign-in: every shared sheet that is an LIA CRM, not the teacher's other files)."""
     from sheetsync.backends import open_backend
+    from sheetsync.onboarding.crm_files import is_crm, matches
     from sheetsync.onboarding.roster import discover, register
     try:
         config = load_config(config_path)
-        proposals = discover(config, open_backend(config).list_spreadsheets())
+        backend = open_backend(config)
+        files = [f for f in backend.list_spreadsheets() if matches(f["name"], match)]
+        proposals = discover(config, files)
+        if backend.kind == "google" and config.backend["credentials"] == "user":
+            crms = {p.sheet for p in proposals if is_crm(backend, {"id": p.sheet, "name": p.title})}
+            if len(crms) < len(proposals):
+                click.echo(f"{len(proposals) - len(crms)} other shared sheet(s) skipped: not an LIA CRM")
+            proposals = discover(config, [f for f in files if f["id"] in crms])
         for p in proposals:
             click.echo(f"{p.id:<24} {p.name:<28} from the {p.guessed_from}: {p.title!r} ({p.sheet})")
             if write:
@@ -408,6 +443,34 @@ def roster_discover(config_path: Path, write: bool):
     click.echo(f"{len(proposals)} new sheet(s) found; {known} already in the roster"
                + ("; written to " + str(config_path) if write and proposals else
                   "; add --write to append them" if proposals else ""))
+
+
+@roster.command("import")
+@click.argument("class_list", type=click.Path(path_type=Path))
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
+@click.option("--create", is_flag=True, help="Give each student without a sheet a CRM from the template"
+              " (a workbook in the folder; on Google a sheet shared with the student).")
+@click.option("--copy-of", help="With --create: copy this staff-made template instead of building one.")
+def roster_import(class_list: Path, config_path: Path, create: bool, copy_of):
+    """Add the students of a class list (CSV: name or first and last name, e-mail,
+    optional id and sheet link; Swedish or English headers, any delimiter) to the roster."""
+    from sheetsync.backends import open_backend
+    from sheetsync.onboarding.classlist import ClassListError
+    from sheetsync.onboarding.roster_import import describe, import_class_list
+    try:
+        config = load_config(config_path)
+        result = import_class_list(config, open_backend(config), class_list, create=create, copy_of=copy_of)
+    except ClassListError as e:
+        for problem in e.problems:
+            click.echo(f"  {problem}", err=True)
+        _fail(str(e))
+    except SheetsyncError as e:
+        _fail(str(e))
+    for line in describe(result):
+        click.echo(line)
+    if result.kept_from_folder and result.added:
+        click.echo(f"{len(result.kept_from_folder)} workbook(s) of the folder roster written into {config_path} too")
+    click.echo(f"{len(result.added)} student(s) added to {config_path}; {len(result.already)} already in the roster")
 
 
 @main.group()

@@ -24,7 +24,8 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
                  "soft_deadline": (str, "06-30"), "hard_deadline": (str, "09-30"),
                  "placement_start": (str, "10-01"), "quality_target": (int, 50)},
     "backend": {"kind": (("xlsx", "google"), "xlsx"), "folder": (str, "students"),
-                "credentials": (str, "credentials.json")},
+                "credentials": (str, "credentials.json"),   # a key file, "default" (ADC) or "user"
+                "oauth_client": (str, "oauth-client.json")},  # the Desktop client `sheetsync login` uses
     "master": {"path": (str, "master.xlsx"), "sheet": (str, None),
                "include_contact_details": (bool, False)},
     "state": {"path": (str, ".sheetsync/state.db")},

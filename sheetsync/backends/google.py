@@ -49,6 +49,10 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         self.config = config
         if config.backend["credentials"] == "default":
             self.credentials = default_credentials()
+        elif config.backend["credentials"] == "user":          # the teacher's own sign-in
+            from sheetsync.backends.google_user_login import load_user_credentials, refresh_sign_in
+            self.credentials = load_user_credentials(config)
+            refresh_sign_in(config, self.credentials, sleep)    # refused: the night cannot start
         else:
             self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
         self.client = gspread.authorize(self.credentials)
@@ -329,6 +333,12 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
                           "owner": owner.get("displayName") or owner.get("emailAddress", "")})
         return files
 
+    def top_of_first_tab(self, sid: str, rows: int = 25) -> list[list[str]]:
+        """The first rows of the first tab (an A1 range without a tab name), one Sheets read:
+        enough to tell whether a sheet reads as a CRM (`roster discover` under a sign-in)."""
+        reply = self._call("reads", lambda: self.http.values_get(sid, f"A1:Z{rows}"), None, sid)
+        return reply.get("values", [])
+
     def sharing_warnings(self, school_domain: str | None) -> list[str]:
         sheet = self.config.master.get("sheet")
         if not sheet:
@@ -378,6 +388,9 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
                     continue
                 if getattr(e, "retryable", False):
                     raise CredentialsError(f"Google's token endpoint kept failing: {first_line(e)}") from None
+                if self.config.backend["credentials"] == "user":
+                    from sheetsync.backends.google_user_login import refused_message
+                    raise CredentialsError(refused_message(self.config, self.credentials, e)) from None
                 raise CredentialsError(
                     "Google refused the service account's key (revoked, deleted or wrong"
                     f" project?): {first_line(e)}") from None
@@ -392,14 +405,19 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
     def _translate(self, status: int, error: dict, student, sid, where, kind="") -> BackendError:
         message = error.get("message", "")
         if status == 404 and kind == "drive":     # Drive hides what is not shared with us
-            return SheetNotFound("spreadsheet not found, or no longer shared with the service"
-                                 f" account {identity_of(self.credentials)}",
+            whom = "" if self.config.backend["credentials"] == "user" else "the service account "
+            return SheetNotFound(f"spreadsheet not found, or no longer shared with {whom}"
+                                 f"{identity_of(self.credentials)}",
                                  student=student, sheet=sid, cell=where)
         if status == 404:
             return SheetNotFound("spreadsheet not found (deleted, or a wrong id)",
                                  student=student, sheet=sid, cell=where)
+        if status == 403 and ("SERVICE_DISABLED" in str(error) or "has not been used in project" in message):
+            return BackendError(f"a Google API is not enabled in the Cloud project: {message.split('. ')[0]}"
+                                " (docs/google-setup.md)", student=student, sheet=sid)
         if status == 403:
-            return SheetNotShared("spreadsheet not shared with the service account "
+            whom = "" if self.config.backend["credentials"] == "user" else "the service account "
+            return SheetNotShared(f"spreadsheet not shared with {whom}"
                                   f"{identity_of(self.credentials)}",
                                   student=student, sheet=sid, cell=where)
         if status == 429:

@@ -58,6 +58,7 @@ def default_credentials():
 def identity_of(credentials) -> str:
     """Who the service acts as, for messages and `sheetsync check`."""
     return (getattr(credentials, "service_account_email", None) or getattr(credentials, "signer_email", None)
+            or getattr(credentials, "account", None)          # a person's sign-in (google_user_login)
             or "the application default credentials")
 
 

@@ -80,6 +80,8 @@ class DriveRoutes:
         return {"kind": "drive#commentList", "comments": shown}
 
     def _drive(self, method, path, params, body) -> dict:
+        if path == "/drive/v3/about" and method == "GET":
+            return self._about(params)             # user_auth
         if path == "/drive/v3/changes/startPageToken" and method == "GET":
             return drive_api.start_page_token()
         if path == "/drive/v3/changes" and method == "GET":

@@ -31,6 +31,7 @@ from sheetsync.testing import drive_files, sheets_api
 from sheetsync.testing.drive_routes import DEFAULT_EMAIL, DriveQuota, DriveRoutes, Media
 from sheetsync.testing.auth import TOKEN_URI, TokenError, new_token, service_account_info, verify_assertion
 from sheetsync.testing.sheets_api import ApiError
+from sheetsync.testing.user_auth import ABOUT, USER_GRANTS, UserSignIn, UserTokenError
 from sheetsync.testing.store import CHANGES, Cell, Spreadsheet, raw_cell, user_entered_cell
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -57,7 +58,7 @@ class _Fault:
     kind: str | None
 
 
-class FakeGoogle(DriveRoutes):
+class FakeGoogle(UserSignIn, DriveRoutes):
     def __init__(self, *, quotas: bool = False, reads_per_minute_user: int = 60,
                  writes_per_minute_user: int = 60, per_minute_project: int = 300,
                  latency: float = 0.0, clock=time.monotonic, sleep=time.sleep,
@@ -95,6 +96,7 @@ class FakeGoogle(DriveRoutes):
                 self._mock.add_callback(method, re.compile(re.escape(base) + r".*"),
                                         callback=self._handle)
         self._mock.add_callback("POST", TOKEN_URI, callback=self._token)
+        self._mock.add_callback("GET", ABOUT, callback=self._handle)      # who the caller is (user_auth)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -221,10 +223,18 @@ class FakeGoogle(DriveRoutes):
                 return 503, {}, json.dumps({"error": "internal_failure"})
             try:
                 body = request.body if isinstance(request.body, str) else (request.body or b"").decode()
+                form = {k: v[0] for k, v in parse_qs(body).items()}
+                if form.get("grant_type") in USER_GRANTS and not self.accept_any_token:   # a person's sign-in
+                    reply = self._user_grant(form, request.headers.get("Authorization", ""))
+                    self.requests.append(Call("POST", "/token", 200, "token"))
+                    return 200, {}, json.dumps(reply)
                 if self.accept_any_token:
                     email = ANY_CALLER
                 else:
                     email, _ = verify_assertion(body, self._emails, self._revoked)
+            except UserTokenError as e:
+                self.requests.append(Call("POST", "/token", e.status, "token"))
+                return e.status, {}, json.dumps({"error": e.error, "error_description": e.description})
             except TokenError as e:
                 self.requests.append(Call("POST", "/token", 400, "token"))
                 error, _, desc = str(e).partition(": ")
