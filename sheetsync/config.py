@@ -45,6 +45,9 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     # reaching students beyond the sheet (jobs/beyond.py): both opt-in
     "digest": {"enabled": (bool, False), "weekday": (WEEKDAYS, "monday"), "eml_folder": (str, "")},
     "calendars": {"enabled": (bool, False), "folder": (str, "")},
+    # the master's triage of students at risk (jobs/master/triage.py; `sheetsync rules` lists them)
+    "triage": {"silent_days": (int, 14), "overdue_followups": (int, 3), "processed_share": (float, 0.25),
+               "lost_draws": (int, 2), "soon_days": (int, 60), "high": (int, 60), "medium": (int, 30)},
     "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, ""), "log_format": (("text", "json"), "text")},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
@@ -79,6 +82,7 @@ class Config:
     calendars: dict
     students: list[Student]
     rules: dict[str, dict]
+    triage: dict = field(default_factory=lambda: {k: d for k, (_, d) in _SCHEMA["triage"].items()})
 
     @property
     def root(self) -> Path:

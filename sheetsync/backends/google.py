@@ -27,7 +27,8 @@ from sheetsync.backends.google_reading import (  # noqa: F401  (spreadsheet_id: 
 from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
     default_credentials, first_line, identity_of, load_credentials)
 from sheetsync.backends.google_requests import (cell_requests, value_requests, chart_request, column_range,
-                                                conditional_format, marks_on_used_columns,
+                                                conditional_format, layout_requests, link_requests,
+                                                marks_on_used_columns,
                                                 new_tab_ids, ranges, shape_requests)
 from sheetsync.backends.ratelimit import RateLimiter, google_limiter
 from sheetsync.backends.retry import backoff, is_retryable
@@ -233,9 +234,11 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         return workbook_of(self._call("reads", lambda: self.http.fetch_sheet_metadata(
             sid, params={"fields": READ_FIELDS}), None, sid), sid)
 
-    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
-        """The master in one read, at most one structural call (new tabs, and the charts
-        the first time) and one values write of the cells that changed."""
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=(), looks=None,
+                     links=None) -> str:
+        """The master in one read, one structural call (new tabs, the charts the first
+        time, and each night the columns' widths, wraps and the Sheet column's links, as
+        rows move with the risk) and one values write of the cells that changed."""
         sheet = self.config.master.get("sheet")
         if not sheet:
             raise BackendError("no master sheet configured ([master] sheet = \"<id or url>\")")
@@ -253,10 +256,14 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
         requests_ = shape_requests(WritePlan("master", writes).by_tab(), current, new_tabs,
                                          tab_ids=ids)
         for rule in formats:                   # once, with the tab: conditional rules follow the rows
-            if rule.tab in new_tabs:
+            if rule.tab in new_tabs or _header_moved(current.tab(rule.tab), tabs.get(rule.tab)):
                 requests_.append(conditional_format(rule, ids[rule.tab]))
         if not any(s_.get("charts") for s_ in meta.get("sheets", [])):
             requests_ += [chart_request(spec, ids) for spec in charts]
+        for title, look in (looks or {}).items():
+            requests_ += layout_requests(ids[title], look, len(tabs[title]))
+        for title, cells in (links or {}).items():
+            requests_ += link_requests(ids[title], cells)
         self._structural(sid, requests_, None)
         if writes:
             data = ranges(writes)
@@ -415,3 +422,11 @@ def _status_of(e: gspread.exceptions.APIError) -> tuple[int, dict]:
     if not isinstance(status, int) or status < 0:
         status = getattr(getattr(e, "response", None), "status_code", -1)
     return status, error
+
+
+def _header_moved(tab, rows) -> bool:
+    """The master's header row changed (a column added or moved by a new version): its
+    conditional rules point at the old columns, so they are added again for the new."""
+    if tab is None or not rows or not tab.rows:
+        return False
+    return [str(v) for v in tab.rows[0]] != [str(v) for v in rows[0]]

@@ -252,6 +252,46 @@ def conditional_format(rule: FormatRule, sheet_id: int) -> dict:
                         "format": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}}}}
 
 
+def layout_requests(sheet_id: int, look, rows: int) -> list[dict]:
+    """The master's column widths (pixels) and wraps (jobs.master.layout.TabLook): the
+    header row wraps, a column of long text wraps, the others overflow as before. Rows
+    need no height: Sheets fits a row to its wrapped text."""
+    out = []
+    for c, column in enumerate(look.columns):
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"pixelSize": look.pixels(c)}, "fields": "pixelSize"}})
+        if rows > 1:
+            out.append({"repeatCell": {
+                "range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows,
+                          "startColumnIndex": c, "endColumnIndex": c + 1},
+                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP" if column.wrap else "OVERFLOW_CELL",
+                                               "verticalAlignment": "TOP"}},
+                "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
+    if look.columns:
+        out.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1,
+                      "startColumnIndex": 0, "endColumnIndex": len(look.columns)},
+            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
+    return out
+
+
+def link_requests(sheet_id: int, cells: dict) -> list[dict]:
+    """Links on cells ({(row, col): url}, 1-based) as the cells' text format: the value
+    stays the short text written RAW (a HYPERLINK formula would need USER_ENTERED). One
+    updateCells per column, over its rows, so a row without a link loses yesterday's."""
+    out = []
+    for col in sorted({c for _, c in cells}):
+        rows = sorted(r for r, c in cells if c == col)
+        out.append({"updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": rows[0] - 1, "columnIndex": col - 1},
+            "rows": [{"values": [{"userEnteredFormat": {"textFormat": {"link": {"uri": cells[(r, col)]}}}}
+                                 if (r, col) in cells else {}]} for r in range(rows[0], rows[-1] + 1)],
+            "fields": "userEnteredFormat.textFormat.link"}})
+    return out
+
+
 def ranges(writes: list[CellWrite]) -> list[dict]:
     """Cell writes -> value ranges: each column's runs of consecutive rows become one range."""
     by_col: dict[tuple[str, int], list[CellWrite]] = {}

@@ -19,7 +19,7 @@ from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter as column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -197,7 +197,8 @@ class XlsxBackend(Backend):
             if tmp.exists():
                 tmp.unlink()
 
-    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=(), looks=None,
+                     links=None) -> str:
         book = XlWorkbook()
         book.remove(book.active)
         for title, rows in tabs.items():
@@ -209,6 +210,10 @@ class XlsxBackend(Backend):
                         set_raw(ws.cell(row=r, column=c), value)
             if rows:
                 ws.freeze_panes = "A2"
+            if looks and title in looks:
+                self._lay_out(ws, looks[title])
+            for (r, c), target in ((links or {}).get(title) or {}).items():
+                ws.cell(row=r, column=c).hyperlink = self._relative(target)
         for spec in charts:
             add_chart(book, spec)
         for rule in formats:
@@ -222,6 +227,32 @@ class XlsxBackend(Backend):
             self._backup(self.master_path)
         self._save(book, self.master_path)
         return str(self.master_path)
+
+    @staticmethod
+    def _lay_out(ws, look) -> None:
+        """Widths that fit (openpyxl's unit is about a character of the default font;
+        two more for proportional letters), long text wrapped, rows as tall as their lines."""
+        for c, column in enumerate(look.columns, 1):
+            ws.column_dimensions[column_letter(c)].width = column.width + 2
+        top_wrapped = Alignment(wrap_text=True, vertical="top")
+        for r, row in enumerate(ws.iter_rows(), 1):
+            for c, cell in enumerate(row):
+                if cell.value is not None and (r == 1 or (c < len(look.columns) and look.columns[c].wrap)):
+                    cell.alignment = top_wrapped
+                elif r in look.lines:
+                    cell.alignment = Alignment(vertical="top")
+        for r, lines in look.lines.items():
+            ws.row_dimensions[r].height = 15 * lines
+
+    def _relative(self, target: str) -> str:
+        """A link to a student's workbook, relative to the master's folder (it opens
+        wherever the two folders are copied together); a URL as it is."""
+        if target.startswith(("http://", "https://")):
+            return target
+        try:
+            return Path(os.path.relpath(target, self.master_path.parent)).as_posix()
+        except ValueError:          # another drive on Windows
+            return target
 
     def read_master(self) -> Workbook | None:
         if not self.master_path.is_file():

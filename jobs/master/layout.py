@@ -1,0 +1,78 @@
+"""How wide each of the master's columns is, which wrap, and how many lines a row needs:
+worked out once from the tabs' text, drawn by each backend (openpyxl column widths and
+wrapped cells; Sheets pixel sizes and wrap strategy), so no name, header, date or
+sentence is cut.
+
+Widths are in characters. A column is as wide as its longest value, up to WRAP_AT;
+longer text (a feedback sentence, the reasons, a list of students) wraps at that width.
+A header wider than its column wraps too (at most HEADER_AT), so a column of small
+numbers does not grow to the width of 'Försenade uppföljningar'. A value alone on its
+row (a title, the Insight tab's sentence) overflows into the empty cells beside it and
+does not set a width.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+WRAP_AT = 48        # characters: wider text wraps
+HEADER_AT = 14      # a header wraps rather than widen its column beyond its data and this
+MIN_WIDTH = 6
+
+
+@dataclass(frozen=True)
+class ColumnLook:
+    width: int          # characters
+    wrap: bool          # long values wrap at the width
+
+
+@dataclass
+class TabLook:
+    columns: list[ColumnLook]
+    lines: dict[int, int]       # 1-based row -> lines of text it needs, where more than one
+
+    def pixels(self, col: int) -> int:
+        """A column's width on Google (10 pt Arial: about 7 px a character, and padding)."""
+        return 7 * self.columns[col].width + 14
+
+
+def text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _lines(value: str, width: int) -> int:
+    """Lines `value` takes when wrapped at `width` characters, word by word."""
+    return sum(len(textwrap.wrap(paragraph, width)) or 1 for paragraph in value.split("\n"))
+
+
+def tab_look(rows: list[list]) -> TabLook:
+    if not rows:
+        return TabLook([], {})
+    ncols = max(len(r) for r in rows)
+    header = [text(v) for v in rows[0]] + [""] * (ncols - len(rows[0]))
+    data = [0] * ncols
+    for row in rows[1:]:
+        filled = [c for c, v in enumerate(row) if text(v)]
+        if len(filled) == 1 and ncols > 1:      # alone on its row: overflows, sets no width
+            continue
+        for c in filled:
+            data[c] = max(data[c], max(len(part) for part in text(row[c]).split("\n")))
+    columns = []
+    for c in range(ncols):
+        longest_word = max((len(w) for w in header[c].split()), default=0)
+        width = max(MIN_WIDTH, min(data[c], WRAP_AT), longest_word, min(len(header[c]), HEADER_AT))
+        columns.append(ColumnLook(width + 1, data[c] > WRAP_AT))
+    lines = {}
+    for r, row in enumerate(rows, 1):
+        filled = [c for c, v in enumerate(row) if text(v)]
+        if r > 1 and len(filled) == 1 and ncols > 1:
+            continue
+        need = max((_lines(text(row[c]), columns[c].width) for c in filled
+                    if r == 1 or columns[c].wrap), default=1)
+        if need > 1:
+            lines[r] = need
+    return TabLook(columns, lines)
+
+
+def looks(tabs: dict[str, list[list]]) -> dict[str, TabLook]:
+    return {title: tab_look(rows) for title, rows in tabs.items()}
