@@ -4,7 +4,8 @@ wrapped cells; Sheets pixel sizes and wrap strategy), so no name, header, date o
 sentence is cut.
 
 Widths are in characters. A column is as wide as its longest value, up to WRAP_AT;
-longer text (a feedback sentence, the reasons, a list of students) wraps at that width.
+longer text (a feedback sentence, the reasons, a list of students) wraps at that width
+(and its column is WRAP_AT + 2 wide, so the width says whether it wraps).
 A header wider than its column wraps too (at most HEADER_AT), so a column of small
 numbers does not grow to the width of 'Försenade uppföljningar'. A value alone on its
 row (a title, the Insight tab's sentence) overflows into the empty cells beside it and
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 WRAP_AT = 48        # characters: wider text wraps
 HEADER_AT = 14      # a header wraps rather than widen its column beyond its data and this
 MIN_WIDTH = 6
+STEP = 4
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ def _lines(value: str, width: int) -> int:
     return sum(len(textwrap.wrap(paragraph, width)) or 1 for paragraph in value.split("\n"))
 
 
+def _step(width: int) -> int:
+    """Widths in steps of STEP characters, so a name a letter longer than last night's
+    does not resize the column (on Google, a structural call)."""
+    return min(WRAP_AT + 1, -(-width // STEP) * STEP)
+
+
 def tab_look(rows: list[list]) -> TabLook:
     if not rows:
         return TabLook([], {})
@@ -60,8 +68,11 @@ def tab_look(rows: list[list]) -> TabLook:
     columns = []
     for c in range(ncols):
         longest_word = max((len(w) for w in header[c].split()), default=0)
+        wrap = data[c] > WRAP_AT
         width = max(MIN_WIDTH, min(data[c], WRAP_AT), longest_word, min(len(header[c]), HEADER_AT))
-        columns.append(ColumnLook(width + 1, data[c] > WRAP_AT))
+        # a wrapped column is one wider than any that is not: the width alone tells a
+        # backend that reads it back whether the wrap has changed
+        columns.append(ColumnLook(WRAP_AT + 2 if wrap else _step(width + 1), wrap))
     lines = {}
     for r, row in enumerate(rows, 1):
         filled = [c for c, v in enumerate(row) if text(v)]

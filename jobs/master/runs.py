@@ -12,7 +12,7 @@ HEADER = {"sv": ["Körning", "Start (UTC)", "Bedömd dag", "Sekunder", "OK", "Ho
                  "LIA säkrade", "Läsningar", "Skrivningar", "Fel", "Klar (UTC)"],
           "en": ["Run", "Started (UTC)", "Judged on", "Seconds", "OK", "Skipped", "Failed",
                  "LIA secured", "Reads", "Writes", "Errors", "Finished (UTC)"]}
-RUNNING = {"sv": "pågår: siffror hittills", "en": "running: figures so far"}
+RUNNING = {"sv": "pågår: siffrorna hittills", "en": "running: the figures so far"}
 
 
 def _row(report: dict, finished: str | None, language: str, calls: dict | None = None,

@@ -244,8 +244,9 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
             raise BackendError("no master sheet configured ([master] sheet = \"<id or url>\")")
         sid = spreadsheet_id(sheet)
         meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
-            sid, params={"fields": MASTER_FIELDS}), None, sid)
+            sid, params={"fields": MASTER_LOOK_FIELDS}), None, sid)
         current = workbook_of(meta, sid)
+        widths, notes = laid_out(meta)
         writes = [w for title, rows in tabs.items()
                   for w in diff_cells(title, current.tab(title), grid_cells(rows, current.tab(title)))]
         new_tabs = [t for t in tabs if current.tab(t) is None]
@@ -260,10 +261,17 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
                 requests_.append(conditional_format(rule, ids[rule.tab]))
         if not any(s_.get("charts") for s_ in meta.get("sheets", [])):
             requests_ += [chart_request(spec, ids) for spec in charts]
+        # widths, wraps and links only where they differ from what the master has
+        # (its column widths and the links' notes, read with it): a quiet night costs
+        # no structural call
         for title, look in (looks or {}).items():
-            requests_ += layout_requests(ids[title], look, len(tabs[title]))
+            if title in new_tabs or widths.get(title, [])[:len(look.columns)] != [
+                    look.pixels(c) for c in range(len(look.columns))]:
+                requests_ += layout_requests(ids[title], look, len(tabs[title]))
         for title, cells in (links or {}).items():
-            requests_ += link_requests(ids[title], cells)
+            had = {rc: n for rc, n in notes.get(title, {}).items() if rc[1] in {c for _, c in cells}}
+            if title in new_tabs or had != cells:
+                requests_ += link_requests(ids[title], cells, stale=set(had) - set(cells))
         self._structural(sid, requests_, None)
         if writes:
             data = ranges(writes)
@@ -422,6 +430,27 @@ def _status_of(e: gspread.exceptions.APIError) -> tuple[int, dict]:
     if not isinstance(status, int) or status < 0:
         status = getattr(getattr(e, "response", None), "status_code", -1)
     return status, error
+
+
+# the master's read: its cells' notes (where the Sheet column keeps each link) and its
+# columns' widths besides what every read takes
+MASTER_LOOK_FIELDS = MASTER_FIELDS.replace(
+    "columnMetadata(developerMetadata(", "columnMetadata(pixelSize,developerMetadata(").replace(
+    "values(formattedValue,", "values(formattedValue,note,")
+
+
+def laid_out(meta: dict) -> tuple[dict[str, list[int]], dict[str, dict]]:
+    """Per tab, its columns' pixel widths and its notes ({(row, col): note}, 1-based)."""
+    widths, notes = {}, {}
+    for sheet in meta.get("sheets", []):
+        title = sheet.get("properties", {}).get("title", "")
+        for data in sheet.get("data", []):
+            widths[title] = [c.get("pixelSize", 100) for c in data.get("columnMetadata", [])]
+            for r, row in enumerate(data.get("rowData", []), data.get("startRow", 0) + 1):
+                for c, value in enumerate(row.get("values", []), data.get("startColumn", 0) + 1):
+                    if value.get("note"):
+                        notes.setdefault(title, {})[(r, c)] = value["note"]
+    return widths, notes
 
 
 def _header_moved(tab, rows) -> bool:

@@ -277,18 +277,21 @@ def layout_requests(sheet_id: int, look, rows: int) -> list[dict]:
     return out
 
 
-def link_requests(sheet_id: int, cells: dict) -> list[dict]:
-    """Links on cells ({(row, col): url}, 1-based) as the cells' text format: the value
-    stays the short text written RAW (a HYPERLINK formula would need USER_ENTERED). One
-    updateCells per column, over its rows, so a row without a link loses yesterday's."""
+def link_requests(sheet_id: int, cells: dict, stale=()) -> list[dict]:
+    """Links on cells ({(row, col): url}, 1-based) as the cells' text format, and the
+    URL in the cell's note (what the master reads back to see whether a link moved):
+    the value stays the short text written RAW (a HYPERLINK formula would need
+    USER_ENTERED). One updateCells per column over its rows; a row without a link,
+    `stale` ones included, loses yesterday's."""
     out = []
-    for col in sorted({c for _, c in cells}):
-        rows = sorted(r for r, c in cells if c == col)
+    for col in sorted({c for _, c in cells} | {c for _, c in stale}):
+        rows = sorted({r for r, c in cells if c == col} | {r for r, c in stale if c == col})
         out.append({"updateCells": {
             "start": {"sheetId": sheet_id, "rowIndex": rows[0] - 1, "columnIndex": col - 1},
-            "rows": [{"values": [{"userEnteredFormat": {"textFormat": {"link": {"uri": cells[(r, col)]}}}}
+            "rows": [{"values": [{"note": cells[(r, col)],
+                                  "userEnteredFormat": {"textFormat": {"link": {"uri": cells[(r, col)]}}}}
                                  if (r, col) in cells else {}]} for r in range(rows[0], rows[-1] + 1)],
-            "fields": "userEnteredFormat.textFormat.link"}})
+            "fields": "note,userEnteredFormat.textFormat.link"}})
     return out
 
 
