@@ -197,7 +197,7 @@ def judge(s: Student, now: dt.date, calendar, settings: dict) -> Verdict:
         return Verdict("-", 0, [("lia", {})], ("lia", {}))
     found = sorted(signals(s, now, calendar, settings), key=lambda x: -x[1])
     if not found:
-        ahead = s.quality >= calendar.quality_target and (s.dialogue or s.meetings or s.offers)
+        ahead = s.quality >= calendar.quality_target and s.meetings + s.offers >= 2
         key = "ahead" if ahead else "ok"
         figures = {"quality": s.quality, "dialogue": s.dialogue}
         return Verdict("low", 0, [(key, figures)], (key, figures))
@@ -208,7 +208,9 @@ def judge(s: Student, now: dt.date, calendar, settings: dict) -> Verdict:
     if key == "empty":
         weeks = (calendar.soft_deadline - now).days // 7
         figures = {"weeks": weeks}
-    return Verdict(level, score, [(k, f) for k, _, f in found[:2]], (key, figures))
+    # a low risk is for staff to know, not to act on
+    action = (key, figures) if level != "low" else ("ok", {})
+    return Verdict(level, score, [(k, f) for k, _, f in found[:2]], action)
 
 
 def reason_text(verdict: Verdict, language: str) -> str:
