@@ -26,6 +26,7 @@ STEP = 4
 class ColumnLook:
     width: int          # characters
     wrap: bool          # long values wrap at the width
+    numeric: bool = False   # only numbers: its header stands right, over them
 
 
 @dataclass
@@ -59,12 +60,16 @@ def tab_look(rows: list[list]) -> TabLook:
     ncols = max(len(r) for r in rows)
     header = [text(v) for v in rows[0]] + [""] * (ncols - len(rows[0]))
     data = [0] * ncols
+    numbers, others = [0] * ncols, [0] * ncols
     for row in rows[1:]:
         filled = [c for c, v in enumerate(row) if text(v)]
         if len(filled) == 1 and ncols > 1:      # alone on its row: overflows, sets no width
             continue
         for c in filled:
             data[c] = max(data[c], max(len(part) for part in text(row[c]).split("\n")))
+            is_number = isinstance(row[c], (int, float)) and not isinstance(row[c], bool)
+            numbers[c] += is_number
+            others[c] += not is_number
     columns = []
     for c in range(ncols):
         longest_word = max((len(w) for w in header[c].split()), default=0)
@@ -72,7 +77,8 @@ def tab_look(rows: list[list]) -> TabLook:
         width = max(MIN_WIDTH, min(data[c], WRAP_AT), longest_word, min(len(header[c]), HEADER_AT))
         # a wrapped column is one wider than any that is not: the width alone tells a
         # backend that reads it back whether the wrap has changed
-        columns.append(ColumnLook(WRAP_AT + 2 if wrap else _step(width + 1), wrap))
+        columns.append(ColumnLook(WRAP_AT + 2 if wrap else _step(width + 1), wrap,
+                                  numbers[c] > 0 and not others[c]))
     lines = {}
     for r, row in enumerate(rows, 1):
         filled = [c for c, v in enumerate(row) if text(v)]

@@ -49,14 +49,25 @@ RISK_WORDS = {"sv": {"high": "hög", "medium": "medel", "low": "låg", "-": "-"}
               "en": {"high": "high", "medium": "medium", "low": "low", "-": "-"}}
 
 
+def kept_leads(cohort: pd.DataFrame, lost: pd.Series) -> pd.Series:
+    """The leads a student keeps: each company once, none lost in the draw (what the
+    feedback's completeness counts: a duplicate or a lost draw is not a lead to complete)."""
+    mask = cohort["company"].notna() & ~lost
+    if mask.any():
+        repeat = cohort.loc[mask].duplicated(["student", "company_key"])
+        mask = mask.copy()
+        mask.loc[repeat.index[repeat.to_numpy()]] = False
+    return mask
+
+
 class CohortFacts:
     """Per student, what the master's tabs show, from one grouped pass over the cohort
     and one over the findings (a pandas selection per student costs seconds at 1,000)."""
 
     def __init__(self, cohort: pd.DataFrame, found: pd.DataFrame):
         lost = lost_rows(cohort, found)
-        self.counts = counts_per_student(cohort, lost=lost, lost_draw=lost)
-        self.empty = {k: 0 for k in COUNTS + ("lost_draw",)}
+        self.counts = counts_per_student(cohort, lost=lost, lost_draw=lost, kept=kept_leads(cohort, lost))
+        self.empty = {k: 0 for k in COUNTS + ("lost_draw", "kept")}
         last = cohort.groupby("student", sort=False)["last_contact"].max() if len(cohort) else {}
         self.last_contact = {s: d for s, d in dict(last).items() if not pd.isna(d)}
         self.codes: dict[str, set[str]] = {}

@@ -274,6 +274,12 @@ def layout_requests(sheet_id: int, look, rows: int) -> list[dict]:
                       "startColumnIndex": 0, "endColumnIndex": len(look.columns)},
             "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
             "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
+    for c, column in enumerate(look.columns):      # a header over numbers stands right, as they do
+        out.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1,
+                      "startColumnIndex": c, "endColumnIndex": c + 1},
+            "cell": {"userEnteredFormat": {"horizontalAlignment": "RIGHT" if column.numeric else "LEFT"}},
+            "fields": "userEnteredFormat.horizontalAlignment"}})
     return out
 
 

@@ -237,12 +237,20 @@ class XlsxBackend(Backend):
         top_wrapped = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(ws.iter_rows(), 1):
             for c, cell in enumerate(row):
-                if cell.value is not None and (r == 1 or (c < len(look.columns) and look.columns[c].wrap)):
+                if r == 1 and c < len(look.columns) and look.columns[c].numeric:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
+                elif cell.value is not None and (r == 1 or (c < len(look.columns) and look.columns[c].wrap)):
                     cell.alignment = top_wrapped
                 elif r in look.lines:
                     cell.alignment = Alignment(vertical="top")
         for r, lines in look.lines.items():
             ws.row_dimensions[r].height = 15 * lines
+        # printed (or made a PDF) a tab is one page wide, landscape, the header on each page
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        if sum(1 for c in ws[1] if c.value is not None) > 1:      # a header, not a title
+            ws.print_title_rows = "1:1"
 
     def _relative(self, target: str) -> str:
         """A link to a student's workbook, relative to the master's folder (it opens

@@ -23,7 +23,7 @@ COHORT = {
            + leads("Adc", 24),
     # on track: near the target, a meeting, active two days ago
     "otto": leads("Otto", 14, "nej tack", "2026-05-10") + leads("Ottb", 1, "möte bokat", "2026-05-10")
-            + leads("Ottc", 33),
+            + leads("Ottc", 33) + leads("Ottc", 1),                     # the last a duplicate row
     # silent for three weeks
     "sam": leads("Sam", 14, "nej tack", "2026-04-21") + leads("Sab", 1, "möte bokat", "2026-04-21")
            + leads("Sac", 37),
@@ -91,3 +91,11 @@ def test_triage_thresholds_are_settings(tmp_path):
     run_nightly(config, now=dt.date(2026, 5, 12))
     by = {r["Student"]: r for r in students_tab(tmp_path)}
     assert "ingen kontakt" not in by["sam"]["Varför"] and "försenade" not in by["fia"]["Varför"]
+
+
+def test_the_feedback_counts_only_leads_the_student_keeps_and_ends_with_an_lia(tmp_path):
+    run_nightly(cohort_on_disk(tmp_path), now=dt.date(2026, 5, 12))
+    by = {r["Student"]: r["Återkoppling att skicka"] for r in students_tab(tmp_path, "Återkoppling")}
+    assert "Alla dina leads är kompletta" in by["otto"]         # a duplicate row is not one to complete
+    assert "komplettera de övriga" not in by["otto"]
+    assert "LIA" in by["lia"] and "fortsätt researcha" not in by["lia"]
