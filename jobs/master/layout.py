@@ -13,6 +13,7 @@ does not set a width.
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -20,13 +21,14 @@ WRAP_AT = 48        # characters: wider text wraps
 HEADER_AT = 14      # a header wraps rather than widen its column beyond its data and this
 MIN_WIDTH = 6
 STEP = 4
+PERCENT = re.compile(r"^\d+([.,]\d+)? ?%$")
 
 
 @dataclass(frozen=True)
 class ColumnLook:
     width: int          # characters
     wrap: bool          # long values wrap at the width
-    numeric: bool = False   # only numbers: its header stands right, over them
+    numeric: bool = False   # numbers (or rates, '81 %') nearly all: the column stands right
 
 
 @dataclass
@@ -67,7 +69,8 @@ def tab_look(rows: list[list]) -> TabLook:
             continue
         for c in filled:
             data[c] = max(data[c], max(len(part) for part in text(row[c]).split("\n")))
-            is_number = isinstance(row[c], (int, float)) and not isinstance(row[c], bool)
+            is_number = ((isinstance(row[c], (int, float)) and not isinstance(row[c], bool))
+                         or bool(PERCENT.match(text(row[c]))))
             numbers[c] += is_number
             others[c] += not is_number
     columns = []
@@ -78,7 +81,7 @@ def tab_look(rows: list[list]) -> TabLook:
         # a wrapped column is one wider than any that is not: the width alone tells a
         # backend that reads it back whether the wrap has changed
         columns.append(ColumnLook(WRAP_AT + 2 if wrap else _step(width + 1), wrap,
-                                  numbers[c] > 0 and not others[c]))
+                                  numbers[c] > 0 and numbers[c] >= 4 * others[c]))
     lines = {}
     for r, row in enumerate(rows, 1):
         filled = [c for c, v in enumerate(row) if text(v)]

@@ -27,11 +27,16 @@ def _row(report: dict, finished: str | None, language: str, calls: dict | None =
     errors = [f"{s['id']}: {problem_text(s['problem'], language) if s.get('problem') else s['message']}"
               for s in report.get("students", []) if s["status"] == "failed"]
     calls = calls if calls is not None else report.get("api_calls", {})
-    return [report.get("run_id") or "", report.get("started", ""), report.get("judged_on", ""),
+    return [report.get("run_id") or "", _minute(report.get("started", "")), report.get("judged_on", ""),
             seconds, counts.get("ok", 0), counts.get("skipped", 0), counts.get("failed", 0),
             report.get("lia_secured", 0), calls.get("reads", 0), calls.get("writes", 0),
             "; ".join(errors[:3]) + (f" (+{len(errors) - 3})" if len(errors) > 3 else ""),
-            finished or ""]
+            _minute(finished or "")]
+
+
+def _minute(stamp: str) -> str:
+    """'2026-05-12T02:30:41+00:00' -> '2026-05-12 02:30' (the header says UTC)."""
+    return stamp[:16].replace("T", " ") if stamp else ""
 
 
 def runs_tab(history: list[dict], current, language: str, calls: dict | None = None) -> list[list]:

@@ -274,11 +274,12 @@ def layout_requests(sheet_id: int, look, rows: int) -> list[dict]:
                       "startColumnIndex": 0, "endColumnIndex": len(look.columns)},
             "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
             "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
-    for c, column in enumerate(look.columns):      # a header over numbers stands right, as they do
+    for c, column in enumerate(look.columns):      # a column of numbers or rates stands right
         out.append({"repeatCell": {
-            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1,
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": max(rows, 1),
                       "startColumnIndex": c, "endColumnIndex": c + 1},
-            "cell": {"userEnteredFormat": {"horizontalAlignment": "RIGHT" if column.numeric else "LEFT"}},
+            # not numeric: the field masked and left out, so Sheets' default (text left, numbers right)
+            "cell": {"userEnteredFormat": {"horizontalAlignment": "RIGHT"} if column.numeric else {}},
             "fields": "userEnteredFormat.horizontalAlignment"}})
     return out
 

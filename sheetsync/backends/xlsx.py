@@ -237,8 +237,9 @@ class XlsxBackend(Backend):
         top_wrapped = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(ws.iter_rows(), 1):
             for c, cell in enumerate(row):
-                if r == 1 and c < len(look.columns) and look.columns[c].numeric:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right")
+                if c < len(look.columns) and look.columns[c].numeric:    # header, rates, a 2nd header
+                    cell.alignment = Alignment(wrap_text=r == 1, vertical="top", horizontal="right",
+                                               indent=1)    # apart from the text to its right
                 elif cell.value is not None and (r == 1 or (c < len(look.columns) and look.columns[c].wrap)):
                     cell.alignment = top_wrapped
                 elif r in look.lines:
