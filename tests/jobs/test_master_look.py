@@ -136,3 +136,24 @@ def test_the_students_tab_reasons_vary_with_the_student(demo_config, now):
     assert at_risk and all(r[h.index("Meddelande")] for r in at_risk)      # each with an action
     kinds = {re.sub(r"\d+", "#", r[h.index("Varför")]) for r in at_risk}
     assert len(kinds) >= 2
+
+
+def test_risk_colours_follow_the_risk_column_when_a_new_version_moves_it_on_google(tmp_path, demo_cohort, now):
+    """A master written by an older version has its colour rules on the old Risk column:
+    the night that finds another header adds them again for the columns as they are."""
+    with FakeGoogle() as google:
+        config, sheets, master = upload_cohort(google, demo_cohort, tmp_path)
+        run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        rows = google.get_values(master, "Studenter")
+        google.set_values(master, "Studenter", [rows[0][:1] + rows[0][2:] + rows[0][1:2]])  # Risk last
+        students = google.books[master].sheet("Studenter").sheet_id
+
+        def rules():
+            return [r["addConditionalFormatRule"]["rule"]["booleanRule"]["condition"]["values"][0]["userEnteredValue"]
+                    for r in google.books[master].requests if "addConditionalFormatRule" in r
+                    and r["addConditionalFormatRule"]["rule"]["ranges"][0]["sheetId"] == students]
+        assert len(rules()) == 4
+        run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        assert len(rules()) == 8 and all(f.startswith("=$B2=") for f in rules())
+        run_nightly(config, now=now, backend=GoogleBackend(config, sleep=lambda s: None))
+        assert len(rules()) == 8                                    # the header as written: not again
