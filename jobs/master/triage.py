@@ -23,7 +23,7 @@ EXPLAINED = {
     "overdue_followups": "overdue follow-ups before they are a risk",
     "processed_share": "share of leads processed (D6) expected once reach-out starts (May)",
     "lost_draws": "leads lost in the draw and not replaced before they are a risk",
-    "soon_days": "days left to the soft deadline, without a meeting or offer, that are a risk",
+    "soon_days": "days left to the next deadline, without a meeting or offer, that are a risk",
     "high": "risk points from which a student is 'high' (an empty CRM is 100)",
     "medium": "risk points from which a student is 'medium'",
 }
@@ -37,6 +37,7 @@ REASONS = {
            "quality_pace": "{quality} av {target} kvalitetsleads till {date}, under takten",
            "lost": "{n} leads förlorade i lottningen, inte ersatta",
            "soon": "inget möte, {weeks} veckor till mjuk deadline",
+           "soon_hard": "inget möte, {weeks} veckor till hård deadline",
            "lia": "LIA säkrad", "ahead": "före: {quality} kvalitetsleads, {dialogue} i dialog", "ok": "i fas"},
     "en": {"empty": "empty CRM", "placement": "placement started without an LIA",
            "hard": "hard deadline {date} passed without an LIA", "soft": "soft deadline {date} passed without a dialogue",
@@ -46,6 +47,7 @@ REASONS = {
            "quality_pace": "{quality} of {target} quality leads by {date}, behind the pace",
            "lost": "{n} leads lost in the draw, not replaced",
            "soon": "no meeting, {weeks} weeks to the soft deadline",
+           "soon_hard": "no meeting, {weeks} weeks to the hard deadline",
            "lia": "LIA secured", "ahead": "ahead: {quality} quality leads, {dialogue} in dialogue", "ok": "on track"},
 }
 # what staff do about the signal that weighs most
@@ -62,6 +64,7 @@ ACTIONS = {
            "quality_pace": "Påminn om målet: {gap} kvalitetsleads kvar till {date}",
            "lost": "Påminn om att ersätta {n} leads förlorade i lottningen",
            "soon": "Boka avstämning: inget möte, {weeks} veckor till mjuk deadline",
+           "soon_hard": "Boka avstämning: inget möte, {weeks} veckor till hård deadline",
            "lia": "Kontrollera att LIA är registrerad", "ahead": "", "ok": "",
            "weeks_before": "{weeks} veckor före mjuk deadline", "after_soft": "efter mjuk deadline"},
     "en": {"empty": "Call the student: empty CRM {when}", "placement": "Place the student (D8)",
@@ -76,6 +79,7 @@ ACTIONS = {
            "quality_pace": "Remind them of the target: {gap} quality leads to go by {date}",
            "lost": "Remind them to replace {n} leads lost in the draw",
            "soon": "Book a check-in: no meeting, {weeks} weeks to the soft deadline",
+           "soon_hard": "Book a check-in: no meeting, {weeks} weeks to the hard deadline",
            "lia": "Check that the LIA is registered", "ahead": "", "ok": "",
            "weeks_before": "{weeks} weeks before the soft deadline", "after_soft": "after the soft deadline"},
 }
@@ -138,10 +142,6 @@ class Verdict:
     reasons: list = field(default_factory=list)     # (key, figures), most weight first
     action: tuple = ("ok", {})
 
-    @property
-    def order(self) -> int:
-        return LEVEL_ORDER[self.level]
-
 
 def _date(day: dt.date) -> str:
     return f"{day.day}/{day.month}"
@@ -167,7 +167,8 @@ def signals(s: Student, now: dt.date, calendar, settings: dict) -> list[tuple[st
                     {"days": s.silent_days}))
     if s.overdue >= settings["overdue_followups"]:
         out.append(("overdue", min(70, 20 + 6 * s.overdue), {"n": s.overdue}))
-    if reach_out and s.contacted and not s.dialogue and not s.lia:
+    soft_said = any(key == "soft" for key, _, _ in out)      # "passed without a dialogue" says it
+    if reach_out and s.contacted and not s.dialogue and not soft_said:
         out.append(("no_dialogue", 35 + min(15, s.contacted), {"contacted": s.contacted}))
     share = s.processed / s.leads if s.leads else 1.0
     if reach_out and s.leads >= 5 and share < settings["processed_share"]:
@@ -183,11 +184,13 @@ def signals(s: Student, now: dt.date, calendar, settings: dict) -> list[tuple[st
             out.append(("quality_pace", round(10 + 20 * gap / target), figures))
     if gap and s.lost >= settings["lost_draws"]:
         out.append(("lost", min(30, 10 + 3 * s.lost), {"n": s.lost}))
-    to_soft = (calendar.soft_deadline - now).days
-    if reach_out and 0 <= to_soft <= settings["soon_days"] and not (s.meetings or s.offers):
-        # no meeting yet weighs more the nearer the soft deadline
-        out.append(("soon", round(20 + 40 * (1 - to_soft / settings["soon_days"])),
-                    {"days": to_soft, "weeks": to_soft // 7}))
+    # no meeting yet weighs more the nearer the next deadline (soft, then hard)
+    key, deadline = ("soon", calendar.soft_deadline) if now <= calendar.soft_deadline else (
+        "soon_hard", calendar.hard_deadline)
+    to_go = (deadline - now).days
+    if reach_out and 0 <= to_go <= settings["soon_days"] and not (s.meetings or s.offers):
+        out.append((key, round(20 + 40 * (1 - to_go / settings["soon_days"])),
+                    {"days": to_go, "weeks": to_go // 7}))
     return out
 
 

@@ -99,3 +99,32 @@ def test_the_feedback_counts_only_leads_the_student_keeps_and_ends_with_an_lia(t
     assert "Alla dina leads är kompletta" in by["otto"]         # a duplicate row is not one to complete
     assert "komplettera de övriga" not in by["otto"]
     assert "LIA" in by["lia"] and "fortsätt researcha" not in by["lia"]
+
+
+def test_each_signal_names_itself_with_its_figures_at_its_point_of_the_year():
+    from jobs.master.triage import DEFAULTS, Student, action_text, judge, reason_text
+    from sheetsync.engine.context import Calendar
+    calendar = Calendar.default(2026)
+
+    def said(student, day):
+        verdict = judge(student, day, calendar, DEFAULTS)
+        return verdict.level, reason_text(verdict, "sv"), action_text(verdict, "sv")
+    may, august = dt.date(2026, 5, 12), dt.date(2026, 8, 20)
+    # contacted twenty, none answered, in May
+    assert said(Student(leads=55, quality=52, contacted=20, processed=15, silent_days=2), may)[1] \
+        .startswith("20 kontaktade, ingen i dialog")
+    # leads but not one contact logged, after the research month
+    level, why, action = said(Student(leads=40, quality=40), may)
+    assert level == "high" and why.startswith("40 leads men ingen kontakt loggad")
+    assert action == "Ring studenten: 40 leads men ingen kontakt loggad"
+    # in August, the soft deadline passed without a dialogue, six weeks to the hard one
+    level, why, _ = said(Student(leads=60, quality=55, contacted=40, processed=30, silent_days=3), august)
+    assert level == "high" and why == "mjuk deadline 30/6 passerad utan dialog; inget möte, 5 veckor till hård deadline"
+    # in dialogue in August but no meeting: the hard deadline's weeks are the risk
+    level, why, action = said(Student(leads=60, quality=55, contacted=40, processed=30, dialogue=3,
+                                      silent_days=3), august)
+    assert why == "inget möte, 5 veckor till hård deadline" and action.startswith("Boka avstämning")
+    # before the research deadline a short CRM is only a risk behind the pace (PR02)
+    april = dt.date(2026, 4, 20)
+    assert said(Student(leads=12, quality=10, contacted=2, silent_days=1), april)[0] == "low"
+    assert "under takten" in said(Student(leads=12, quality=10, contacted=2, silent_days=1, pace=True), april)[1]
