@@ -36,8 +36,8 @@ REASONS = {
            "processed": "{share} % bearbetade", "quality_passed": "{quality} av {target} kvalitetsleads, målet var {date}",
            "quality_pace": "{quality} av {target} kvalitetsleads till {date}, under takten",
            "lost": "{n} leads förlorade i lottningen, inte ersatta",
-           "soon": "inget möte, {weeks} veckor till mjuk deadline",
-           "soon_hard": "inget möte, {weeks} veckor till hård deadline",
+           "soon": "inget möte, {left} till mjuk deadline",
+           "soon_hard": "inget möte, {left} till hård deadline",
            "lia": "LIA säkrad", "ahead": "före: {quality} kvalitetsleads, {dialogue} i dialog", "ok": "i fas"},
     "en": {"empty": "empty CRM", "placement": "placement started without an LIA",
            "hard": "hard deadline {date} passed without an LIA", "soft": "soft deadline {date} passed without a dialogue",
@@ -46,8 +46,8 @@ REASONS = {
            "processed": "{share} % processed", "quality_passed": "{quality} of {target} quality leads, the target was {date}",
            "quality_pace": "{quality} of {target} quality leads by {date}, behind the pace",
            "lost": "{n} leads lost in the draw, not replaced",
-           "soon": "no meeting, {weeks} weeks to the soft deadline",
-           "soon_hard": "no meeting, {weeks} weeks to the hard deadline",
+           "soon": "no meeting, {left} to the soft deadline",
+           "soon_hard": "no meeting, {left} to the hard deadline",
            "lia": "LIA secured", "ahead": "ahead: {quality} quality leads, {dialogue} in dialogue", "ok": "on track"},
 }
 # what staff do about the signal that weighs most
@@ -63,10 +63,10 @@ ACTIONS = {
            "quality_passed": "Boka en researchtimme: {gap} kvalitetsleads kvar till {target}",
            "quality_pace": "Påminn om målet: {gap} kvalitetsleads kvar till {date}",
            "lost": "Påminn om att ersätta {n} leads förlorade i lottningen",
-           "soon": "Boka avstämning: inget möte, {weeks} veckor till mjuk deadline",
-           "soon_hard": "Boka avstämning: inget möte, {weeks} veckor till hård deadline",
+           "soon": "Boka avstämning: inget möte, {left} till mjuk deadline",
+           "soon_hard": "Boka avstämning: inget möte, {left} till hård deadline",
            "lia": "Kontrollera att LIA är registrerad", "ahead": "", "ok": "",
-           "weeks_before": "{weeks} veckor före mjuk deadline", "after_soft": "efter mjuk deadline"},
+           "before_soft": "{left} före mjuk deadline", "after_soft": "efter mjuk deadline"},
     "en": {"empty": "Call the student: empty CRM {when}", "placement": "Place the student (D8)",
            "hard": "Plan a placement: no LIA at the hard deadline",
            "soft": "Book a check-in: soft deadline passed without a dialogue",
@@ -78,10 +78,10 @@ ACTIONS = {
            "quality_passed": "Book a research session: {gap} quality leads short of {target}",
            "quality_pace": "Remind them of the target: {gap} quality leads to go by {date}",
            "lost": "Remind them to replace {n} leads lost in the draw",
-           "soon": "Book a check-in: no meeting, {weeks} weeks to the soft deadline",
-           "soon_hard": "Book a check-in: no meeting, {weeks} weeks to the hard deadline",
+           "soon": "Book a check-in: no meeting, {left} to the soft deadline",
+           "soon_hard": "Book a check-in: no meeting, {left} to the hard deadline",
            "lia": "Check that the LIA is registered", "ahead": "", "ok": "",
-           "weeks_before": "{weeks} weeks before the soft deadline", "after_soft": "after the soft deadline"},
+           "before_soft": "{left} before the soft deadline", "after_soft": "after the soft deadline"},
 }
 # an unreadable sheet: what staff ask the student to do, by the problem's kind (jobs/report.py PROBLEMS)
 SHEET_ACTIONS = {
@@ -190,7 +190,7 @@ def signals(s: Student, now: dt.date, calendar, settings: dict) -> list[tuple[st
     to_go = (deadline - now).days
     if reach_out and 0 <= to_go <= settings["soon_days"] and not (s.meetings or s.offers):
         out.append((key, round(20 + 40 * (1 - to_go / settings["soon_days"])),
-                    {"days": to_go, "weeks": to_go // 7}))
+                    {"days": to_go}))
     return out
 
 
@@ -209,26 +209,43 @@ def judge(s: Student, now: dt.date, calendar, settings: dict) -> Verdict:
     level = "high" if score >= settings["high"] else "medium" if score >= settings["medium"] else "low"
     key, _, figures = found[0]
     if key == "empty":
-        weeks = (calendar.soft_deadline - now).days // 7
-        figures = {"weeks": weeks}
+        figures = {"to_soft": (calendar.soft_deadline - now).days}
     # a low risk is for staff to know, not to act on
     action = (key, figures) if level != "low" else ("ok", {})
     return Verdict(level, score, [(k, f) for k, _, f in found[:2]], action)
 
 
 def reason_text(verdict: Verdict, language: str) -> str:
-    return "; ".join(REASONS[language][key].format(**figures) for key, figures in verdict.reasons)
+    return "; ".join(REASONS[language][key].format(**_worded(figures, language))
+                     for key, figures in verdict.reasons)
+
+
+TIME_LEFT = {"sv": ("{n} dag", "{n} dagar", "{n} veckor"), "en": ("{n} day", "{n} days", "{n} weeks")}
+
+
+def _worded(figures: dict, language: str) -> dict:
+    """Figures as a sentence wants them: the days left in weeks from two weeks on."""
+    if "days" not in figures:
+        return figures
+    days = figures["days"]
+    one, many, weeks = TIME_LEFT[language]
+    left = weeks.format(n=days // 7) if days >= 14 else (one if days == 1 else many).format(n=days)
+    return {**figures, "left": left}
 
 
 def action_text(verdict: Verdict, language: str) -> str:
     words = ACTIONS[language]
     key, figures = verdict.action
     if key == "empty":
-        weeks = figures.get("weeks", 0)
-        when = (words["weeks_before"].format(weeks=_spelled(weeks, language)) if weeks > 0
-                else words["after_soft"])
+        days = figures.get("to_soft", 0)
+        if days >= 14:
+            when = words["before_soft"].format(left=TIME_LEFT[language][2].format(n=_spelled(days // 7, language)))
+        elif days >= 0:
+            when = words["before_soft"].format(left=_worded({"days": days}, language)["left"])
+        else:
+            when = words["after_soft"]
         return words["empty"].format(when=when)
-    return words[key].format(**figures)
+    return words[key].format(**_worded(figures, language))
 
 
 NUMBERS = {"sv": ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"),
