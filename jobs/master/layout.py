@@ -35,6 +35,7 @@ class ColumnLook:
 class TabLook:
     columns: list[ColumnLook]
     lines: dict[int, int]       # 1-based row -> lines of text it needs, where more than one
+    header: bool = True         # the first row is a header (it wraps), not a title alone
 
     def pixels(self, col: int) -> int:
         """A column's width on Google (10 pt Arial: about 7 px a character, and padding)."""
@@ -60,7 +61,8 @@ def tab_look(rows: list[list]) -> TabLook:
     if not rows:
         return TabLook([], {})
     ncols = max(len(r) for r in rows)
-    header = [text(v) for v in rows[0]] + [""] * (ncols - len(rows[0]))
+    titled = sum(1 for v in rows[0] if text(v)) == 1 and ncols > 1     # a title overflows
+    header = [""] * ncols if titled else [text(v) for v in rows[0]] + [""] * (ncols - len(rows[0]))
     data = [0] * ncols
     numbers, others = [0] * ncols, [0] * ncols
     for row in rows[1:]:
@@ -85,13 +87,13 @@ def tab_look(rows: list[list]) -> TabLook:
     lines = {}
     for r, row in enumerate(rows, 1):
         filled = [c for c, v in enumerate(row) if text(v)]
-        if r > 1 and len(filled) == 1 and ncols > 1:
+        if (r > 1 or titled) and len(filled) == 1 and ncols > 1:
             continue
         need = max((_lines(text(row[c]), columns[c].width) for c in filled
                     if r == 1 or columns[c].wrap), default=1)
         if need > 1:
             lines[r] = need
-    return TabLook(columns, lines)
+    return TabLook(columns, lines, not titled)
 
 
 def looks(tabs: dict[str, list[list]]) -> dict[str, TabLook]:

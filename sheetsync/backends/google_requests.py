@@ -268,7 +268,7 @@ def layout_requests(sheet_id: int, look, rows: int) -> list[dict]:
                 "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP" if column.wrap else "OVERFLOW_CELL",
                                                "verticalAlignment": "TOP"}},
                 "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
-    if look.columns:
+    if look.columns and look.header:
         out.append({"repeatCell": {
             "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1,
                       "startColumnIndex": 0, "endColumnIndex": len(look.columns)},

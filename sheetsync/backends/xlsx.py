@@ -240,7 +240,8 @@ class XlsxBackend(Backend):
                 if c < len(look.columns) and look.columns[c].numeric:    # header, rates, a 2nd header
                     cell.alignment = Alignment(wrap_text=r == 1, vertical="top", horizontal="right",
                                                indent=1)    # apart from the text to its right
-                elif cell.value is not None and (r == 1 or (c < len(look.columns) and look.columns[c].wrap)):
+                elif cell.value is not None and ((r == 1 and look.header)
+                                                 or (c < len(look.columns) and look.columns[c].wrap)):
                     cell.alignment = top_wrapped
                 elif r in look.lines:
                     cell.alignment = Alignment(vertical="top")
