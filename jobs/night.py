@@ -261,13 +261,15 @@ class Night:
                 calendar=self.calendar, now=self.now, cap=cap, language=config.language,
                 draws={**self.state.draws(), **{k: d["order"] for k, d in judged.new_draws.items()}},
                 history=self.state.runs(limit=400), current=report,
-                include_contacts=config.master["include_contact_details"])
+                include_contacts=config.master["include_contact_details"],
+                triage=config.triage, calls=backend.calls)
             master = build_master(judged.cohort, judged.found, report.students,
                                   {s.id: backend.link(s) for s in roster}, about)
         if self.options.dry_run or stopped or report.refused or self.refuse_if_one_cause():
             return
         try:
-            report.master = backend.write_master(master.tabs, master.charts, master.formats)
+            report.master = backend.write_master(master.tabs, master.charts, master.formats,
+                                                 looks=master.looks, links=master.links)
         except SheetsyncError as e:
             report.master_error = str(e)
         if self.options.write_students:

@@ -130,7 +130,7 @@ class RunReport:
                 "counts": {s: self.count(s) for s in ("ok", "skipped", "failed")},
                 "lia_secured": self.lia_secured,
                 "api_calls": {k: self.api_calls.get(k, 0) for k in ("reads", "writes")},
-                "students": [{"id": s.id, "status": s.status, "message": s.message}
+                "students": [{"id": s.id, "status": s.status, "message": s.message, "problem": s.problem}
                              for s in self.students if s.status == "failed"],
                 "interrupted": self.interrupted, "state_warning": self.state_warning,
                 "refused": self.refused}

@@ -552,6 +552,19 @@ def rules(code: str | None):
         for key, value in {"enabled": True, **rule.config}.items():
             click.echo(f"    {key} = {_toml_value(value)}")
         click.echo("")
+    if not code:
+        _triage_settings()
+
+
+def _triage_settings() -> None:
+    """The master's triage thresholds (jobs/master/triage.py), as they paste into a config."""
+    from jobs.master.triage import DEFAULTS, EXPLAINED
+    click.echo("Triage  the master's Students tab: who is at risk, why, and what staff do")
+    click.echo("    settings (paste into sheetsync.toml):")
+    click.echo("    [triage]")
+    for key, value in DEFAULTS.items():
+        click.echo(f"    {key} = {_toml_value(value)}    # {EXPLAINED[key]}")
+    click.echo("")
 
 
 def _toml_value(value) -> str:

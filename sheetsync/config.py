@@ -54,6 +54,9 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
     # how long personal data is kept (sheetsync/privacy/retention.py), pruned every night
     "retention": {"backups_keep": (int, 7), "backups_days": (int, 30), "reports_days": (int, 180),
                   "undo_days": (int, 180), "state_copies": (int, 7)},
+    # the master's triage of students at risk (jobs/master/triage.py; `sheetsync rules` lists them)
+    "triage": {"silent_days": (int, 14), "overdue_followups": (int, 3), "processed_share": (float, 0.25),
+               "lost_draws": (int, 2), "soon_days": (int, 60), "high": (int, 60), "medium": (int, 30)},
     "monitoring": {"ping_url": (str, ""), "prometheus_textfile": (str, ""), "log_format": (("text", "json"), "text")},
 }
 _STUDENT_KEYS = {"id": str, "name": str, "sheet": str, "file": str, "tab": str,
@@ -89,6 +92,7 @@ class Config:
     students: list[Student]
     rules: dict[str, dict]
     retention: dict = field(default_factory=dict)
+    triage: dict = field(default_factory=lambda: {k: d for k, (_, d) in _SCHEMA["triage"].items()})
 
     @property
     def root(self) -> Path:

@@ -95,7 +95,7 @@ def test_rules_prints_settings_that_paste_into_a_config(tmp_path):
     from sheetsync import load_config
     result = CliRunner().invoke(main, ["rules"])
     assert result.exit_code == 0 and "**" not in result.output and "True" not in result.output
-    blocks = re.findall(r"    (\[rules\.\w+\]\n(?:    \w+ = .*\n)+)", result.output)
+    blocks = re.findall(r"    (\[(?:rules\.\w+|triage)\]\n(?:    \w+ = .*\n)+)", result.output)
     assert len(blocks) == result.output.count("settings (paste into sheetsync.toml)")
     pasted = "\n".join(b.replace("\n    ", "\n") for b in blocks)
     (tmp_path / "sheetsync.toml").write_text(
@@ -103,6 +103,7 @@ def test_rules_prints_settings_that_paste_into_a_config(tmp_path):
         encoding="utf-8")
     config = load_config(tmp_path / "sheetsync.toml")          # unknown keys would be an error
     assert config.rules["LC01"]["cap"] == 3 and config.rules["LC01"]["enabled"] is True
+    assert config.triage["silent_days"] == 14 and config.triage["processed_share"] == 0.25   # the master's triage
 
 
 def test_undo_names_an_unknown_run_and_an_already_undone_one(tmp_path):

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jobs.master.students import HEADERS
 from sheetsync.engine.leads import IN_DIALOGUE, contacted
+
+STUDENT_COLUMNS = HEADERS["en"]["students"]      # the same places in every language
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,13 @@ def overview(cohort: pd.DataFrame, tabs: dict, names: dict, calendar, language: 
               (T["offers"], int(stage.isin(("offer", "yes")).sum())), (T["lia"], int((stage == "yes").sum()))]
     rows = [[T["title"]], [], [T["stage"], T["leads"]]] + [list(f) for f in funnel]
     students, runs = tabs[names["students"]], tabs[names["runs"]]
+    quality = STUDENT_COLUMNS.index("Quality leads")      # its target beside it
     charts = [
         ChartSpec(T["funnel"], "column", names["overview"], 0, (1,), 2, 2 + 1 + len(funnel),
                   names["overview"], 0, 3),
         # the target is a line across the bars: as bars it was a red block at 300 students
-        ChartSpec(T["progress"], "column", names["students"], 0, (4,), 0, len(students),
-                  names["overview"], 20, 3, line_cols=(5,)),
+        ChartSpec(T["progress"], "column", names["students"], 0, (quality,), 0, len(students),
+                  names["overview"], 20, 3, line_cols=(quality + 1,)),
         ChartSpec(T["over_time"], "line", names["runs"], 2, (7,), 0, len(runs),
                   names["overview"], 40, 3),
     ]

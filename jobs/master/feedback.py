@@ -27,6 +27,7 @@ TEXT = {
            "volume_low": "Du har {quality} kvalitetsleads av målet {target}; fortsätt researcha, gärna"
                          " bland företag med långa rekryteringsprocesser.",
            "volume_ok": "Du har {quality} kvalitetsleads – målet {target} är nått.",
+           "volume_lia": "Du har säkrat din LIA – grattis! Se till att den är registrerad.",
            "unreadable": "Vi kunde inte läsa ditt CRM i natt: {why}"},
     "en": {"structure_ok": "Your CRM has every column we recommend – good structure.",
            "structure_missing": "Add columns for {missing}, so you see your next steps and can follow"
@@ -37,6 +38,7 @@ TEXT = {
            "volume_low": "You have {quality} quality leads of the target {target}; keep researching,"
                          " preferably companies with long hiring processes.",
            "volume_ok": "You have {quality} quality leads – the target of {target} is reached.",
+           "volume_lia": "You have secured your LIA – congratulations! Make sure it is registered.",
            "unreadable": "We could not read your CRM last night: {why}"},
 }
 
@@ -80,12 +82,15 @@ def feedback_tab(facts: CohortFacts, outcomes, calendar, language: str) -> list[
             rows.append([o.name, "", "", "", T["unreadable"].format(why=why_unread(o, language))])
             continue
         f = facts.of(o.id)
-        leads, complete = f["leads"], f["quality"]
+        # completeness over the leads the student keeps (a duplicate row or a company
+        # lost in the draw is not one to complete)
+        leads, complete = f["kept"], f["quality"]
         missing = [fld for fld in RECOMMENDED if fld not in o.fields]
         sentences = [T["structure_missing"].format(missing=", ".join(names[fld] for fld in missing))
                      if missing else T["structure_ok"],
                      T["quality"].format(complete=complete, leads=leads)
                      if complete < leads else T["quality_ok"],
+                     T["volume_lia"] if f["lia"] else
                      (T["volume_ok"] if complete >= target else T["volume_low"]).format(
                          quality=complete, target=target)]
         rows.append([o.name, f"{len(RECOMMENDED) - len(missing)}/{len(RECOMMENDED)}",

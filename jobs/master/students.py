@@ -1,17 +1,21 @@
 """The master's Students, Companies and (opt-in) Contacts tabs."""
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import PurePath
 
 import pandas as pd
+
+from jobs.master import triage
 
 from sheetsync.engine.leads import COUNTS, counts_per_student, lost_rows
 
 HEADERS = {
-    "sv": {"students": ["Student", "Blad", "Status", "Leads", "Kvalitetsleads", "Mål", "Varma",
-                        "Kontaktade", "Bearbetade", "I dialog", "Möten/intervjuer", "Erbjudanden", "LIA",
-                        "Försenade uppföljningar", "Flaggor", "Senaste aktivitet", "Risk",
-                        "Meddelande"],
+    "sv": {"students": ["Student", "Risk", "Varför", "Meddelande", "Blad", "Status", "Leads",
+                        "Kvalitetsleads", "Mål", "Varma", "Kontaktade", "Bearbetade", "I dialog",
+                        "Möten/intervjuer", "Erbjudanden", "LIA", "Försenade uppföljningar",
+                        "Förlorade i lottningen", "Flaggor", "Senaste aktivitet", "Dagar utan kontakt"],
            "companies": ["Företag", "Nyckel", "Antal studenter", "Över taket", "Lägen", "Lottning",
                          "Dragen ordning"],
            "contacts": ["Student", "Företag", "Kontaktperson", "Telefon", "E-post"],
@@ -19,9 +23,10 @@ HEADERS = {
                     "feedback": "Återkoppling", "deadlines": "Deadlines", "insight": "Insikter",
                     "runs": "Körningar",
                     "contacts": "Kontakter"}},
-    "en": {"students": ["Student", "Sheet", "Status", "Leads", "Quality leads", "Target", "Warm",
-                        "Contacted", "Processed", "In dialogue", "Meetings/interviews", "Offers", "LIA",
-                        "Overdue follow-ups", "Flags", "Last activity", "Risk", "Message"],
+    "en": {"students": ["Student", "Risk", "Why", "Message", "Sheet", "Status", "Leads", "Quality leads",
+                        "Target", "Warm", "Contacted", "Processed", "In dialogue", "Meetings/interviews",
+                        "Offers", "LIA", "Overdue follow-ups", "Lost in the draw", "Flags",
+                        "Last activity", "Days without contact"],
            "companies": ["Company", "Key", "Students", "Over cap", "Stages", "Lottery", "Drawn order"],
            "contacts": ["Student", "Company", "Contact person", "Phone", "E-mail"],
            "tabs": {"overview": "Overview", "students": "Students", "companies": "Companies",
@@ -29,57 +34,30 @@ HEADERS = {
                     "runs": "Runs",
                     "contacts": "Contacts"}},
 }
+# a lead's stage in the Companies tab, in the cohort's language (normalize/statuses.py STAGES)
+STAGE_WORDS = {"sv": {"new": "ny", "attempted": "försökt", "in_dialogue": "i dialog", "meeting": "möte",
+                      "offer": "erbjudande", "yes": "ja (LIA)", "no": "nej", "unknown": "okänt"},
+               "en": {"new": "new", "attempted": "attempted", "in_dialogue": "in dialogue",
+                      "meeting": "meeting", "offer": "offer", "yes": "yes (LIA)", "no": "no",
+                      "unknown": "unknown"}}
+# the Sheet column: a short name, the link itself kept apart (see sheet_cell)
+OPEN_SHEET = {"sv": "öppna bladet", "en": "open the sheet"}
+SHEET_HEADER = {"sv": "Blad", "en": "Sheet"}
 
 
 RISK_WORDS = {"sv": {"high": "hög", "medium": "medel", "low": "låg", "-": "-"},
               "en": {"high": "high", "medium": "medium", "low": "low", "-": "-"}}
-RISK_ORDER = {"attention": 0, "high": 1, "medium": 2, "low": 3, "-": 4}
-REASONS = {
-    "sv": {"lia": "LIA säkrad", "unreadable": "bladet kunde inte läsas", "placement": "praktiken har börjat utan LIA",
-           "hard": "hård deadline passerad", "soft": "mjuk deadline passerad utan dialog",
-           "silent": "tyst i {days} dagar", "never": "ingen kontakt loggad",
-           "volume": "{quality} av {target} kvalitetsleads", "pr02": "under takten", "ok": "i fas"},
-    "en": {"lia": "LIA secured", "unreadable": "the sheet could not be read", "placement": "placement started without an LIA",
-           "hard": "hard deadline passed", "soft": "soft deadline passed without a dialogue",
-           "silent": "silent for {days} days", "never": "no contact logged",
-           "volume": "{quality} of {target} quality leads", "pr02": "behind the pace", "ok": "on track"},
-}
 
 
-def risk_level(has_lia: bool, in_dialogue: int, codes: set[str], *, quality: int = 0, target: int = 50,
-               silent_days: int | None = None, now=None, calendar=None) -> tuple[str, list[str]]:
-    """(high / medium / low / '-', the reasons as keys with their figures) from the
-    calendar (placement start, deadlines), silence, volume and the progress rules."""
-    if has_lia:
-        return "-", [("lia", {})]
-    high, medium = [], []
-    if calendar is not None and now is not None:
-        if now >= calendar.placement_start:
-            high.append(("placement", {}))
-        elif now > calendar.hard_deadline:
-            high.append(("hard", {}))
-        elif now > calendar.soft_deadline and not in_dialogue:
-            high.append(("soft", {}))
-    if silent_days is None:
-        (medium if quality else high).append(("never", {}))
-    elif silent_days >= 30 and not in_dialogue:
-        high.append(("silent", {"days": silent_days}))
-    elif silent_days >= 14:
-        medium.append(("silent", {"days": silent_days}))
-    if quality < target:
-        (high if quality < target / 2 and "PR01" in codes else medium).append(
-            ("volume", {"quality": quality, "target": target}))
-    if "PR02" in codes:
-        (high if not in_dialogue else medium).append(("pr02", {}))
-    if high:
-        return "high", high + medium
-    if medium:
-        return "medium", medium
-    return "low", [("ok", {})]
-
-
-def reasons_text(reasons, language: str) -> str:
-    return "; ".join(REASONS[language][key].format(**params) for key, params in reasons)
+def kept_leads(cohort: pd.DataFrame, lost: pd.Series) -> pd.Series:
+    """The leads a student keeps: each company once, none lost in the draw (what the
+    feedback's completeness counts: a duplicate or a lost draw is not a lead to complete)."""
+    mask = cohort["company"].notna() & ~lost
+    if mask.any():
+        repeat = cohort.loc[mask].duplicated(["student", "company_key"])
+        mask = mask.copy()
+        mask.loc[repeat.index[repeat.to_numpy()]] = False
+    return mask
 
 
 class CohortFacts:
@@ -87,8 +65,9 @@ class CohortFacts:
     and one over the findings (a pandas selection per student costs seconds at 1,000)."""
 
     def __init__(self, cohort: pd.DataFrame, found: pd.DataFrame):
-        self.counts = counts_per_student(cohort, lost=lost_rows(cohort, found))
-        self.empty = {k: 0 for k in COUNTS}
+        lost = lost_rows(cohort, found)
+        self.counts = counts_per_student(cohort, lost=lost, lost_draw=lost, kept=kept_leads(cohort, lost))
+        self.empty = {k: 0 for k in COUNTS + ("lost_draw", "kept")}
         last = cohort.groupby("student", sort=False)["last_contact"].max() if len(cohort) else {}
         self.last_contact = {s: d for s, d in dict(last).items() if not pd.isna(d)}
         self.codes: dict[str, set[str]] = {}
@@ -105,38 +84,70 @@ class CohortFacts:
 NEEDS_ATTENTION = {"sv": "behöver åtgärd", "en": "needs attention"}
 STATUS_WORDS = {"sv": {"ok": "ok", "skipped": "hoppades över", "failed": "misslyckades"},
                 "en": {"ok": "ok", "skipped": "skipped", "failed": "failed"}}
+COLUMN_GONE = {"sv": "en kolumn bladet behöver är borta: {columns}",
+               "en": "a column the sheet needs is gone: {columns}"}
 
 
-def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], about) -> list[list]:
-    """One row per student, the most at risk first: sheets that need attention (could
-    not be read, or a needed column is gone), then high, medium, low, LIA secured.
-    `about`: the master's MasterContext (calendar, date, language)."""
+def sheet_cell(link: str, language: str) -> str:
+    """What the Sheet column shows: a workbook's file name (not the server's path), or
+    for a Google sheet a short label; the backend puts the link itself on the cell."""
+    if not link:
+        return ""
+    if link.startswith(("http://", "https://")):
+        return OPEN_SHEET[language]
+    return PurePath(link).name
+
+
+def _attention(o, language: str) -> tuple[str, str]:
+    """(reason, staff action) for a sheet that needs attention."""
+    if o.status != "ok":
+        return triage.problem_text(o.problem, language), triage.sheet_action(o.problem, o.message, language)
+    gone = re.search(r"the column (.+?) in tab", o.attention)
+    columns = gone.group(1) if gone else o.attention
+    return (COLUMN_GONE[language].format(columns=columns),
+            f"{triage.SHEET_ACTIONS[language]['column']} {columns}")
+
+
+def students_tab(facts: CohortFacts, outcomes, links: dict[str, str], about) -> tuple[list[list], dict]:
+    """One row per student, the most at risk first (jobs/master/triage.py): sheets that
+    need attention (could not be read, or a needed column is gone), then high, medium,
+    low, LIA secured; within a level the longest silence first. `about`: the master's
+    MasterContext (calendar, date, language, triage settings). Returns the rows and each
+    row's link (row index -> link) for the Sheet column."""
     calendar, now, language = about.calendar, about.now, about.language
+    settings = {**triage.DEFAULTS, **(getattr(about, "triage", None) or {})}
     target = calendar.quality_target
-    header = HEADERS[language]["students"] + [{"sv": "Varför", "en": "Why"}[language]]
     rows = []
     for o in outcomes:
         f = facts.of(o.id)
         last = facts.last_contact.get(o.id)
         silent = None if last is None or now is None else (now - last.date()).days
-        attention = getattr(o, "attention", "") or o.status != "ok"
-        if attention:
-            level, why = "attention", REASONS[language]["unreadable"] if o.status != "ok" else o.attention
+        if getattr(o, "attention", "") or o.status != "ok":
+            level, score = "attention", 0
+            why, message = _attention(o, language)
             risk = NEEDS_ATTENTION[language]
         else:
-            level, reasons = risk_level(bool(f["lia"]), f["dialogue"], facts.codes.get(o.id, set()),
-                                        quality=f["quality"], target=target, silent_days=silent,
-                                        now=now, calendar=calendar)
-            risk, why = RISK_WORDS[language][level], reasons_text(reasons, language)
+            verdict = triage.judge(triage.Student(
+                leads=f["leads"], quality=f["quality"], contacted=f["contacted"], processed=f["processed"],
+                dialogue=f["dialogue"], meetings=f["meetings"], offers=f["offers"], lia=f["lia"],
+                overdue=facts.overdue[o.id], lost=f["lost_draw"], pace="PR02" in facts.codes.get(o.id, ()),
+                silent_days=silent), now, calendar, settings)
+            level, score = verdict.level, verdict.score
+            risk = RISK_WORDS[language][level]
+            why, message = triage.reason_text(verdict, language), triage.action_text(verdict, language)
         status = (NEEDS_ATTENTION[language] if getattr(o, "attention", "")
                   else STATUS_WORDS[language].get(o.status, o.status))
-        rows.append((RISK_ORDER[level], o.name, [
-            o.name, links.get(o.id, ""), status, f["leads"], f["quality"], target,
-            f["warm"], f["contacted"], f["processed"], f["dialogue"], f["meetings"],
-            f["offers"], "✔" if f["lia"] else "", facts.overdue[o.id], facts.flagged[o.id],
-            "" if last is None else last.strftime("%Y-%m-%d"), risk, o.message, why]))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [header] + [r[2] for r in rows]
+        never = 10**6       # never contacted: the longest silence of all
+        key = (triage.LEVEL_ORDER[level], -(never if silent is None else silent), -score, o.name)
+        rows.append((key, links.get(o.id, ""), [
+            o.name, risk, why, message, sheet_cell(links.get(o.id, ""), language), status,
+            f["leads"], f["quality"], target, f["warm"], f["contacted"], f["processed"], f["dialogue"],
+            f["meetings"], f["offers"], "✔" if f["lia"] else "", facts.overdue[o.id], f["lost_draw"],
+            facts.flagged[o.id], "" if last is None else last.strftime("%Y-%m-%d"),
+            "" if silent is None else silent]))
+    rows.sort(key=lambda r: r[0])
+    links_by_row = {i: link for i, (_, link, _) in enumerate(rows, 1) if link}
+    return [HEADERS[language]["students"]] + [r[2] for r in rows], links_by_row
 
 
 def companies_tab(cohort: pd.DataFrame, cap: int, language: str, draws: dict) -> list[list]:
@@ -144,11 +155,13 @@ def companies_tab(cohort: pd.DataFrame, cap: int, language: str, draws: dict) ->
     rows = [HEADERS[language]["companies"]]
     if not len(cohort):
         return rows
+    words = STAGE_WORDS[language]
     held = cohort[cohort["company_key"].notna()]
     groups = held.groupby("company_key")
     summary = pd.DataFrame({"name": groups["company"].first(),
                             "students": groups["student"].nunique(),
-                            "stages": groups["stage"].agg(lambda s: ", ".join(sorted(set(s))))})
+                            "stages": groups["stage"].agg(lambda s: ", ".join(
+                                words.get(x, x) for x in sorted(set(s), key=_stage_order)))})
     summary = summary[summary["students"] > 1].sort_values(["students", "name"], ascending=[False, True])
     drawn = {"sv": "lottad bland {n}", "en": "drawn among {n}"}[language]
     for key, r in summary.iterrows():
@@ -159,6 +172,12 @@ def companies_tab(cohort: pd.DataFrame, cap: int, language: str, draws: dict) ->
         rows.append([r["name"], key, int(r["students"]), "✔" if r["students"] > cap else "",
                      r["stages"], lottery, order])
     return rows
+
+
+def _stage_order(stage: str) -> int:
+    """The funnel's order (new first, LIA last), not the alphabet's."""
+    order = tuple(STAGE_WORDS["en"])
+    return order.index(stage) if stage in order else len(order)
 
 
 def contacts_tab(cohort: pd.DataFrame, outcomes, language: str) -> list[list]:

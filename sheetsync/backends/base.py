@@ -70,10 +70,12 @@ class Backend(ABC):
         `read` is the snapshot the plan was made from, for the edit-in-between check."""
 
     @abstractmethod
-    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=(), looks=None,
+                     links=None) -> str:
         """Replace the master's tabs (it is wholly owned), draw its charts (a list of
-        jobs.master.charts.ChartSpec) and colour it (FormatRules, set once); return where
-        it is (path or URL)."""
+        jobs.master.charts.ChartSpec), colour it (FormatRules, set once), size its columns
+        and wrap long text (`looks`: tab -> jobs.master.layout.TabLook) and put links on
+        cells (`links`: tab -> {(row, col): link}, 1-based); return where it is (path or URL)."""
 
     def read_master(self) -> Workbook | None:
         """The master as it is (None when there is none yet), for rebuilding state."""

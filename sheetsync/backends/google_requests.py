@@ -268,6 +268,56 @@ def conditional_format(rule: FormatRule, sheet_id: int) -> dict:
                         "format": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}}}}
 
 
+def layout_requests(sheet_id: int, look, rows: int) -> list[dict]:
+    """The master's column widths (pixels) and wraps (jobs.master.layout.TabLook): the
+    header row wraps, a column of long text wraps, the others overflow as before. Rows
+    need no height: Sheets fits a row to its wrapped text."""
+    out = []
+    for c, column in enumerate(look.columns):
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"pixelSize": look.pixels(c)}, "fields": "pixelSize"}})
+        if rows > 1:
+            out.append({"repeatCell": {
+                "range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows,
+                          "startColumnIndex": c, "endColumnIndex": c + 1},
+                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP" if column.wrap else "OVERFLOW_CELL",
+                                               "verticalAlignment": "TOP"}},
+                "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
+    if look.columns and look.header:
+        out.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1,
+                      "startColumnIndex": 0, "endColumnIndex": len(look.columns)},
+            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)"}})
+    for c, column in enumerate(look.columns):      # a column of numbers or rates stands right
+        out.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": max(rows, 1),
+                      "startColumnIndex": c, "endColumnIndex": c + 1},
+            # not numeric: the field masked and left out, so Sheets' default (text left, numbers right)
+            "cell": {"userEnteredFormat": {"horizontalAlignment": "RIGHT"} if column.numeric else {}},
+            "fields": "userEnteredFormat.horizontalAlignment"}})
+    return out
+
+
+def link_requests(sheet_id: int, cells: dict, stale=()) -> list[dict]:
+    """Links on cells ({(row, col): url}, 1-based) as the cells' text format, and the
+    URL in the cell's note (what the master reads back to see whether a link moved):
+    the value stays the short text written RAW (a HYPERLINK formula would need
+    USER_ENTERED). One updateCells per column over its rows; a row without a link,
+    `stale` ones included, loses yesterday's."""
+    out = []
+    for col in sorted({c for _, c in cells} | {c for _, c in stale}):
+        rows = sorted({r for r, c in cells if c == col} | {r for r, c in stale if c == col})
+        out.append({"updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": rows[0] - 1, "columnIndex": col - 1},
+            "rows": [{"values": [{"note": cells[(r, col)],
+                                  "userEnteredFormat": {"textFormat": {"link": {"uri": cells[(r, col)]}}}}
+                                 if (r, col) in cells else {}]} for r in range(rows[0], rows[-1] + 1)],
+            "fields": "note,userEnteredFormat.textFormat.link"}})
+    return out
+
+
 def ranges(writes: list[CellWrite]) -> list[dict]:
     """Cell writes -> value ranges: each column's runs of consecutive rows become one range."""
     by_col: dict[tuple[str, int], list[CellWrite]] = {}

@@ -20,7 +20,7 @@ from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter as column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -205,7 +205,8 @@ class XlsxBackend(Backend):
             if tmp.exists():
                 tmp.unlink()
 
-    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=()) -> str:
+    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=(), looks=None,
+                     links=None) -> str:
         book = XlWorkbook()
         book.remove(book.active)
         for title, rows in tabs.items():
@@ -217,6 +218,10 @@ class XlsxBackend(Backend):
                         set_raw(ws.cell(row=r, column=c), value)
             if rows:
                 ws.freeze_panes = "A2"
+            if looks and title in looks:
+                self._lay_out(ws, looks[title])
+            for (r, c), target in ((links or {}).get(title) or {}).items():
+                ws.cell(row=r, column=c).hyperlink = self._relative(target)
         for spec in charts:
             add_chart(book, spec)
         for rule in formats:
@@ -230,6 +235,42 @@ class XlsxBackend(Backend):
             self._backup(self.master_path)
         self._save(book, self.master_path, private=True)
         return str(self.master_path)
+
+    @staticmethod
+    def _lay_out(ws, look) -> None:
+        """Widths that fit (openpyxl's unit is about a character of the default font;
+        two more for proportional letters), long text wrapped, rows as tall as their lines."""
+        for c, column in enumerate(look.columns, 1):
+            ws.column_dimensions[column_letter(c)].width = column.width + 2
+        top_wrapped = Alignment(wrap_text=True, vertical="top")
+        for r, row in enumerate(ws.iter_rows(), 1):
+            for c, cell in enumerate(row):
+                if c < len(look.columns) and look.columns[c].numeric:    # header, rates, a 2nd header
+                    cell.alignment = Alignment(wrap_text=r == 1, vertical="top", horizontal="right",
+                                               indent=1)    # apart from the text to its right
+                elif cell.value is not None and ((r == 1 and look.header)
+                                                 or (c < len(look.columns) and look.columns[c].wrap)):
+                    cell.alignment = top_wrapped
+                elif r in look.lines:
+                    cell.alignment = Alignment(vertical="top")
+        for r, lines in look.lines.items():
+            ws.row_dimensions[r].height = 15 * lines
+        # printed (or made a PDF) a tab is one page wide, landscape, the header on each page
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        if sum(1 for c in ws[1] if c.value is not None) > 1:      # a header, not a title
+            ws.print_title_rows = "1:1"
+
+    def _relative(self, target: str) -> str:
+        """A link to a student's workbook, relative to the master's folder (it opens
+        wherever the two folders are copied together); a URL as it is."""
+        if target.startswith(("http://", "https://")):
+            return target
+        try:
+            return Path(os.path.relpath(target, self.master_path.parent)).as_posix()
+        except ValueError:          # another drive on Windows
+            return target
 
     def read_master(self) -> Workbook | None:
         if not self.master_path.is_file():
