@@ -59,7 +59,18 @@ NOT_FIELDS = [("Interview Date", None), ("Date Posted", None), ("Assessment Due 
               ("Job URL", "link"), ("URL", "link"), ("Role", "position"), ("Title", "position"),
               ("Role name", "position"), ("Response Date", "last_contact"), ("Applied Via", "source"),
               ("Hiring Manager Email", "email"), ("Contact Phone", "phone"), ("Portal", "source"),
-              ("Status Date", "last_contact")]
+              ("Status Date", "last_contact"),
+              # words that qualify each other (issue 34): the head noun, a person of the company,
+              # a status or source of something else, an identifier, a date of an event
+              ("Statut site", None), ("Website status", None), ("status_site", None),
+              ("ID entreprise Hubspot", None), ("Tél standard origine", None), ("fonte_proprietario", None),
+              ("Phone Screen Date", None), ("Source PDF", None), ("The company's manager", "contact_name"),
+              ("Gerente da empresa", "contact_name"), ("Name of company", "company"),
+              ("Activité source Pharow", "category"), ("Description issue du site internet", "notes"),
+              ("Cargo do contato", "contact_role"), ("Geographic sector", "city"), ("Kontaktperson/roll", "contact_name"),
+              # follow-up counters are attempts; a name or a yes/no typed as a header is no field
+              ("relance 2", "attempt_n"), ("2nd follow-up", "attempt_n"), ("Follow up 3", "attempt_n"),
+              ("Anna Svensson", None), ("Falskt", None)]
 STATUSES = [("Absage", "no"), ("Vorstellungsgespräch", "meeting"), ("beworben", "attempted"),
             ("afgewezen", "no"), ("gesprek gepland", "meeting"), ("gesolliciteerd", "attempted"),
             ("refusé", "no"), ("entretien", "meeting"), ("candidature envoyée", "attempted"),
