@@ -1,0 +1,104 @@
+"""What the cells hold confirms, overrules or picks between the fields a header suggests
+(issue 34): each kind of miss met on real prospect lists, on a small sheet of its own."""
+from sheetsync.normalize import normalize
+from sheetsync.normalize.profile import looks_like_company, looks_like_person, profile
+from sheetsync.normalize.text import fold
+
+
+def read(rows):
+    n = normalize(rows, year=2026, student="s", tab="CRM")
+    return n, {c.header: c.field for c in n.columns}
+
+
+def test_a_name_column_of_companies_is_the_company():
+    _, fields = read([["Nimi", "Osoite", "Puhelin"], ["Datadrivers Oy", "Tornio", "040 123 4567"],
+                      ["Metsys Oy", "Jyväskylä", "040 222 3344"], ["Boucherie du Midi", "Sion", ""],
+                      ["Wapice Oy", "Vaasa", ""]])
+    assert fields["Nimi"] == "company"
+
+
+def test_a_name_column_of_people_stays_the_contact():
+    _, fields = read([["Nome", "Cidade", "WhatsApp"], ["Dra. Lara Pinto", "Rio de Janeiro", "(21) 97666-7788"],
+                      ["Carla Dias", "São Paulo", "(11) 99222-3344"], ["Clínica Leme", "São Paulo", ""],
+                      ["Dr. Paulo Nunes", "Curitiba", ""]])
+    assert fields["Nome"] == "contact_name"
+
+
+def test_a_company_column_of_peoples_names_is_the_contact():
+    _, fields = read([["Company", "Phone", "Status"], ["Anna Berg", "070-1234567", "ringt"],
+                      ["Bo Ek", "070-2222222", "nej"], ["Cia Lund", "070-3333333", "ja"]])
+    assert fields["Company"] == "contact_name"
+
+
+def test_state_codes_are_no_status_and_the_status_column_keeps_its_field():
+    _, fields = read([["Empresa", "Cidade", "Estado", "Status"], ["Varejo Moderno S.A.", "Belo Horizonte", "MG", "Novo"],
+                      ["TechFarma", "São Paulo", "SP", "em contato"], ["Veloz Ltda", "Goiânia", "GO", "sem interesse"]])
+    assert fields["Estado"] is None and fields["Status"] == "status_raw" and fields["Cidade"] == "city"
+
+
+def test_a_star_rating_is_no_note_and_the_comments_column_is():
+    n, fields = read([["Företag", "Note", "Commentaires"], ["Volvo AB", "4", "ringde, återkommer i maj"],
+                      ["Saab AB", "5", "vill ha cv"], ["Ikea", "3", ""]])
+    assert fields["Note"] is None and fields["Commentaires"] == "notes"
+    assert list(n.frame["notes"])[:2] == ["ringde, återkommer i maj", "vill ha cv"]
+
+
+def test_the_fuller_of_two_columns_for_one_field_wins():
+    _, fields = read([["Entreprise", "Notes", "Commentaire AI"], ["Le Midi", "", "Pas de site, seulement Facebook."],
+                      ["La Sitterie", "", "Design daté, navigation peu claire."], ["Grenier", "", "Aucun site web."]])
+    assert fields["Commentaire AI"] == "notes" and fields["Notes"] is None
+
+
+def test_a_town_column_beats_a_street_address():
+    _, fields = read([["Company", "Address", "City"], ["Volvo AB", "Gropegårdsgatan 2", "Göteborg"],
+                      ["Saab AB", "Olof Palmes gata 17", "Stockholm"], ["Ikea", "Ikeagatan 1", "Älmhult"]])
+    assert fields["City"] == "city" and fields["Address"] is None
+
+
+def test_a_second_phone_and_email_are_kept_and_fill_the_gaps_of_the_first():
+    n, fields = read([["Empresa", "WhatsApp", "Telefone", "Email", "Email 2"],
+                      ["Casa da Lavoura Ltda", "(64) 99661-1049", "", "a@casa.com.br", ""],
+                      ["Agromix Ltda", "", "(77) 3611-7259", "", "vendas@agromix.com.br"],
+                      ["Polivet Ltda", "(77) 99827-0702", "(77) 3611-0000", "", ""]])
+    assert fields["WhatsApp"] == fields["Telefone"] == "phone"
+    assert fields["Email"] == fields["Email 2"] == "email"
+    second = {c.header for c in n.columns if c.second}
+    assert second == {"Telefone", "Email 2"}
+    assert list(n.frame["phone_raw"]) == ["(64) 99661-1049", "(77) 3611-7259", "(77) 99827-0702"]
+    assert list(n.frame["email"]) == ["a@casa.com.br", "vendas@agromix.com.br", None]
+
+
+def test_an_empty_mobile_column_is_not_the_first_phone():
+    n, _ = read([["Company", "Mobile", "Phone"], ["Volvo AB", "", "031-66 00 00"], ["Saab AB", "", "08-463 00 00"],
+                 ["Ikea", "", "0476-64 10 00"]])
+    first = next(c for c in n.columns if c.field == "phone" and not c.second)
+    assert first.header == "Phone"
+
+
+def test_a_second_email_column_without_emails_is_dropped():
+    _, fields = read([["Entreprise", "Email", "Type d'email", "Fiabilité de l'email"],
+                      ["Knauf", "a@knauf.com", "", ""], ["Unilabs", "b@unilabs.com", "", ""]])
+    assert fields["Type d'email"] is None and fields["Fiabilité de l'email"] is None
+
+
+def test_a_close_spelling_of_a_yes_no_column_is_no_field():
+    _, fields = read([["Bedrijf", "Actief", "Status"], ["Philips", "True", "gesolliciteerd"],
+                      ["ASML", "False", "afgewezen"], ["Booking", "True", ""]])
+    assert fields["Actief"] is None
+
+
+def test_free_text_no_header_word_claims_is_the_notes():
+    _, fields = read([["business_name", "city", "scraped_text"],
+                      ["Dental Studio Noord", "Amsterdam", "Tandartspraktijk en mondhygiëne in Amsterdam Noord."],
+                      ["Smile Factory", "Eindhoven", "Toonaangevende tandartspraktijk in het centrum van Eindhoven."],
+                      ["Delft Mondzorg", "Delft", "Tandheelkundige zorg dichtbij de TU Delft campus."]])
+    assert fields["scraped_text"] == "notes"
+
+
+def test_people_and_companies_are_told_apart_by_shape():
+    assert looks_like_person("Anna Svensson") and looks_like_person("Dra. Lara Pinto")
+    assert looks_like_person("Jan van der Berg")
+    assert not looks_like_person("Boucherie Art de Vivre") and not looks_like_person("Volvo AB")
+    assert looks_like_company(fold("Datadrivers Oy")) and looks_like_company(fold("IGREJA CRISTA MARANATA"))
+    p = profile([["Anna Berg"], ["Bo Ek"], [""], ["Volvo AB"]], 0, 2026)
+    assert p.n == 3 and round(p.person, 2) == 0.67 and round(p.company, 2) == 0.33
