@@ -165,6 +165,7 @@ def settle_by_profile(columns: list, data: list[list], overrides: set, year: int
     it); a "name" column of companies is the company, a company column of people the
     contact; of two columns for one field the fuller wins, a town beats a street
     address; of several phone, e-mail or category columns the fuller is the first;
+    a column of companies under an unknown word is the company when no column is;
     free text nobody claimed is the notes. Columns staff configured are never touched."""
     free = [c for c in columns if fold(c.header) not in overrides]
     profiles = _Profiles(data, year)
@@ -214,6 +215,13 @@ def settle_by_profile(columns: list, data: list[list], overrides: set, year: int
     _fuller_wins(free, columns, profiles)
     for field in ("phone", "email", "category"):
         _fullest_first(columns, field, profiles)
+    if holder("company") is None:               # a column of companies under a word nobody knows
+        named = [c for c in free if c.field is None and c.confidence < 1.0 and not c.note.startswith("ignored")
+                 and profiles[c.index].company >= 0.5]
+        if named:
+            best = max(named, key=lambda c: profiles[c.index].company)
+            best.field, best.confidence = "company", 0.6
+            best.note = f"by content: {profiles[best.index].company:.0%} of its values are company names"
     if holder("notes") is None:
         text = [c for c in free if c.field is None and not c.note.startswith("ignored")
                 and profiles[c.index].long_text >= 0.6]

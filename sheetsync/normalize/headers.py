@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 
 from sheetsync.normalize.text import fold
 from sheetsync.normalize.vocabulary import header_spellings
+from sheetsync.workbook import cell_text
 
 OWNED_PREFIX = "sheetsync"
 ATTEMPT_COLUMN = "attempt_n"         # "Försök 1", "Attempt 2": one column per attempt
@@ -189,10 +190,57 @@ def header_score(row: list) -> float:
 
 
 def find_header_row(rows: list[list], scan: int = 25) -> int | None:
-    """0-based index of the header row among the first `scan` rows, or None."""
+    """0-based index of the header row among the first `scan` rows, or None. The row
+    whose words are most known, unless it reads as data and a full row above it does
+    not: a header of words no vocabulary knows still beats the data rows below it."""
     best, best_score = None, 0.0
     for i, row in enumerate(rows[:scan]):
         score = header_score(row)
         if score > best_score:
             best, best_score = i, score
+    if best:
+        best = _header_above(rows, best)
     return best
+
+
+def _filled(row: list) -> int:
+    return sum(1 for v in row if v is not None and str(v).strip())
+
+
+def _header_above(rows: list[list], best: int) -> int:
+    """The first row above `best` as wide as a header, when `best` looks like the data
+    of its columns (cells of the same kind as those below, or repeating them) and that
+    row does not."""
+    width = _filled(rows[best])
+    above = next((i for i in range(best) if _filled(rows[i]) >= max(2, 0.6 * width)), None)
+    if above is None:
+        return best
+    if _data_likeness(rows, best) >= 0.5 and _data_likeness(rows, above) < 0.25:
+        return above
+    return best
+
+
+def _data_likeness(rows: list[list], index: int, below: int = 12) -> float:
+    """Share of a row's filled cells that look like the cells under them: a value
+    repeated below, or a typed value (date, phone, number...) where the column holds
+    that type."""
+    from sheetsync.normalize.shape import kind_of       # shape reads headers' neighbours
+    import datetime as dt
+    year = dt.date.today().year
+    row, under = rows[index], [r for r in rows[index + 1:index + 1 + below] if _filled(r)]
+    cells = [(j, cell_text(v).strip()) for j, v in enumerate(row) if cell_text(v).strip()]
+    if not cells or not under:
+        return 0.0
+    alike = 0
+    for j, text in cells:
+        column = [cell_text(r[j]).strip() for r in under if j < len(r) and cell_text(r[j]).strip()]
+        if not column:
+            continue
+        if fold(text) in {fold(v) for v in column}:
+            alike += 1
+            continue
+        kinds = [kind_of(v, year) for v in column]
+        common = max(set(kinds), key=kinds.count)
+        if common not in ("", "text") and kinds.count(common) >= len(kinds) / 2 and kind_of(text, year) == common:
+            alike += 1
+    return alike / len(cells)

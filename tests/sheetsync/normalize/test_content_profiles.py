@@ -1,6 +1,7 @@
 """What the cells hold confirms, overrules or picks between the fields a header suggests
 (issue 34): each kind of miss met on real prospect lists, on a small sheet of its own."""
 from sheetsync.normalize import normalize
+from sheetsync.normalize.headers import find_header_row
 from sheetsync.normalize.profile import looks_like_company, looks_like_person, profile
 from sheetsync.normalize.text import fold
 
@@ -102,3 +103,28 @@ def test_people_and_companies_are_told_apart_by_shape():
     assert looks_like_company(fold("Datadrivers Oy")) and looks_like_company(fold("IGREJA CRISTA MARANATA"))
     p = profile([["Anna Berg"], ["Bo Ek"], [""], ["Volvo AB"]], 0, 2026)
     assert p.n == 3 and round(p.person, 2) == 0.67 and round(p.company, 2) == 0.33
+
+
+def test_a_header_of_unknown_words_beats_a_data_row_below_it():
+    rows = [["Vállalat", "Település", "Csatorna 1", "Csatorna 2", "Mikor", "Állapot"],     # Hungarian
+            ["Volvo AB", "Göteborg", "Telefon", "Mail", "2026-05-02", "ND"],
+            ["Saab AB", "Linköping", "Telefon", "", "2026-05-03", "ND"],
+            ["Ikea AB", "Älmhult", "Mail", "Telefon", "2026-05-04", "nej"],
+            ["Scania AB", "Södertälje", "Telefon", "Mail", "2026-05-05", "ND"]]
+    assert find_header_row(rows[1:]) == 0                 # without it, the first data row would do
+    n = normalize(rows, year=2026, student="s", tab="CRM")
+    assert n.header_row == 0 and list(n.frame["company"]) == ["Volvo AB", "Saab AB", "Ikea AB", "Scania AB"]
+
+
+def test_a_title_line_above_the_header_is_still_no_header():
+    rows = [["Mina LIA-kontakter 2026"], [],
+            ["Företag", "Telefon", "Status"], ["Volvo AB", "070-123 45 67", "ja"], ["Saab AB", "070-222 22 22", "nej"]]
+    assert normalize(rows, year=2026).header_row == 2
+
+
+def test_companies_under_a_word_nobody_knows_are_the_company_when_no_column_is():
+    _, fields = read([["Vállalat", "Telefon", "Status"], ["Volvo AB", "070-123 45 67", "ja"],
+                      ["Saab AB", "070-222 22 22", "nej"], ["Richter GmbH", "", ""]])
+    assert fields["Vállalat"] == "company"
+    _, fields = read([["Företag", "Vállalat", "Status"], ["Volvo AB", "Saab AB", "ja"], ["Ikea", "Scania AB", "nej"]])
+    assert fields["Företag"] == "company" and fields["Vállalat"] is None
