@@ -128,3 +128,19 @@ def test_companies_under_a_word_nobody_knows_are_the_company_when_no_column_is()
     assert fields["Vállalat"] == "company"
     _, fields = read([["Företag", "Vállalat", "Status"], ["Volvo AB", "Saab AB", "ja"], ["Ikea", "Scania AB", "nej"]])
     assert fields["Företag"] == "company" and fields["Vállalat"] is None
+
+
+def test_check_names_a_column_left_undecided_and_the_setting_that_fixes_it():
+    import tomllib
+
+    from sheetsync.normalize import read_crm
+    from sheetsync.workbook import Tab, Workbook
+    rows = [["Entreprise", "Recherche", "Salaire", "Notes"], ["Le Midi", "restaurant Sion", "", "à rappeler"],
+            ["La Sitterie", "restaurant Sion", "", ""]]
+    lines = read_crm(Workbook("b", {"Leads": Tab("Leads", rows)}), year=2026).report_lines()
+    recherche = next(line for line in lines if "'Recherche'" in line)
+    assert 'no field decided, set columns = { "Recherche" = "<field>" }' in recherche
+    assert not any("no field decided" in line for line in lines if "'Salaire'" in line or "'Notes'" in line)
+    fix = tomllib.loads(recherche.split("set columns = ", 1)[1].split(" for this", 1)[0].replace("<field>", "category")
+                        .join(["x = ", ""]))["x"]
+    assert {c.header: c.field for c in normalize(rows, year=2026, overrides=fix).columns}["Recherche"] == "category"
