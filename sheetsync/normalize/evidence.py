@@ -17,7 +17,7 @@ import re
 from urllib.parse import urlparse
 
 from sheetsync.normalize.dates import parse_date
-from sheetsync.normalize.profile import profile
+from sheetsync.normalize.profile import PLACEHOLDERS, profile
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import cell_text
 
@@ -36,6 +36,14 @@ YES_NO = frozenset({"yes", "no", "ja", "nej", "nei", "y", "n", "x", "true", "fal
 TEXT_FIELDS = ("company", "contact_name", "contact_role", "position", "city", "source", "category")
 DATE_FIELDS = ("last_contact", "follow_up", "applied_on")
 _US_STATE = re.compile(r"^[A-Z]{2}$")
+PLACEHOLDERS_UPPER = frozenset(p.upper() for p in PLACEHOLDERS)
+
+
+def _state_codes(values: list[str]) -> float:
+    """Share of two-letter codes, when they vary: a column of "ND" (not available) or
+    "NA" is a placeholder typed down a column, not a place."""
+    codes = [v for v in values if _US_STATE.match(v)]
+    return len(codes) / len(values) if len(set(codes) - PLACEHOLDERS_UPPER) >= 2 else 0.0
 
 
 def _values(data: list[list], index: int, limit: int = 200) -> list[str]:
@@ -105,7 +113,7 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
                     taken.discard("link")
                     col.field, col.note = "website", f"values are homepages ({homes:.0%})"
                     taken.add("website")
-        if col.field == "status_raw" and sum(bool(_US_STATE.match(v)) for v in values) / len(values) >= 0.6 \
+        if col.field == "status_raw" and _state_codes(values) >= 0.6 \
                 and "city" not in taken:
             taken.discard("status_raw")          # "State" above CA, NY, WA: a place, not a stage
             col.field, col.note = "city", "values are state codes (CA, NY, ...)"

@@ -24,6 +24,10 @@ SAMPLE = 60
 YES_NO = frozenset({"yes", "no", "ja", "nej", "nei", "y", "n", "x", "true", "false", "sant",
                     "falskt", "si", "oui", "non", "ok", "done", "klar", "v", "1", "0", "sim", "nao",
                     "kylla", "ei", "waar", "onwaar", "vrai", "faux", "wahr", "falsch"})
+# cells that stand for "nothing here": not counted as a column's values
+PLACEHOLDERS = frozenset({"-", "--", "—", "–", "?", "nd", "na", "n/a", "n.a.", "n.d.", "#n/a", "none", "null",
+                          "nil", "xxx", "xxxx", "xxxxx", "xxxxxx", "...", "tbd", "saknas", "mangler",
+                          "puuttuu", "nao informado", "não informado", "non renseigné", "non précisé"})
 _HONORIFICS = frozenset({"dr", "dra", "mr", "mrs", "ms", "miss", "herr", "frau", "m", "mme", "mlle", "sr",
                          "sra", "srta", "dott", "dottssa", "ing", "prof", "fru"})
 _PARTICLES = frozenset({"de", "da", "do", "dos", "das", "van", "von", "der", "den", "la", "le", "di",
@@ -135,7 +139,7 @@ def _filled_cells(data: list[list], index: int, limit: int | None = None) -> lis
         if index < len(row):
             v = row[index]
             t = v.strip() if type(v) is str else cell_text(v).strip()
-            if t:
+            if t and t.lower() not in PLACEHOLDERS:
                 out.append(t)
                 if limit is not None and len(out) >= limit:
                     break

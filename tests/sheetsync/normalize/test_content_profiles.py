@@ -144,3 +144,12 @@ def test_check_names_a_column_left_undecided_and_the_setting_that_fixes_it():
     fix = tomllib.loads(recherche.split("set columns = ", 1)[1].split(" for this", 1)[0].replace("<field>", "category")
                         .join(["x = ", ""]))["x"]
     assert {c.header: c.field for c in normalize(rows, year=2026, overrides=fix).columns}["Recherche"] == "category"
+
+
+def test_a_column_of_nd_is_not_available_not_north_dakota():
+    _, fields = read([["Azienda", "Stato", "Luogo"], ["Ferrari S.p.A.", "ND", "Maranello"],
+                      ["Hera S.p.A.", "ND", "Bologna"], ["Barilla", "Inviato", "Parma"], ["Lavazza", "ND", "Torino"]])
+    assert fields["Stato"] == "status_raw" and fields["Luogo"] == "city"
+    _, fields = read([["Company", "State", "Status"], ["SpaceX", "CA", "applied"], ["Stripe", "NY", "rejected"],
+                      ["Figma", "ND", ""]])
+    assert fields["State"] == "city"
