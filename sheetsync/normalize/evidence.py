@@ -232,7 +232,7 @@ def settle_by_profile(columns: list, data: list[list], overrides: set, year: int
             best.note = f"by content: {profiles[best.index].company:.0%} of its values are company names"
     if holder("notes") is None:
         text = [c for c in free if c.field is None and not c.note.startswith("ignored")
-                and profiles[c.index].long_text >= 0.6]
+                and profiles[c.index].long_text >= 0.6 and profiles[c.index].digits < 0.5]   # not addresses
         if text:
             best = max(text, key=lambda c: profiles[c.index].filled)
             best.field, best.confidence = "notes", 0.6

@@ -57,6 +57,10 @@ _ATTEMPT_RE = re.compile(r"^(forsok|attempt|forsog|kontaktforsok|try|samtal|kont
                          r"|^[1-9](st|nd|rd|th|e|er|eme|re|a|o|ª|º)?\s+(follow up|followup|relance|attempt|"
                          r"try|call|rappel|forsok|tentativa|sollecito)$")
 _CHOICES = list(_EXACT)
+# one-word spellings of the fields whose values can confirm a close spelling (phones,
+# e-mails, links, stages): only these are looked for as a typo inside a longer header
+_CHECKABLE = [c for c in _CHOICES if " " not in c and len(c) >= 5 and _EXACT[c] in
+              ("phone", "email", "website", "link", "linkedin", "status_raw")]
 _LETTER = re.compile(r"[^\W\d_]")
 FUZZY_CUTOFF = 84
 # words that name a kind of contact detail wherever they stand in a header
@@ -118,6 +122,11 @@ def map_header(text: str) -> tuple[str | None, float]:
                                   score_cutoff=FUZZY_CUTOFF)
         if best:
             return _EXACT[best[0]], round(best[1] / 100, 2)
+    for word in words:        # a typo inside a longer header, "Zoom Webiste": the values must agree
+        if len(word) >= 6:
+            best = process.extractOne(word, _CHECKABLE, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best:
+                return _EXACT[best[0]], round(best[1] / 100, 2)
     return None, 0.0
 
 

@@ -153,3 +153,9 @@ def test_a_column_of_nd_is_not_available_not_north_dakota():
     _, fields = read([["Company", "State", "Status"], ["SpaceX", "CA", "applied"], ["Stripe", "NY", "rejected"],
                       ["Figma", "ND", ""]])
     assert fields["State"] == "city"
+
+
+def test_a_typo_inside_a_longer_header_counts_only_when_the_values_agree():
+    _, fields = read([["Company", "Zoom Webiste", "Main Telefn"], ["Norwest", "www.nvp.com", "Tier 1"],
+                      ["Silver Lake", "www.silverlake.com", "Tier 2"], ["Coatue", "", "Tier 3"]])
+    assert fields["Zoom Webiste"] == "website" and fields["Main Telefn"] is None
