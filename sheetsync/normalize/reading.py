@@ -76,10 +76,11 @@ def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | No
 
 @lru_cache(maxsize=1)
 def _normaliser_fingerprint() -> str:
-    """Changes with the normaliser's code and with pandas: a reading kept by another
-    version is not trusted."""
+    """Changes with the normaliser's code, its vocabulary files and pandas: a reading
+    kept by another version is not trusted."""
     digest = hashlib.sha256(pd.__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent          # the vocabulary decides as much as the code
+    for path in sorted(here.glob("*.py")) + sorted((here / "vocabulary").glob("*.toml")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

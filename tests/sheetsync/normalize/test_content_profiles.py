@@ -159,3 +159,21 @@ def test_a_typo_inside_a_longer_header_counts_only_when_the_values_agree():
     _, fields = read([["Company", "Zoom Webiste", "Main Telefn"], ["Norwest", "www.nvp.com", "Tier 1"],
                       ["Silver Lake", "www.silverlake.com", "Tier 2"], ["Coatue", "", "Tier 3"]])
     assert fields["Zoom Webiste"] == "website" and fields["Main Telefn"] is None
+
+
+def test_a_kept_reading_is_not_trusted_after_a_vocabulary_change(tmp_path, monkeypatch):
+    from sheetsync.normalize import reading
+    before = reading.reading_key(year=2026, tab=None, overrides=None, student="s")
+    folder = tmp_path / "normalize"
+    (folder / "vocabulary").mkdir(parents=True)
+    for path in reading.Path(reading.__file__).parent.glob("*.py"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    for path in (reading.Path(reading.__file__).parent / "vocabulary").glob("*.toml"):
+        (folder / "vocabulary" / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(reading, "__file__", str(folder / "reading.py"))
+    reading._normaliser_fingerprint.cache_clear()
+    assert reading.reading_key(year=2026, tab=None, overrides=None, student="s") == before
+    (folder / "vocabulary" / "sv.toml").write_text((folder / "vocabulary" / "sv.toml").read_text() + "\n# new\n")
+    reading._normaliser_fingerprint.cache_clear()
+    assert reading.reading_key(year=2026, tab=None, overrides=None, student="s") != before
+    reading._normaliser_fingerprint.cache_clear()
