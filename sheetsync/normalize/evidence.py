@@ -17,6 +17,7 @@ import re
 from urllib.parse import urlparse
 
 from sheetsync.normalize.dates import parse_date
+from sheetsync.normalize.profile import PLACEHOLDERS, profile
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import cell_text
 
@@ -35,9 +36,18 @@ YES_NO = frozenset({"yes", "no", "ja", "nej", "nei", "y", "n", "x", "true", "fal
 TEXT_FIELDS = ("company", "contact_name", "contact_role", "position", "city", "source", "category")
 DATE_FIELDS = ("last_contact", "follow_up", "applied_on")
 _US_STATE = re.compile(r"^[A-Z]{2}$")
+PLACEHOLDERS_UPPER = frozenset(p.upper() for p in PLACEHOLDERS)
+
+
+def _state_codes(values: list[str]) -> float:
+    """Share of two-letter codes, when they vary: a column of "ND" (not available) or
+    "NA" is a placeholder typed down a column, not a place."""
+    codes = [v for v in values if _US_STATE.match(v)]
+    return len(codes) / len(values) if len(set(codes) - PLACEHOLDERS_UPPER) >= 2 else 0.0
 
 
 def _values(data: list[list], index: int, limit: int = 200) -> list[str]:
+    """The first `limit` filled cells of a column, stripped."""
     out = []
     for row in data:
         if index < len(row):
@@ -103,7 +113,7 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
                     taken.discard("link")
                     col.field, col.note = "website", f"values are homepages ({homes:.0%})"
                     taken.add("website")
-        if col.field == "status_raw" and sum(bool(_US_STATE.match(v)) for v in values) / len(values) >= 0.6 \
+        if col.field == "status_raw" and _state_codes(values) >= 0.6 \
                 and "city" not in taken:
             taken.discard("status_raw")          # "State" above CA, NY, WA: a place, not a stage
             col.field, col.note = "city", "values are state codes (CA, NY, ...)"
@@ -129,8 +139,157 @@ def confirm_by_content(columns: list, data: list[list], overrides: dict, year: i
 
 def _give_back(columns: list, field: str, taken: set) -> None:
     """A field one column no longer holds goes to the column that lost it to that one."""
+    if any(c.field == field and not c.second for c in columns):
+        return
     for c in columns:
         if c.field is None and c.note.startswith(f"also looks like {field};"):
             c.field, c.confidence, c.note = field, 1.0, "its rival's values are something else"
             taken.add(field)
             return
+
+
+# fields whose yes/no cells confirm_by_content has not already looked at
+_YES_NO_HERE = frozenset({"next_step", "notes", "org_number", "website", "link", "size", "linkedin"})
+# text fields a column of plain numbers (a star rating, a count) cannot be; a company or
+# contact column of numbers is a swapped header, reported by content.py, not re-mapped
+_NOT_NUMBERS = frozenset({"notes", "category", "source", "next_step", "contact_role", "position"})
+# what a close spelling's column must hold to be believed ("Actief" is no next step)
+_FUZZY_AGREES = {"phone": lambda p: p.phone >= 0.5, "email": lambda p: p.email >= 0.5,
+                 "website": lambda p: p.url >= 0.5, "link": lambda p: p.url >= 0.5,
+                 "linkedin": lambda p: p.url >= 0.5, "status_raw": lambda p: p.stage >= 0.3}
+
+
+_LOOKED_AT = _YES_NO_HERE | _NOT_NUMBERS | {"status_raw", "contact_name", "company"}
+
+
+def _is_close_spelling(col) -> bool:
+    return 0.8 < col.confidence < 1.0          # 1.0 exact, 0.8 contact word, 0.75 a word inside
+
+
+def settle_by_profile(columns: list, data: list[list], overrides: set, year: int) -> None:
+    """Let every column's content profile (profile.py) confirm, overrule or pick between
+    the fields its header suggests; each change is noted on the column. In order:
+    a field its values cannot hold is dropped (and goes back to the column that lost
+    it); a "name" column of companies is the company, a company column of people the
+    contact; of two columns for one field the fuller wins, a town beats a street
+    address; of several phone, e-mail or category columns the fuller is the first;
+    a column of companies under an unknown word is the company when no column is;
+    free text nobody claimed is the notes. Columns staff configured are never touched."""
+    free = [c for c in columns if fold(c.header) not in overrides]
+    profiles = _Profiles(data, year)
+
+    def holder(field: str):
+        return next((c for c in columns if c.field == field and not c.second), None)
+
+    def drop(col, why: str) -> None:
+        lost, was_second = col.field, col.second
+        col.field, col.confidence, col.note, col.second = None, 0.0, why, False
+        if not was_second:
+            _promote_second(columns, lost, profiles) or _give_back(columns, lost, {c.field for c in columns})
+
+    def move(col, field: str, why: str) -> None:
+        lost = col.field
+        col.field, col.note, col.second = field, why, False
+        if lost != field:
+            _promote_second(columns, lost, profiles) or _give_back(columns, lost, {c.field for c in columns})
+
+    for col in free:
+        field = col.field
+        if field not in _LOOKED_AT and not col.second and not _is_close_spelling(col):
+            continue                         # an exact header no rule below can overrule
+        p = profiles[col.index]
+        if col.second and field in _FUZZY_AGREES and not _FUZZY_AGREES[field](p):
+            drop(col, f"a second {field} column holds no {field} values")    # 'Type d'email'
+            continue
+        if not p.n:
+            continue
+        if field in _YES_NO_HERE and p.yes_no >= 0.6:
+            drop(col, f"yes/no values ({p.yes_no:.0%}), not {field}")
+        elif field == "status_raw" and p.state_code >= 0.6:
+            if holder("city") is None:
+                move(col, "city", "values are state codes (CA, NY, SP, ...)")
+            else:
+                drop(col, "values are state or region codes, not statuses")
+        elif field == "status_raw" and col.confidence < 1.0 and p.stage < 0.3 and p.n >= 3:
+            drop(col, f"header names a status but {p.stage:.0%} of its values read as one")
+        elif field in _NOT_NUMBERS and p.number >= 0.8 and p.n >= 3:
+            drop(col, f"values are numbers ({p.number:.0%}), not {field}")
+        elif _is_close_spelling(col) and field in _FUZZY_AGREES and not _FUZZY_AGREES[field](p):
+            drop(col, f"header is close to {field} but its values are not")
+        elif field == "contact_name" and p.company >= 0.3 and p.person < 0.5 and holder("company") is None:
+            move(col, "company", f"values are company names ({p.company:.0%} carry a legal form or a trade)")
+        elif field == "company" and p.person >= 0.7 and p.company < 0.1 and holder("contact_name") is None:
+            move(col, "contact_name", f"values are people's names ({p.person:.0%})")
+    _fuller_wins(free, columns, profiles)
+    for field in ("phone", "email", "category"):
+        _fullest_first(columns, field, profiles)
+    if holder("company") is None:               # a column of companies under a word nobody knows
+        named = [c for c in free if c.field is None and c.confidence < 1.0 and not c.note.startswith("ignored")
+                 and profiles[c.index].company >= 0.5]
+        if named:
+            best = max(named, key=lambda c: profiles[c.index].company)
+            best.field, best.confidence = "company", 0.6
+            best.note = f"by content: {profiles[best.index].company:.0%} of its values are company names"
+    if holder("notes") is None:
+        text = [c for c in free if c.field is None and not c.note.startswith("ignored")
+                and profiles[c.index].long_text >= 0.6 and profiles[c.index].digits < 0.5]   # not addresses
+        if text:
+            best = max(text, key=lambda c: profiles[c.index].filled)
+            best.field, best.confidence = "notes", 0.6
+            best.note = f"by content: free text ({profiles[best.index].long_text:.0%} of it five words or more)"
+
+
+class _Profiles(dict):
+    """Column index -> Profile, made when first asked for: a column no rule looks at
+    costs nothing."""
+
+    def __init__(self, data: list[list], year: int):
+        super().__init__()
+        self.data, self.year = data, year
+
+    def __missing__(self, index: int):
+        self[index] = found = profile(self.data, index, self.year)
+        return found
+
+
+def _promote_second(columns: list, field: str | None, profiles: dict) -> bool:
+    """A field whose first column was dropped goes to its fullest second column."""
+    seconds = [c for c in columns if c.field == field and c.second]
+    if not seconds:
+        return False
+    best = max(seconds, key=lambda c: profiles[c.index].filled)
+    best.second, best.note = False, f"the first {field} column held something else"
+    return True
+
+
+def _fuller_wins(free: list, columns: list, profiles: dict) -> None:
+    """A column that lost its field to a rival takes it back when the rival is near
+    empty beside it (1.5 times the cells, and a header about as sure), or, for a place,
+    when the rival holds street addresses and it holds towns."""
+    by_header = {c.header: c for c in columns}
+    for col in free:
+        m = re.match(r"also looks like (\w+); column (.+) kept$", col.note)
+        if col.field is not None or not m:
+            continue
+        field, rival = m[1], by_header.get(m[2].strip("'\""))
+        if rival is None or rival.field != field:
+            continue
+        mine, theirs = profiles[col.index], profiles[rival.index]
+        fuller = mine.filled >= max(1.0, 1.5 * theirs.filled) and col.confidence >= rival.confidence - 0.25
+        town = field == "city" and theirs.digits >= 0.5 and mine.digits < 0.2 and mine.filled >= theirs.filled / 2
+        if fuller or town:
+            why = "fuller than" if fuller else "towns, where the other holds street addresses:"
+            col.field, col.confidence, col.note = field, rival.confidence, f"{why} column {rival.header!r}"
+            rival.field, rival.note = None, f"also looks like {field}; column {col.header!r} kept"
+
+
+def _fullest_first(columns: list, field: str, profiles: dict) -> None:
+    """Of several columns of one kind, the one with clearly more cells is the first."""
+    cols = [c for c in columns if c.field == field]
+    first = next((c for c in cols if not c.second), None)
+    if first is None or len(cols) < 2:
+        return
+    best = max(cols, key=lambda c: profiles[c.index].filled)
+    if best is not first and profiles[best.index].filled >= 1.5 * max(1, profiles[first.index].filled):
+        first.second, first.note = True, f"a second {field} column (emptier than {best.header!r})"
+        best.second, best.note = False, ""

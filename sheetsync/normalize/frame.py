@@ -17,7 +17,7 @@ from sheetsync.a1 import cell, column_letter
 from sheetsync.normalize.content import suspicious_columns
 from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
 from sheetsync.normalize.dates import parse_date
-from sheetsync.normalize.evidence import confirm_by_content
+from sheetsync.normalize.evidence import confirm_by_content, settle_by_profile
 from sheetsync.normalize.shape import BY_CONTENT, header_by_shape, map_by_content
 from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, is_owned_header, map_header
 from sheetsync.normalize.phones import has_digits, parse_phone
@@ -49,6 +49,7 @@ class Column:
     field: str | None
     confidence: float
     note: str = ""             # why a header was left unmapped
+    second: bool = False       # a second phone, e-mail or category column beside the first
 
 
 @dataclass
@@ -137,7 +138,11 @@ def map_columns(header: list, overrides: dict[str, str] | None = None) -> list[C
         if col.field in (None, ATTEMPT_COLUMN):
             continue
         keep = best.get(col.field)
-        if keep is None or col.confidence > keep.confidence:
+        if keep is not None and col.field in SEVERAL:      # kept as a second one of its kind
+            second = col if col.confidence <= keep.confidence else keep
+            second.second, second.note = True, f"a second {col.field} column"
+            best[col.field] = keep if second is col else col
+        elif keep is None or col.confidence > keep.confidence:
             if keep is not None:
                 keep.field, keep.note = None, f"also looks like {col.field}; column {col.header!r} kept"
             best[col.field] = col
@@ -147,6 +152,9 @@ def map_columns(header: list, overrides: dict[str, str] | None = None) -> list[C
     return columns
 
 
+# fields a sheet may hold in more than one column (phone and mobile, personal and
+# generic e-mail, sector and activity): the first is the field, the others fill its gaps
+SEVERAL = ("phone", "email", "category")
 FIND = "find"              # normalize(header_row=FIND): look for the header
 
 
@@ -202,6 +210,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         if not columns:
             return no_header()
     confirm_by_content(columns, rows[h + 1:], {fold(k) for k in (overrides or {})}, year)
+    settle_by_profile(columns, rows[h + 1:], {fold(k) for k in (overrides or {})}, year)
     owned = {i for i, v in enumerate(header) if is_owned_header(cell_text(v))}
     header_folded = [fold(cell_text(v)) for v in header]
     # a repeated header is checked in full only when its first cell repeats (cheap first)
@@ -218,7 +227,8 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         data.append(row)
         sheet_rows.append(offset)
     out: dict[str, list] = {"row": sheet_rows}
-    by_field = {c.field: c for c in columns if c.field and c.field != ATTEMPT_COLUMN}
+    by_field = {c.field: c for c in columns if c.field and c.field != ATTEMPT_COLUMN and not c.second}
+    seconds = [c for c in columns if c.second and c.field in ("phone", "email")]
     n = len(data)
 
     columns_read: dict[str, list[str]] = {}
@@ -249,19 +259,21 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         (cell(r, follow.index + 1), v.strip()) if v.strip() and p is None else None
         for r, v, p in zip(sheet_rows, raw("follow_up"), out["follow_up"])]
     phone_raw = raw("phone")
+    if "phone" in by_field:
+        report("phone", phone_raw, [not v or parse_phone(v) is not None or not has_digits(v)
+                                    for v in phone_raw], "phone")
+    phone_raw = _gaps_filled(phone_raw, data, [c.index for c in seconds if c.field == "phone"])
     out["phone_raw"] = [v or None for v in phone_raw]
     out["phone"] = [parse_phone(v) if v else None for v in phone_raw]
     out["phone_ok"] = [not v or p is not None for v, p in zip(phone_raw, out["phone"])]
-    if "phone" in by_field:
-        report("phone", phone_raw, [ok or not has_digits(v) for v, ok in
-                                    zip(phone_raw, out["phone_ok"])], "phone")
     email_raw = raw("email")
+    if "email" in by_field:
+        report("email", email_raw, [parse_email(v)[1] for v in email_raw], "email")
+    email_raw = _gaps_filled(email_raw, data, [c.index for c in seconds if c.field == "email"])
     emails = [parse_email(v) for v in email_raw]
     out["email_raw"] = [v or None for v in email_raw]
     out["email"] = [e for e, _ in emails]
     out["email_ok"] = [ok for _, ok in emails]
-    if "email" in by_field:
-        report("email", email_raw, out["email_ok"], "email")
     out["linkedin"] = [linkedin_url(v) or linkedin_url(w) for v, w in
                        zip(raw("linkedin"), raw("contact_name"))]     # a profile URL as contact
     out["website_domain"] = [domain_of(v) if v else None for v in raw("website")]
@@ -327,6 +339,15 @@ def _stray_spaces(data: list, sheet_rows: list[int], columns: list[int]) -> list
             if out[i] is None and (v[:1].isspace() or v[-1:].isspace() or "  " in v) and v.strip():
                 out[i] = cell(sheet_rows[i], c + 1)
     return out
+
+
+def _gaps_filled(values: list[str], data: list, others: list[int]) -> list[str]:
+    """A row's empty cell in the first column of a kind takes the second's ('Tel
+    portable' empty, 'Tel standard' filled)."""
+    if not others or all(values):
+        return values
+    extra = [_column(data, i) for i in others]
+    return [v or next((col[r] for col in extra if col[r]), "") for r, v in enumerate(values)]
 
 
 def _fill_same_as_above(companies: list) -> list:

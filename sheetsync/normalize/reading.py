@@ -31,11 +31,21 @@ class Reading:
                  + (f", contact log in tab {self.log_tab!r}" if self.log_tab else "")]
         for c in n.columns:
             target = c.field or ("kept as is" if not c.note else f"kept as is: {c.note}")
+            if _undecided(c):
+                target += ("; " if c.note else ": ") + (f"no field decided, set columns = {{ {json.dumps(c.header, ensure_ascii=False)} = "
+                                                        f"\"<field>\" }} for this student if it holds one")
             lines.append(f"  {c.header!r:<32} -> {target}" + (f" ({c.confidence:.2f})" if c.field else "")
                          + (f": {c.note}" if c.field and c.note else ""))
         for p in n.problems:
             lines.append(f"  cell {p.cell}: {p.kind} {p.field} {p.value!r}".rstrip())
         return lines
+
+
+def _undecided(column) -> bool:
+    """Unmapped for want of evidence, not because a vocabulary or staff said it holds
+    nothing a rule uses, nor because a better column holds its field."""
+    return (column.field is None and column.confidence < 1.0
+            and not column.note.startswith(("also looks like", "ignored by config")))
 
 
 def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | None = None,
@@ -66,10 +76,11 @@ def read_crm(workbook: Workbook, *, tab: str | None = None, overrides: dict | No
 
 @lru_cache(maxsize=1)
 def _normaliser_fingerprint() -> str:
-    """Changes with the normaliser's code and with pandas: a reading kept by another
-    version is not trusted."""
+    """Changes with the normaliser's code, its vocabulary files and pandas: a reading
+    kept by another version is not trusted."""
     digest = hashlib.sha256(pd.__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent          # the vocabulary decides as much as the code
+    for path in sorted(here.glob("*.py")) + sorted((here / "vocabulary").glob("*.toml")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

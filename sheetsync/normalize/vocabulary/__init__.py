@@ -12,7 +12,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-LANGUAGES = ("sv", "en", "da", "no", "fi-sv", "de", "nl", "fr", "es")
+LANGUAGES = ("sv", "en", "da", "no", "fi-sv", "is", "de", "nl", "fr", "es", "pt", "it")
 # status families in the order they are tried, and the stage each means: the first that
 # matches wins, so "inte intresserad" is a no before "intresserad" is a dialogue
 STATUS_FAMILIES = (("not_contacted", "new"), ("no_answer", "attempted"), ("secured", "yes"),

@@ -39,6 +39,19 @@ HEADERS = {
     "es": [("Empresa", "company"), ("Persona de contacto", "contact_name"), ("Teléfono", "phone"),
            ("Correo electrónico", "email"), ("Fecha de solicitud", "applied_on"), ("Puesto", "position"),
            ("Estado", "status_raw"), ("Próximo paso", "next_step"), ("Ubicación", "city")],
+    "pt": [("Razão Social", "company"), ("Nome Fantasia", "company"), ("CNPJ", "org_number"),
+           ("Responsável", "contact_name"), ("WhatsApp", "phone"), ("Cidade", "city"), ("Origem", "source"),
+           ("Segmento", "category"), ("Observação", "notes"), ("Data de envio", "applied_on")],
+    "it": [("Nome Azienda", "company"), ("Referente", "contact_name"), ("Partita IVA", "org_number"),
+           ("Città", "city"), ("Settore", "category"), ("Esito", "status_raw"), ("Data candidatura", "applied_on"),
+           ("Sollecito", "follow_up"), ("Note", "notes")],
+    "is": [("Fyrirtæki", "company"), ("Kennitala", "org_number"), ("Tengiliður", "contact_name"),
+           ("Sími", "phone"), ("Netfang", "email"), ("Staða", "status_raw"), ("Athugasemdir", "notes")],
+    "sales": [("Lead Source", "source"), ("Account Manager", "contact_name"), ("Owner", "contact_name"),
+              ("Registration number", "org_number"), ("Line of business", "category"), ("SIRET", "org_number"),
+              ("Raison sociale", "company"), ("Organisationsnummer", "org_number"), ("Date sent", "applied_on"),
+              ("Submission date", "applied_on"), ("Recruiter", "contact_name"), ("Dirigeant", "contact_name"),
+              ("Nimi", "contact_name"), ("Osoite", "city"), ("Activité", "category")],
 }
 # headers that must not be taken for the field their first word suggests
 NOT_FIELDS = [("Interview Date", None), ("Date Posted", None), ("Assessment Due Date", None),
@@ -46,7 +59,18 @@ NOT_FIELDS = [("Interview Date", None), ("Date Posted", None), ("Assessment Due 
               ("Job URL", "link"), ("URL", "link"), ("Role", "position"), ("Title", "position"),
               ("Role name", "position"), ("Response Date", "last_contact"), ("Applied Via", "source"),
               ("Hiring Manager Email", "email"), ("Contact Phone", "phone"), ("Portal", "source"),
-              ("Status Date", "last_contact")]
+              ("Status Date", "last_contact"),
+              # words that qualify each other (issue 34): the head noun, a person of the company,
+              # a status or source of something else, an identifier, a date of an event
+              ("Statut site", None), ("Website status", None), ("status_site", None),
+              ("ID entreprise Hubspot", None), ("Tél standard origine", None), ("fonte_proprietario", None),
+              ("Phone Screen Date", None), ("Source PDF", None), ("The company's manager", "contact_name"),
+              ("Gerente da empresa", "contact_name"), ("Name of company", "company"),
+              ("Activité source Pharow", "category"), ("Description issue du site internet", "notes"),
+              ("Cargo do contato", "contact_role"), ("Geographic sector", "city"), ("Kontaktperson/roll", "contact_name"),
+              # follow-up counters are attempts; a name or a yes/no typed as a header is no field
+              ("relance 2", "attempt_n"), ("2nd follow-up", "attempt_n"), ("Follow up 3", "attempt_n"),
+              ("Anna Svensson", None), ("Falskt", None)]
 STATUSES = [("Absage", "no"), ("Vorstellungsgespräch", "meeting"), ("beworben", "attempted"),
             ("afgewezen", "no"), ("gesprek gepland", "meeting"), ("gesolliciteerd", "attempted"),
             ("refusé", "no"), ("entretien", "meeting"), ("candidature envoyée", "attempted"),
