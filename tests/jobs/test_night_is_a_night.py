@@ -41,7 +41,7 @@ def kinds(config) -> list[str]:
 
 def runs_tab_kinds(config) -> list[str]:
     runs = load_workbook(config.resolve(config.master["path"]))["Körningar"]
-    return [row[-1] for row in runs.iter_rows(min_row=2, values_only=True)]
+    return [row[-2] for row in runs.iter_rows(min_row=2, values_only=True)]      # "Slag", before "Klar"
 
 
 def test_a_watch_run_at_00_10_leaves_the_0230_night_to_come(demo_config):
@@ -83,7 +83,7 @@ def test_on_google_the_0010_watch_run_leaves_the_night_to_come(demo_cohort, tmp_
         assert night is not None, "the 00:10 watch run was taken for tonight's night"
         assert night.kind == "night" and len(night.students) == len(demo_cohort.students)
         assert not any("not in this run" in o.message for o in night.students)
-        kinds_shown = [r[-1] for r in google.get_values(master, "Körningar")[1:]]
+        kinds_shown = [r[-2] for r in google.get_values(master, "Körningar")[1:]]
         assert kinds_shown == ["natt", "bevakning", "natt"]
 
 
