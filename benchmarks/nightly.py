@@ -34,7 +34,7 @@ class VirtualClock:
     """Simulated seconds with a timeline per thread: a thread's sleep moves its own time
     only, so the reader waiting on the read quota and the writer on the write quota
     overlap as they would in real time. A new thread starts at 0 and catches up when it
-    gets work (jobs.stream waits for the moment a read was asked for, and the writer for
+    gets work (jobs.night.stream waits for the moment a read was asked for, and the writer for
     the moment a sheet was read). A night's wall time is the main thread's at the end."""
 
     def __init__(self):

@@ -4,7 +4,7 @@ One student's failure (a sheet gone, a corrupt file, no header) is recorded in t
 report and the others go on. The 3-per-company cap (D1) is about all students together,
 so a night either reads everyone before it judges (the first nights, a dry run,
 `sheetsync master`), or, once nearly every student has a snapshot from an earlier
-night, writes while it reads and settles the cap at the end (jobs.stream). If a student
+night, writes while it reads and settles the cap at the end (jobs.night.stream). If a student
 edits their sheet between our read and our write, the sheet is read and judged again
 (up to MAX_EDIT_RETRIES times), so a flag never lands on the wrong row. A dry run reads
 and plans but writes nothing, not even the state store's lottery draws.
@@ -17,10 +17,13 @@ import time
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
-from jobs.judging import Judgement
-from jobs.night import INSIGHT, Night, NightOptions, ReadJob
-from jobs.report import RunReport
-from jobs.stream import can_stream, stream_night
+from jobs.night.context import INSIGHT, Night, NightOptions, ReadJob
+from jobs.night.judge import Judgement, judge_everyone, open_judge
+from jobs.night.outcome import RunReport
+from jobs.night.read import plan_reads, read_all, roster as roster_of
+from jobs.night.report import finish, interrupted as stopped_by_ctrl_c, master
+from jobs.night.stream import can_stream, stream_night
+from jobs.night.write import keep, refuse_if_one_cause, write_all
 from sheetsync.backends import open_backend
 from sheetsync.config import Config
 from sheetsync.errors import ConfigError, SheetsyncError
@@ -62,7 +65,7 @@ def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = F
     --student`): read and write just these students; the others count for the cap by
     their last snapshot and are not read or written (nor those with no snapshot). `kind`
     names the run in its report when the flags do not tell it ("watch"); only a whole
-    night (jobs.report.WHOLE_NIGHTS) is tonight's for `serve`."""
+    night (jobs.night.outcome.WHOLE_NIGHTS) is tonight's for `serve`."""
     started = time.monotonic()
     options = NightOptions(dry_run=dry_run, write_students=write_students, only=only,
                            should_stop=should_stop, on_student=on_student, kind=kind)
@@ -93,9 +96,9 @@ def _run(config: Config, now: dt.date | None, backend, options: NightOptions) ->
         _the_night(night)
     except KeyboardInterrupt:           # Ctrl-C, SIGINT: say how far it got, lose nothing
         interrupted = True
-        night.interrupted()
+        stopped_by_ctrl_c(night)
     finally:
-        night.finish(interrupted)
+        finish(night, interrupted)
     if interrupted:
         raise Interrupted(night.report)
     return night.report
@@ -103,26 +106,26 @@ def _run(config: Config, now: dt.date | None, backend, options: NightOptions) ->
 
 def _the_night(night: Night) -> None:
     """Plan the reads, then one of two schedules of the same stages: once nearly everyone
-    has a snapshot a whole night streams (jobs.stream), else everyone is read first."""
-    roster = night.roster()
-    jobs = night.plan_reads(roster)
-    night.open_judge()
+    has a snapshot a whole night streams (jobs.night.stream), else everyone is read first."""
+    roster = roster_of(night)
+    jobs = plan_reads(night, roster)
+    open_judge(night)
     if night.options.whole_night and can_stream(jobs):
         judged, stopped = stream_night(night, jobs)
     else:
         judged, stopped = read_everyone_first(night, jobs)
-    night.keep(judged, stopped)
-    night.master(judged, roster, stopped)
+    keep(night, judged, stopped)
+    master(night, judged, roster, stopped)
 
 
 def read_everyone_first(night: Night, jobs: list[ReadJob]) -> tuple[Judgement, bool]:
     """Read every sheet, judge the cohort at once, write each student in turn;
     (the judgement after any re-reads, stopped early)."""
-    reads = night.read_all(jobs)
-    judged = night.judge_everyone(reads)
-    if night.refuse_if_one_cause():       # no collapse is published: nothing written at all
+    reads = read_all(night, jobs)
+    judged = judge_everyone(night, reads)
+    if refuse_if_one_cause(night):       # no collapse is published: nothing written at all
         return judged, True
-    return night.write_all(reads, judged)
+    return write_all(night, reads, judged)
 
 
 class Interrupted(KeyboardInterrupt):

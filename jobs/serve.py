@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import schedule
 
 from jobs.nightly import run_nightly
-from jobs.report import WHOLE_NIGHTS
+from jobs.night.outcome import WHOLE_NIGHTS
 from sheetsync.lock import AlreadyRunning, lock_for
 from sheetsync.state import StateStore
 

@@ -30,7 +30,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from jobs.nightly import run_nightly
-from jobs.report import WATCH, RunReport, StudentOutcome
+from jobs.night.outcome import WATCH, RunReport, StudentOutcome
 from sheetsync.backends import open_backend
 from sheetsync.config import Config
 from sheetsync.errors import SheetsyncError

@@ -48,7 +48,7 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
                # one outward exchange, whole (a webhook POST with its redirects, a ping, an
                # SMTP login, one message), and a night's outward work (digests + alerts)
                "exchange_timeout_seconds": (int, 30), "outward_budget_seconds": (int, 900)},
-    # reaching students beyond the sheet (jobs/beyond.py): both opt-in
+    # reaching students beyond the sheet (jobs/night/reach_out.py): both opt-in
     "digest": {"enabled": (bool, False), "weekday": (WEEKDAYS, "monday"), "eml_folder": (str, "")},
     "calendars": {"enabled": (bool, False), "folder": (str, "")},
     # how long personal data is kept (sheetsync/privacy/retention.py), pruned every night

@@ -6,6 +6,14 @@ normaliser parses and what the write planner compares against.
 """
 from dataclasses import dataclass, field
 
+OWNED_PREFIX = "sheetsync"          # our headers on sheets from before the ⚑ mark
+OWNED_MARK = "⚑"                     # our headers today
+
+
+def is_owned_header(text) -> bool:
+    """Is this a header the service wrote (one of its owned columns)?"""
+    return isinstance(text, str) and text.strip().lower().startswith((OWNED_PREFIX, OWNED_MARK))
+
 
 @dataclass
 class Tab:
@@ -73,7 +81,6 @@ class Workbook:
         """This export-read workbook with the sheet ids, marks and frozen rows of the
         sheet as we last left it, when nothing says they moved: the same tabs, and each
         marked column still headed by our header. None otherwise (ask Google)."""
-        from sheetsync.normalize.headers import is_owned_header
         if set(self.tabs) != set(before.tabs):
             return None
         tabs = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jobs.master.triage import problem_text
-from jobs.report import LISTED_KINDS, NIGHT
+from jobs.night.outcome import LISTED_KINDS, NIGHT
 
 HEADER = {"sv": ["Körning", "Start (UTC)", "Bedömd dag", "Sekunder", "OK", "Hoppade över", "Misslyckade",
                  "LIA säkrade", "Läsningar", "Skrivningar", "Fel", "Slag", "Klar (UTC)"],

@@ -83,7 +83,7 @@ ACTIONS = {
            "lia": "Check that the LIA is registered", "ahead": "", "ok": "",
            "before_soft": "{left} before the soft deadline", "after_soft": "after the soft deadline"},
 }
-# an unreadable sheet: what staff ask the student to do, by the problem's kind (jobs/report.py PROBLEMS)
+# an unreadable sheet: what staff ask the student to do, by the problem's kind (jobs/night/outcome.py PROBLEMS)
 SHEET_ACTIONS = {
     "sv": {"not_found": "Be studenten om en ny länk: bladet finns inte", "not_shared":
            "Be studenten dela bladet med tjänsten igen", "no_tab": "Be studenten återställa rubrikraden",
@@ -100,7 +100,7 @@ SHEET_ACTIONS = {
            "internal": "Contact whoever runs the service", "stopped": "Nothing: read next night",
            "column": "Ask the student to restore the column"},
 }
-# a sheet's trouble in words (the kinds of jobs/report.py PROBLEMS), for the reason and the Runs tab
+# a sheet's trouble in words (the kinds of jobs/night/outcome.py PROBLEMS), for the reason and the Runs tab
 PROBLEM_WORDS = {
     "sv": {"not_found": "bladet finns inte", "not_shared": "bladet är inte delat med tjänsten",
            "no_tab": "ingen flik med företag och status", "busy": "filen var öppen i ett annat program",

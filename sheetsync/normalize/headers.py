@@ -27,9 +27,7 @@ from rapidfuzz import fuzz, process
 
 from sheetsync.normalize.text import fold
 from sheetsync.normalize.vocabulary import header_spellings
-from sheetsync.workbook import cell_text
-
-OWNED_PREFIX = "sheetsync"
+from sheetsync.workbook import OWNED_MARK, OWNED_PREFIX, cell_text, is_owned_header  # noqa: F401 (handed on)
 ATTEMPT_COLUMN = "attempt_n"         # "Försök 1", "Attempt 2": one column per attempt
 
 # field -> spellings, from the vocabulary files (one per language, folded at import);
@@ -77,13 +75,6 @@ _CONTACT_WORDS = {"email": "email", "mail": "email", "epost": "email", "mejl": "
                   "phone": "phone", "telefon": "phone", "telephone": "phone", "tlf": "phone",
                   "telefoon": "phone", "telefono": "phone", "puhelin": "phone", "linkedin": "linkedin",
                   "telefone": "phone", "whatsapp": "phone", "sahkopostiosoite": "email", "netfang": "email"}
-
-
-OWNED_MARK = "⚑"                     # our headers today; "sheetsync …" on sheets from before
-
-
-def is_owned_header(text) -> bool:
-    return isinstance(text, str) and text.strip().lower().startswith((OWNED_PREFIX, OWNED_MARK))
 
 
 @lru_cache(maxsize=None)

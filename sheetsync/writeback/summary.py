@@ -75,7 +75,7 @@ class Heading(str):
 
 @dataclass
 class ToDo:
-    """What a student is to do, in words, from their own judgement (jobs.student_steps)."""
+    """What a student is to do, in words, from their own judgement (jobs.night.write)."""
     lost: list[str] = field(default_factory=list)          # companies lost in the draw
     duplicates: list[str] = field(default_factory=list)    # "rad 5 och rad 3 (DD02)"
     messages: list[str] = field(default_factory=list)      # about the whole CRM, code last

@@ -1,7 +1,7 @@
 """Judging in batches gives each student exactly what judging the whole cohort gives."""
 from types import SimpleNamespace
 
-from jobs.judging import Judge
+from jobs.night.judge import Judge
 from sheetsync import load_config
 from sheetsync.demo import generate_cohort, write_demo
 from sheetsync.engine.context import Calendar

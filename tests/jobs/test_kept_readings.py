@@ -1,7 +1,7 @@
 """A sheet unchanged since the last night is neither read nor normalised again: its
 snapshot keeps how it was understood. Through real gspread against FakeGoogle."""
 import pytest
-from jobs import student_steps
+from jobs.night import read as reading_stage
 from jobs.nightly import run_nightly
 from sheetsync.backends.google import GoogleBackend
 from sheetsync.demo.google import upload_cohort
@@ -32,12 +32,12 @@ def blank_first_company(google, sheets: dict) -> str:
 
 def counting_normaliser(monkeypatch):
     understood = []
-    real = student_steps.read_crm
+    real = reading_stage.read_crm
 
     def read_crm(workbook, **kw):
         understood.append(kw["student"])
         return real(workbook, **kw)
-    monkeypatch.setattr(student_steps, "read_crm", read_crm)
+    monkeypatch.setattr(reading_stage, "read_crm", read_crm)
     return understood
 
 
@@ -64,7 +64,7 @@ def test_only_the_edited_sheet_is_understood_again_and_kept_readings_judge_as_fr
         # everything read and understood from scratch: it finds nothing to change, so the
         # kept readings had judged exactly as fresh ones would
         understood.clear()
-        monkeypatch.setattr(student_steps, "load_reading", lambda kept, key: None)
+        monkeypatch.setattr(reading_stage, "load_reading", lambda kept, key: None)
         config.quota["full_read_every_days"] = 0
         third = night()
         assert third.ok and third.unchanged == 0 and set(understood) == set(sheets)

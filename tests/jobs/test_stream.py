@@ -3,8 +3,8 @@ settled at the end is the same as if everyone had been read first."""
 import pytest
 import threading
 
-from jobs import stream
-from jobs.judging import Judge
+from jobs.night import stream
+from jobs.night.judge import Judge
 from jobs.nightly import run_nightly
 from sheetsync.backends.google import GoogleBackend
 from sheetsync.demo.google import upload_cohort

@@ -17,11 +17,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
-from jobs.judging import Judgement
+from jobs.night.context import Night
+from jobs.night.judge import Judgement
 from sheetsync.config import WEEKDAYS, Config, Student
 from sheetsync.engine.insight import week_of
 from sheetsync.engine.leads import processed
@@ -33,8 +32,6 @@ from sheetsync.notify.mail import compose, deliver_each
 from sheetsync.privacy.files import private_dir, write_private
 from sheetsync.state import StateStore
 
-if TYPE_CHECKING:
-    from jobs.night import Night
 
 log = logging.getLogger("sheetsync.beyond")
 

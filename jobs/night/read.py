@@ -1,39 +1,106 @@
-"""One student's steps in a night: read and understand the sheet, plan and write it.
+"""Reading: the roster, which sheets to read tonight, and each sheet read and understood.
 
-Shared by the night that reads everyone before judging (jobs.nightly) and the night that
-writes while it reads (jobs.stream); each step takes the `Night` (jobs.night) for what
-the run shares. Nothing here raises for one student's problem: it is put in their
-outcome, naming the sheet and the cell.
+A sheet unchanged since its snapshot is judged from the snapshot; one that cannot be
+read tonight counts as last seen. Nothing here raises for one student's problem: it
+is put in their outcome, naming the sheet and the cell.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from jobs.judging import Judgement
-from jobs.report import RunReport, StudentOutcome, problem_of
+from jobs.night.context import Night, ReadJob, cpu_stage
+from jobs.night.outcome import StudentOutcome, problem_of
 from sheetsync.config import Student
-from sheetsync.engine.registry import registry
-from sheetsync.errors import SheetBusy, SheetChangedError, SheetsyncError
+from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.normalize import Normalized, Reading, read_crm, reading_key
 from sheetsync.normalize.memory import carry_over
-from sheetsync.state import disk_full, load_reading, state_error
-from sheetsync.workbook import Workbook, cell_text
-from sheetsync.writeback.cleanup import cleanup_writes
-from sheetsync.i18n import t
-from sheetsync.writeback.plan import WritePlan
-from sheetsync.writeback.sheet import plan_shape, plan_student, plan_summary
-from sheetsync.writeback.summary import ToDo, build_summary
-
-if TYPE_CHECKING:
-    from jobs.night import Night
+from sheetsync.state import load_reading
+from sheetsync.workbook import Workbook
+from sheetsync.writeback.sheet import plan_shape
 
 log = logging.getLogger("sheetsync.nightly")
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-MAX_EDIT_RETRIES = 3
+
+
+# -- before any read -------------------------------------------------------------
+def roster(night: Night) -> list[Student]:
+    groups = night.state.group_sheets()        # a career group's sheet is no student's
+    roster = [s for s in night.backend.roster() if night.backend.key(s) not in groups]
+    only = night.options.only
+    if only is not None:
+        unknown = sorted(only - {s.id for s in roster})
+        if unknown:
+            raise ConfigError(f"no student {', '.join(map(repr, unknown))} in the roster")
+    return roster
+
+
+def plan_reads(night: Night, roster: list[Student]) -> list[ReadJob]:
+    """One Drive listing gives every sheet's version: a sheet whose version equals the
+    snapshot kept last time is not read again, unless that snapshot is older than
+    `[quota] full_read_every_days`, or our last write to it may have raced an edit."""
+    try:
+        listed = night.backend.versions()
+    except SheetsyncError as e:      # without the listing every sheet is simply read
+        log.warning("could not list sheet versions, reading every sheet: %s", e)
+        listed = {}
+    only, report = night.options.only, night.report
+    jobs = []
+    for s in roster:
+        outcome = StudentOutcome(id=s.id, name=s.name)
+        report.students.append(outcome)
+        snap = night.state.snapshot(s.id)
+        version = listed.get(night.backend.key(s))
+        fresh_enough = snap and (night.now - dt.date.fromisoformat(snap[1])).days \
+            < night.config.quota["full_read_every_days"]
+        # a sheet whose last write may have raced a student's edit is read again: the
+        # edit hides behind the version our write produced
+        reuse = snap if snap and version and snap[0] == version and fresh_enough \
+            and not snap[2].written else None
+        if only is not None and s.id not in only:
+            if snap is None:
+                report.students.remove(outcome)      # nothing known of them: out of this run
+                continue
+            reuse = snap                              # counts for the cap as last seen
+            outcome.message = "not in this run (--student): judged from the last snapshot"
+        jobs.append(ReadJob(s, outcome, version, reuse, snap))
+    report.unchanged = sum(1 for j in jobs if j.reuse)
+    return jobs
+
+
+def read_all(night: Night, jobs: list[ReadJob]) -> list[SheetRead]:
+    """Every student's sheet (or unchanged snapshot), by a small pool of workers: the
+    rate limiter paces them. A night that writes students lets a sheet that lacks the
+    owned columns or the summary tab get them right after its read (on Google: while
+    the others are read)."""
+    prepare = night.options.writes_students
+
+    clock = getattr(night.backend, "clock", time.monotonic)
+    sleep = getattr(night.backend, "sleep", time.sleep)
+    start, ends = clock(), []
+
+    def one(j: ReadJob):
+        # on a simulated clock (benchmarks/) each thread keeps its own time: a worker
+        # starts when the pool did, and the night goes on once the last read is done;
+        # on the real clock both waits are zero
+        if clock() < start:
+            sleep(start - clock())
+        read = read_student(night, ReadRequest(j.student, j.outcome, version=j.version, snapshot=j.reuse,
+                                     last=j.last, prepare=prepare))
+        ends.append(clock())
+        return read
+    workers = max(1, night.config.quota["workers"])
+    if workers == 1 or len(jobs) < 2:
+        results = [one(j) for j in jobs]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, jobs))
+        if max(ends, default=start) > clock():
+            sleep(max(ends) - clock())
+    night.report.unchanged = sum(1 for r in results if r and not r.fresh and not r.stale)
+    return [r for r in results if r]
 
 
 @dataclass
@@ -228,166 +295,3 @@ def no_tab_message(workbook: Workbook, configured: str | None) -> str:
         return f"the workbook is empty: {where}"
     return (f"no tab with a recognisable header (columns like Företag/Company, Telefon/Phone,"
             f" Status) in {where}; tabs: {', '.join(workbook.tabs)}")
-
-
-def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgement,
-                  focus: set[str] | None = None) -> Judgement:
-    """Plan and write one student's sheet; on an edit in between, read and judge again
-    (`focus`: the students the judgement covers, default all)."""
-    backend, report = night.backend, night.report
-    for attempt in range(MAX_EDIT_RETRIES + 1):
-        r = reads[i]
-        try:
-            with cpu_stage(report, "plan"):
-                wanted = what_to_write(night, r, judged)
-                plan = plan_for(night, r, wanted)
-            if plan and not r.workbook.structure_known and not report.dry_run:
-                # read from an export: its sheet ids and our marks first; planned again
-                # only if the marks differ (nothing else a plan depends on can)
-                exported, r.workbook = r.workbook, backend.complete(r.student, r.workbook)
-                if _marks_of(r.workbook) != _marks_of(exported):
-                    with cpu_stage(report, "plan"):
-                        plan = plan_for(night, r, wanted)
-            r.outcome.flags = len(judged.found_of(r.student.id))
-            if report.dry_run:
-                report.plans.append(plan.describe())
-                return judged
-            if not plan:
-                keep_snapshot(night, r, plan)
-                return judged
-            r.outcome.cells_written = backend.write(r.student, plan, r.workbook)
-            if plan.student_cells:
-                night.state.log_cell_writes(report.run_id, r.student.id,
-                                            [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
-            keep_snapshot(night, r, plan)
-            return judged
-        except SheetChangedError:
-            if attempt == MAX_EDIT_RETRIES:
-                r.outcome.status, r.outcome.problem = "skipped", "changing"
-                r.outcome.message = (f"the sheet kept changing while we wrote ({attempt + 1} tries);"
-                                     " nothing written, next night tries again")
-                return judged
-            fresh = read_student(night, ReadRequest(r.student, r.outcome, before=r.before))
-            if fresh is None:
-                return judged
-            reads[i] = fresh
-            judged = night.judge(reads, focus)
-            report.edit_retries += 1
-        except SheetBusy as e:            # open in Excel, read-only: tomorrow
-            r.outcome.status, r.outcome.message, r.outcome.problem = "skipped", str(e), "busy"
-            return judged
-        except SheetsyncError as e:
-            r.outcome.status, r.outcome.message, r.outcome.problem = "failed", str(e), problem_of(e)
-            return judged
-        except Exception as e:
-            if disk_full(e):         # no student's problem: the night stops with one line
-                raise state_error(e, night.config.state_path) from None
-            log.exception("writing %s", r.student.id)
-            r.outcome.status, r.outcome.problem = "failed", "internal"
-            r.outcome.message = f"internal error while writing: {type(e).__name__}: {e}"
-            return judged
-    return judged
-
-
-def _marks_of(workbook: Workbook) -> dict:
-    """What of a sheet's structure a write plan depends on (writeback.sheet): the owned
-    columns' marks and which tab is our summary. Sheet ids, grids and frozen rows only
-    shape the requests made from the plan."""
-    return {title: (tab.marks, tab.ours) for title, tab in workbook.tabs.items()}
-
-
-class cpu_stage:
-    """Adds the CPU time of a stage (this thread's) to report.cpu[name]."""
-    _lock = threading.Lock()           # read workers add to the same report
-
-    def __init__(self, report: RunReport, name: str):
-        self.report, self.name = report, name
-
-    def __enter__(self):
-        self.start = time.thread_time()
-
-    def __exit__(self, *exc):
-        spent = time.thread_time() - self.start
-        with self._lock:
-            self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
-
-
-def keep_snapshot(night: Night, r: SheetRead, plan) -> None:
-    """The sheet as it now is, with the version it now has, so that tomorrow an
-    unchanged sheet costs no read. After our own write the version is asked again; any
-    edit that slips in between is caught by the version check before the next write.
-    `r` then stands for the sheet as written, for a second write the same night.
-    The reading is kept with it unless our write changed the student's own cells
-    (cleanup in place): owned columns and the summary tab are not read as leads."""
-    if r.lost_headers:          # last night's snapshot stays the memory of the lost column
-        return
-    reading = (r.reading_key, r.reading)
-    backend = night.backend
-    if plan:
-        version = backend.version_now(r.student)
-        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks, plan.tab_ids)
-        workbook.version = version
-        workbook.written = not backend.wrote_alone(r.student, r.workbook.version, version)
-        r.workbook = workbook
-        if any(not w.owned for w in plan.student_cells):    # cleanup changed what was read
-            reading = None
-    else:
-        if not r.fresh and r.reading_kept:
-            return
-        version, workbook = r.workbook.version, r.workbook
-    if version:
-        night.state.save_snapshot(r.student.id, version, r.taken_on, workbook, reading)
-        r.reading_kept = reading is not None
-
-
-@dataclass
-class WhatToWrite:
-    """One student's flags, lead states, next steps and summary: what their judgement
-    says, before it is laid out on their sheet as it now is."""
-    per_row: dict
-    summary: list[list]      # the summary tab's rows
-
-
-def what_to_write(night: Night, r: SheetRead, judged: Judgement) -> WhatToWrite:
-    """Worked out once per write: laying it out again on a sheet whose shape an export
-    left out costs only plan_for. Each flag is a short phrase in words with its rule code
-    after it, one to a line, most important first; the summary explains each code once."""
-    sid, language, judge = r.student.id, night.config.language, night.judge
-    rule_of = registry()
-    rows, states, steps = judged.per_lead(sid)
-    per_row_flags: dict[int, list[tuple]] = {}
-    todo, explained = ToDo(), {}
-    for f in judged.found_of(sid):
-        rule = rule_of[f.code]
-        text = f"{rule.text(language, f.params)} ({f.code})"
-        explained.setdefault(f.code, rule.explanation(language, f.params))
-        if f.row is None:
-            todo.messages.append(text)
-        else:
-            per_row_flags.setdefault(int(f.row), []).append((SEVERITY_ORDER[f.severity], f.code, text))
-        if f.code == "LC01":
-            todo.lost.append(f.params["company"])
-        elif f.code in ("DD01", "DD02"):
-            todo.duplicates.append(t("todo.duplicate", language, row=int(f.row),
-                                     other=f.params.get("first_row", "?"), code=f.code))
-    todo.legend = sorted(explained.items())
-    flags = {row: "\n".join(t for *_, t in sorted(items)) for row, items in per_row_flags.items()}
-    rows = rows.tolist()
-    per_row = {"flags": flags, "state": dict(zip(rows, states)), "next": dict(zip(rows, steps))}
-    summary = build_summary(judged.summaries, sid, todo, now=judge.now, calendar=judge.calendar,
-                            language=language, insight=judge.insight)
-    return WhatToWrite(per_row, summary)
-
-
-def plan_for(night: Night, r: SheetRead, wanted: WhatToWrite) -> WritePlan:
-    """The owned columns, the summary tab and (with `[cleanup] in_place`) the cleaned
-    cells for one student's sheet as it now is."""
-    sid, language, summary, per_row = r.student.id, night.config.language, wanted.summary, wanted.per_row
-    if r.lost_headers:          # the CRM is as the student left it; only the summary says why
-        notice = t("sum.column_gone", language, header=", ".join(repr(h) for h in r.lost_headers))
-        return plan_summary(WritePlan(sid), r.workbook, summary, language, notice=notice)
-    plan = plan_student(sid, r.workbook, r.tab, r.normalized.header_row, per_row, summary, language,
-                        before=r.before)
-    if night.config.cleanup["in_place"]:
-        plan.writes += cleanup_writes(r.workbook.tabs[r.tab], r.normalized, night.calendar.year)
-    return plan

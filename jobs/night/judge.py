@@ -28,6 +28,9 @@ from sheetsync.i18n import t
 from sheetsync.normalize.frame import Normalized, joined_frame
 from sheetsync.writeback.summary import SummaryData
 
+from jobs.night.context import INSIGHT, Night, cpu_stage
+from sheetsync.engine.insight import CohortInsight, week_of
+
 
 HUNT_ADVICE = ("FU", "PR")       # rule families that push the hunt on: none once an LIA is secured
 
@@ -307,3 +310,22 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else joined_frame([])
 
+
+def open_judge(night: Night) -> None:
+    """The judge, with the lottery's draws kept so far and this week's cohort figures
+    if a whole night of this week has taken them already."""
+    night.judge = Judge(night.config, night.now, night.calendar, night.state.draws())
+    night.kept_insight = CohortInsight.from_json(night.state.setting(INSIGHT))
+    this_week = night.kept_insight.week == week_of(night.now)
+    night.judge.insight = night.kept_insight if this_week else None
+
+
+# -- judge -----------------------------------------------------------------------
+def judge_everyone(night: Night, reads: list) -> Judgement:
+    """The whole cohort judged at once; on a new week's first whole read, the cohort's
+    figures for the summaries are taken from it."""
+    with cpu_stage(night.report, "rules"):
+        judged = night.judge(reads)
+        if night.judge.insight is None and night.options.only is None:   # a new week: everyone is read
+            night.judge.insight = CohortInsight.taken(judged.cohort, night.calendar, night.now)
+    return judged

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import queue
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
 
-from jobs.judging import Judgement
-from jobs.report import StudentOutcome
-from jobs.student_steps import ReadRequest, SheetRead, cpu_stage
-
-if TYPE_CHECKING:
-    from jobs.night import Night, ReadJob
+from jobs.night.context import Night, ReadJob, cpu_stage
+from jobs.night.judge import Judgement
+from jobs.night.outcome import StudentOutcome
+from jobs.night.read import ReadRequest, SheetRead, read_student
+from jobs.night.write import skip_as_stopping, write_student
 
 # Most students must already be known from a snapshot, or early verdicts would be guesses
 # (on the first night nobody is: everyone is read before anyone is judged).
@@ -73,7 +71,7 @@ class _Stream:
             try:
                 night.backend.sleep(max(0.0, start - night.backend.clock()))   # not before it was asked for
                 last = previous.pop(j.student.id)          # not held once replaced
-                r = night.read(ReadRequest(j.student, j.outcome, version=j.version, prepare=True,
+                r = read_student(night, ReadRequest(j.student, j.outcome, version=j.version, prepare=True,
                                            previous=last, before=last.workbook if last else None))
             finally:                           # the writer counts on one arrival per sheet
                 arrivals.put(night.backend.clock(), j.student.id, r)
@@ -103,7 +101,7 @@ class _Stream:
                         if not r.stale:            # unreadable tonight: counts as last seen
                             batch.append(sid)
         if stopped:
-            night.skip_as_stopping(j.outcome for j in jobs
+            skip_as_stopping(j.outcome for j in jobs
                                    if j.student.id not in self.settled and j.outcome.status == "ok")
         return self._settle(stopped)
 
@@ -112,9 +110,9 @@ class _Stream:
         for good, the others until tonight's read replaces theirs."""
         for j in jobs:
             if j.reuse is not None:
-                r = self.night.read(ReadRequest(j.student, j.outcome, snapshot=j.reuse))
+                r = read_student(self.night, ReadRequest(j.student, j.outcome, snapshot=j.reuse))
             elif j.last is not None:           # to be read tonight; counts for the cap till then
-                r = self.night.read(ReadRequest(j.student, StudentOutcome(j.student.id, ""),
+                r = read_student(self.night, ReadRequest(j.student, StudentOutcome(j.student.id, ""),
                                                 snapshot=j.last))
             else:
                 continue
@@ -154,7 +152,7 @@ class _Stream:
             if may_stop and night.options.stop_now():
                 return True
             i = index[sid]
-            judged = night.write_student(reads, i, judged, focus)
+            judged = write_student(night, reads, i, judged, focus)
             reads[i].outcome.done = True
             view[sid] = reads[i]
             if reads[i].outcome.status == "ok":

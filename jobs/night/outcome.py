@@ -83,7 +83,7 @@ class RunReport:
     students_written: bool = True  # False for `sheetsync master`: judged, only the master written
     unchanged: int = 0             # sheets not read: unchanged since the last snapshot
     cpu: dict[str, float] = field(default_factory=dict)   # CPU seconds per pandas stage
-    streamed: bool = False         # written while reading (jobs.stream), not after every read
+    streamed: bool = False         # written while reading (jobs.night.stream), not after every read
     rewritten: int = 0             # written twice: a sheet read later changed their cap verdict
     state_warning: str | None = None   # the state store was damaged and restored
     interrupted: str | None = None     # "interrupted after 12 of 30 students"

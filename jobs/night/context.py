@@ -1,0 +1,97 @@
+"""What one night shares, opened on the state store: the config, the date it judges by,
+the backend, the state store, the run's report, the calendar, the judge (once the
+roster is known) and what the caller asked for. Every stage of the night takes it:
+
+    read (jobs.night.read) -> judge (jobs.night.judge) -> write (jobs.night.write)
+    -> reach out (jobs.night.reach_out) -> report (jobs.night.report)
+
+jobs.nightly runs them in one of two schedules: everyone read before anyone is judged,
+or written while read (jobs.night.stream).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from jobs.night.outcome import RunReport, StudentOutcome, run_kind
+from sheetsync.config import Config, Student
+from sheetsync.engine.context import Calendar
+from sheetsync.state import StateStore, state_error
+
+INSIGHT = "insight.cohort"        # the state store's setting that keeps the week's cohort figures
+
+
+@dataclass(frozen=True)
+class NightOptions:
+    """What the caller asked of tonight (run_nightly's flags)."""
+    dry_run: bool = False
+    write_students: bool = True
+    only: set[str] | None = None          # `run --student`: just these students
+    should_stop: Callable[[], bool] | None = None
+    on_student: Callable[[StudentOutcome], None] | None = None
+    kind: str | None = None               # as the caller names the run ("watch"); else by the flags
+
+    @property
+    def writes_students(self) -> bool:
+        return self.write_students and not self.dry_run
+
+    @property
+    def whole_night(self) -> bool:
+        """Everyone read and written: a dry run, a master refresh or a run for a few
+        students is not (it tells no one, and it does not stream)."""
+        return self.writes_students and self.only is None
+
+    def stop_now(self) -> bool:
+        return bool(self.should_stop and self.should_stop())
+
+
+@dataclass
+class ReadJob:
+    """What tonight does about one student's sheet, decided before any read."""
+    student: Student
+    outcome: StudentOutcome
+    version: str | None          # tonight's listed version, if the backend lists them
+    reuse: tuple | None          # the snapshot to judge from instead of reading (unchanged)
+    last: tuple | None           # the newest snapshot, even a stale one (the stream's view)
+
+
+class Night:
+    """One run: opened on the state store (a run id unless dry); the stages take it."""
+
+    def __init__(self, config: Config, now: dt.date, backend, options: NightOptions):
+        self.config, self.now, self.backend, self.options = config, now, backend, options
+        self.calendar = Calendar.from_config(config, now)
+        self.state = StateStore(config.state_path)
+        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        try:
+            run_id = None if options.dry_run else self.state.start_run(started, now.isoformat(),
+                                                                         options.dry_run)
+        except sqlite3.OperationalError as e:
+            self.state.close()
+            raise state_error(e, config.state_path) from None
+        self.report = RunReport(run_id=run_id, judged_on=now.isoformat(), started=started,
+                                dry_run=options.dry_run, students_written=options.write_students,
+                                state_warning=self.state.recovered,
+                                kind=run_kind(options.kind, options.write_students, options.only))
+        self.judge = None            # a jobs.night.judge.Judge, made by open_judge once the roster is known
+        self.kept_insight = None     # this week's cohort figures as kept, if any (open_judge)
+
+
+class cpu_stage:
+    """Adds the CPU time of a stage (this thread's) to report.cpu[name]."""
+    _lock = threading.Lock()           # read workers add to the same report
+
+    def __init__(self, report: RunReport, name: str):
+        self.report, self.name = report, name
+
+    def __enter__(self):
+        self.start = time.thread_time()
+
+    def __exit__(self, *exc):
+        spent = time.thread_time() - self.start
+        with self._lock:
+            self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
