@@ -12,7 +12,7 @@ RED = (0.96, 0.80, 0.80)
 AMBER = (1.0, 0.90, 0.70)
 GREY = (0.90, 0.90, 0.90)
 GREEN = (0.80, 0.92, 0.80)
-WIDTHS = {"flags": (24, 64), "state": (12, 18), "next": (20, 44)}    # (least, most) characters
+WIDTHS = {"flags": (24, 64), "state": (12, 20), "next": (20, 44)}    # (least, most) characters
 
 
 def owned_formats(tab: str, cols: dict[str, int], first_row: int, language: str) -> list[FormatRule]:
