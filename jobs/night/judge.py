@@ -32,7 +32,7 @@ from jobs.night.context import INSIGHT, Night, cpu_stage
 from sheetsync.engine.insight import CohortInsight, week_of
 
 
-HUNT_ADVICE = ("FU", "PR")       # rule families that push the hunt on: none once an LIA is secured
+HUNT_ADVICE = ("FU", "PR", "LC")  # rules that push the hunt on (a lost draw: pick another): none once an LIA is secured
 
 
 class Finding(NamedTuple):

@@ -18,7 +18,7 @@ def cohort_with_a_distinct_student(now):
     """The demo cohort; the student holding most popular companies (so the lottery is at
     stake) is renamed, and every contact of theirs gets a name no one else has."""
     cohort = generate_cohort(students=8, seed=7, today=now)
-    chosen = max(cohort.students, key=lambda s: sum(lead.popular for lead in s.leads))
+    chosen = next(s for s in cohort.students if s.id == _at_stake(cohort, now))
     chosen.id, chosen.name = ID, NAME
     contacts = []
     for row in chosen.rows:
@@ -50,3 +50,21 @@ def lottery_losses(config) -> dict[str, set[str]]:
         out[s.id] = {key_of[r] for r, row in enumerate(rows, 1)
                      if any("(LC01)" in text for text in row) and key_of.get(r)}
     return out
+
+
+def _at_stake(cohort, now) -> str:
+    """A student with no LIA yet (a secured LIA ends the hunt's advice, lost draws
+    included) who lost a draw for a company that another such student lost too."""
+    import pandas as pd
+    from sheetsync.engine.context import Calendar
+    from sheetsync.engine.run import run_rules
+    from sheetsync.normalize import normalize
+    frames = [normalize(s.rows, year=now.year, student=s.id, tab="CRM").frame for s in cohort.students]
+    found, _ = run_rules(pd.concat(frames, ignore_index=True), now=now, calendar=Calendar.default(now.year))
+    hunting = {s.id for s in cohort.students if not any(lead.stage == "yes" for lead in s.leads)}
+    lost = {}
+    for student, params in zip(found["student"], found["params"]):
+        if student in hunting and "company" in params and params.get("cap"):
+            lost.setdefault(student, set()).add(company_key(params["company"]))
+    held = {s.id: {company_key(lead.company) for lead in s.leads if lead.company} for s in cohort.students}
+    return next(sid for sid in sorted(lost) if any(held[sid] & lost[o] for o in lost if o != sid))
