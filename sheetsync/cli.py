@@ -27,6 +27,25 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _night_stopped(error: BaseException, show_table: bool = False) -> None:
+    """A night that did not end as a night: one line and its exit code (130 Ctrl-C,
+    75 another run holds the lock, 3/4 the state folder, 2 the configuration)."""
+    from jobs.nightly import Interrupted
+    from sheetsync.lock import AlreadyRunning
+    from sheetsync.state import StateError
+    if isinstance(error, Interrupted):
+        if show_table:
+            click.echo(error.report.table())
+        click.echo(f"sheetsync: {error}", err=True)
+        sys.exit(error.exit_code)
+    if isinstance(error, AlreadyRunning):
+        _locked(error)
+    if isinstance(error, StateError):
+        click.echo(f"sheetsync: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    _fail(str(error))
+
+
 def _fail(message: str) -> None:
     click.echo(f"sheetsync: error: {message}", err=True)
     sys.exit(2)
@@ -128,8 +147,7 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
     130 interrupted (Ctrl-C). Judged as of a day after today (--now), the run is a
     preview that writes nothing, unless --write."""
     from jobs.nightly import Interrupted, run_nightly, today_in
-    from sheetsync.state import StateError
-    from sheetsync.lock import AlreadyRunning, lock_for
+    from sheetsync.lock import lock_for
     try:
         config = load_config(config_path)
         preview = now is not None and now > today_in(config) and not dry_run and not write_future
@@ -139,17 +157,8 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
         with _progress(config) as on_student, lock_for(config):
             report = run_nightly(config, now=now, dry_run=dry_run or preview, on_student=on_student,
                                  only=set(students) if students else None)
-    except Interrupted as e:
-        click.echo(e.report.table())
-        click.echo(f"sheetsync: {e}", err=True)
-        sys.exit(e.exit_code)
-    except AlreadyRunning as e:
-        _locked(e)
-    except StateError as e:
-        click.echo(f"sheetsync: error: {e}", err=True)
-        sys.exit(e.exit_code)
-    except SheetsyncError as e:
-        _fail(str(e))
+    except (Interrupted, SheetsyncError) as e:
+        _night_stopped(e, show_table=True)
     if dry_run:
         for plan in report.plans:
             click.echo(plan)
@@ -167,22 +176,13 @@ def master(config_path: Path, now):
     """Refresh only the staff master sheet; nothing is written to any student's sheet.
     Exit codes as `run`'s (75: another run holds the lock)."""
     from jobs.nightly import Interrupted, run_nightly
-    from sheetsync.lock import AlreadyRunning, lock_for
-    from sheetsync.state import StateError
+    from sheetsync.lock import lock_for
     try:
         config = load_config(config_path)
         with lock_for(config):
             report = run_nightly(config, now=now, write_students=False)
-    except Interrupted as e:
-        click.echo(f"sheetsync: {e}", err=True)
-        sys.exit(e.exit_code)
-    except AlreadyRunning as e:
-        _locked(e)
-    except StateError as e:
-        click.echo(f"sheetsync: error: {e}", err=True)
-        sys.exit(e.exit_code)
-    except SheetsyncError as e:
-        _fail(str(e))
+    except (Interrupted, SheetsyncError) as e:
+        _night_stopped(e)
     click.echo(report.table())
     sys.exit(0 if report.ok else 1)
 
