@@ -280,8 +280,9 @@ def check(config_path: Path, now):
         click.echo(f"acting as {identity_of(backend.credentials)} ({source})")
     plans = {p.split(":", 1)[0]: p.splitlines()[0] for p in report.plans}
     attention = 0
+    busy = _busy_workbooks(backend, config)
     for s in report.students:
-        problems = _attention(s)
+        problems = _attention(s) + ([busy[s.id]] if s.id in busy else [])
         attention += bool(problems)
         click.echo(f"{'!!' if problems else 'ok'} {s.name} ({s.id}): {s.status}"
                    + (f": {s.message}" if s.message else ""))
@@ -296,6 +297,23 @@ def check(config_path: Path, now):
     click.echo(f"{len(report.students) - attention} of {len(report.students)} students ready;"
                f" {attention} need attention")
     sys.exit(1 if attention or sharing else 0)
+
+
+def _busy_workbooks(backend, config) -> dict[str, str]:
+    """Students whose workbook is open in Excel or LibreOffice now (its lock file beside
+    it): tonight's write would wait for the next night."""
+    from sheetsync.errors import SheetBusy
+    if backend.kind != "xlsx":
+        return {}
+    busy = {}
+    for student in backend.roster():
+        try:
+            backend.check_free(student)
+        except SheetBusy as e:
+            busy[student.id] = f"{e} (close it before the night)"
+        except SheetsyncError:
+            pass                   # a missing or odd workbook is the dry run's to report
+    return busy
 
 
 def _attention(outcome) -> list[str]:

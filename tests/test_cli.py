@@ -127,3 +127,15 @@ def test_a_demo_run_is_never_silent_when_piped(tmp_path):
     said = result.stderr if result.stderr else result.output
     assert [line for line in said.splitlines() if line.startswith("sheetsync: nightly job:")][-1] == \
         "sheetsync: nightly job: 10 of 10 done"
+
+
+def test_check_speaks_in_words_and_names_a_workbook_open_in_excel(tmp_path):
+    runner = CliRunner()
+    runner.invoke(main, ["demo", "--dir", str(tmp_path / "d"), "--students", "3", "--now", "2026-05-12"])
+    students = sorted((tmp_path / "d" / "students").glob("*.xlsx"))
+    (students[0].parent / f"~${students[0].name}").write_bytes(b"owner")       # open in Excel
+    result = runner.invoke(main, ["check", "--config", str(tmp_path / "d" / "sheetsync.toml"),
+                                  "--now", "2026-05-12"])
+    assert f"!! " in result.output and "open in another program" in result.output, result.output
+    assert "2 of 3 students ready; 1 need attention" in result.output
+    assert "status status_raw" not in result.output and "phone phone" not in result.output   # a cell in words

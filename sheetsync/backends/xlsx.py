@@ -175,6 +175,10 @@ class XlsxBackend(Backend):
         in the file's time and size."""
         return now is not None
 
+    def check_free(self, student: Student) -> None:
+        """SheetBusy when the student's workbook is open in another program now."""
+        self._check_free(student, self.path(student))
+
     def _check_free(self, student: Student, path: Path) -> None:
         """Open in Excel or LibreOffice (their lock file beside it), or read-only: one
         line naming the file; the next night tries again."""

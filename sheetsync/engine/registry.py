@@ -48,7 +48,12 @@ class Rule:
 
     @classmethod
     def describe(cls) -> str:
-        return (cls.__doc__ or "").strip()
+        """The docstring, a number setting named in it ("for `days` days") read as its
+        default ("for 14 days"); a switch keeps its name."""
+        def value(m):
+            v = cls.config.get(m[1])
+            return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else m[0]
+        return re.sub(r"`(\w+)`", value, (cls.__doc__ or "").strip())
 
     @classmethod
     def text(cls, language: str, params: dict) -> str:

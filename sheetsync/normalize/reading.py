@@ -37,8 +37,16 @@ class Reading:
             lines.append(f"  {c.header!r:<32} -> {target}" + (f" ({c.confidence:.2f})" if c.field else "")
                          + (f": {c.note}" if c.field and c.note else ""))
         for p in n.problems:
-            lines.append(f"  cell {p.cell}: {p.kind} {p.field} {p.value!r}".rstrip())
+            what = PROBLEM_WORDS.get(p.kind)
+            lines.append(f"  cell {p.cell}: {what} {p.value!r}" if what else
+                         f"  cell {p.cell}: {p.kind} {p.value!r}".rstrip())
         return lines
+
+
+# a cell the normaliser could not read, in words (staff read `check`; field names are ours)
+PROBLEM_WORDS = {"date": "could not read the date", "phone": "could not read the phone number",
+                 "email": "could not read the e-mail address", "status": "could not understand the status",
+                 "attempts": "could not read the number of attempts"}
 
 
 def _undecided(column) -> bool:
