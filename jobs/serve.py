@@ -15,6 +15,8 @@
   skipped for tonight, skips the master, and exits; the next run does them.
 - Quota: every Google call waits out 429s with backoff; a student whose quota never
   recovers fails alone and is retried the next night.
+- Several cohorts: jobs.school runs a Service per cohort config, one after the other or
+  side by side; one cohort's failure never stops the others.
 - Logs: one line per event on stderr, with a timestamp, for journald or a cron mail; as
   JSON lines with `[monitoring] log_format = "json"` (sheetsync.logs).
 """
@@ -30,6 +32,7 @@ import schedule
 
 from jobs.nightly import run_nightly
 from jobs.report import WHOLE_NIGHTS
+from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.lock import AlreadyRunning, lock_for
 from sheetsync.state import StateStore
 
@@ -69,9 +72,13 @@ class Service:
             with lock_for(self.config):
                 log.info("nightly run starting, judged as of %s", now.astimezone(self.zone).date())
                 backend = self.backend_factory() if self.backend_factory else None
-                report = run_nightly(self.config, now=now.astimezone(self.zone).date(),
-                                     backend=backend, should_stop=lambda: self.stopping,
-                                     on_student=_log_student)
+                try:
+                    report = run_nightly(self.config, now=now.astimezone(self.zone).date(),
+                                         backend=backend, should_stop=lambda: self.stopping,
+                                         on_student=_log_student)
+                except SheetsyncError as e:      # run_nightly has told staff (not of a ConfigError)
+                    e.told = not isinstance(e, ConfigError)
+                    raise
         except AlreadyRunning as e:
             log.warning("not starting: %s", e)
             return None
