@@ -48,6 +48,7 @@ class Service:
         self.backend_factory = backend_factory
         self.stopping = False
         self.reports = []
+        self.name = config.cohort["name"]       # in the log lines: a school serves several
 
     def due(self, now: dt.datetime) -> bool:
         """Tonight's run is due once the scheduled time has passed and no whole-cohort
@@ -70,7 +71,8 @@ class Service:
             return None
         try:
             with lock_for(self.config):
-                log.info("nightly run starting, judged as of %s", now.astimezone(self.zone).date())
+                log.info("cohort %s: nightly run starting, judged as of %s", self.name,
+                         now.astimezone(self.zone).date(), extra={"cohort": self.name})
                 backend = self.backend_factory() if self.backend_factory else None
                 try:
                     report = run_nightly(self.config, now=now.astimezone(self.zone).date(),
@@ -80,15 +82,15 @@ class Service:
                     e.told = not isinstance(e, ConfigError)
                     raise
         except AlreadyRunning as e:
-            log.warning("not starting: %s", e)
+            log.warning("cohort %s: not starting: %s", self.name, e, extra={"cohort": self.name})
             return None
         counts = {k: report.count(k) for k in ("ok", "skipped", "failed")}
-        log.info("nightly run %s done: %d ok, %d skipped, %d failed", report.run_id, *counts.values(),
-                 extra={"run_id": report.run_id, **counts})
+        log.info("cohort %s: nightly run %s done: %d ok, %d skipped, %d failed", self.name, report.run_id,
+                 *counts.values(), extra={"cohort": self.name, "run_id": report.run_id, **counts})
         for s in report.students:
             if s.status == "failed":
-                log.error("student %s failed: %s", s.id, s.message,
-                          extra={"student": s.id, "problem": s.problem})
+                log.error("cohort %s: student %s failed: %s", self.name, s.id, s.message,
+                          extra={"cohort": self.name, "student": s.id, "problem": s.problem})
         self.reports.append(report)
         return report
 
