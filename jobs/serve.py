@@ -71,8 +71,8 @@ class Service:
             return None
         try:
             with lock_for(self.config):
-                log.info("cohort %s: nightly run starting, judged as of %s", self.name,
-                         now.astimezone(self.zone).date(), extra={"cohort": self.name})
+                log.info("nightly run starting, judged as of %s (cohort %s)",
+                         now.astimezone(self.zone).date(), self.name, extra={"cohort": self.name})
                 backend = self.backend_factory() if self.backend_factory else None
                 try:
                     report = run_nightly(self.config, now=now.astimezone(self.zone).date(),
@@ -82,14 +82,14 @@ class Service:
                     e.told = not isinstance(e, ConfigError)
                     raise
         except AlreadyRunning as e:
-            log.warning("cohort %s: not starting: %s", self.name, e, extra={"cohort": self.name})
+            log.warning("not starting (cohort %s): %s", self.name, e, extra={"cohort": self.name})
             return None
         counts = {k: report.count(k) for k in ("ok", "skipped", "failed")}
-        log.info("cohort %s: nightly run %s done: %d ok, %d skipped, %d failed", self.name, report.run_id,
-                 *counts.values(), extra={"cohort": self.name, "run_id": report.run_id, **counts})
+        log.info("nightly run %s done: %d ok, %d skipped, %d failed (cohort %s)", report.run_id,
+                 *counts.values(), self.name, extra={"cohort": self.name, "run_id": report.run_id, **counts})
         for s in report.students:
             if s.status == "failed":
-                log.error("cohort %s: student %s failed: %s", self.name, s.id, s.message,
+                log.error("student %s failed (cohort %s): %s", s.id, self.name, s.message,
                           extra={"cohort": self.name, "student": s.id, "problem": s.problem})
         self.reports.append(report)
         return report
