@@ -56,12 +56,17 @@ class School:
         self.backend_factory = backend_factory
         self.side_by_side = side_by_side
         self.stopping = False
-        self.cohorts = [Cohort(Path(p)) for p in config_paths]
+        unique = dict.fromkeys(Path(p).resolve() for p in config_paths)   # the same file once
+        self.cohorts = [Cohort(p) for p in unique]
         self.told_broken: dict[Path, dt.date] = {}
         for cohort in self.cohorts:
             self._load(cohort)
         if not any(c.service for c in self.cohorts):
             raise ConfigError("; ".join(c.load_error for c in self.cohorts))
+        names = [c.name for c in self.cohorts]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            log.warning("several configs name their cohort %r: their alerts and results look"
+                        " alike; give each [cohort] name its own", name)
 
     def _load(self, cohort: Cohort) -> None:
         try:
@@ -122,12 +127,12 @@ class School:
         told through the first loaded cohort that has [alerts], under the file's name."""
         teller = next((c.service for c in self.cohorts if c.service and
                        (c.service.config.alerts["webhook"] or c.service.config.alerts["email_to"])), None)
+        if teller is None:                     # nobody to tell: the log line at load is all
+            return
+        local = teller.clock().astimezone(teller.zone)
         for cohort in self.cohorts:
-            if cohort.service is not None:
-                continue
-            clock = teller.clock() if teller else dt.datetime.now().astimezone()
-            local = clock.astimezone(teller.zone) if teller else clock
-            if teller is None or local.time() < teller.at or self.told_broken.get(cohort.path) == local.date():
+            if cohort.service is not None or local.time() < teller.at \
+                    or self.told_broken.get(cohort.path) == local.date():
                 continue
             self.told_broken[cohort.path] = local.date()
             config = teller.config
@@ -137,7 +142,6 @@ class School:
             notify.after_night(as_the_file, error=f"its config could not be loaded: {cohort.load_error}")
 
     def stop(self, *_) -> None:
-        log.info("stop requested: finishing the current student of each running cohort")
         self.stopping = True
         for cohort in self.cohorts:
             if cohort.service:

@@ -95,7 +95,7 @@ class Service:
         return report
 
     def stop(self, *_) -> None:
-        log.info("stop requested: finishing the current student")
+        log.info("stop requested (cohort %s): finishing the current student", self.name)
         self.stopping = True
 
     def serve_forever(self, *, sleep=time.sleep, poll_seconds: float = 1.0) -> None:
