@@ -30,7 +30,7 @@ import schedule
 from jobs.serve import Service
 from sheetsync import notify
 from sheetsync.config import load_config
-from sheetsync.errors import ConfigError
+from sheetsync.errors import ConfigError, SheetsyncError
 
 log = logging.getLogger("sheetsync.school")
 
@@ -115,11 +115,13 @@ class School:
             return service.tick()
         except Exception as e:                 # one cohort's night never stops the others
             cohort.gave_up_on = today
+            ours = isinstance(e, SheetsyncError)   # a message for staff; anything else is a bug
+            error = str(e) if ours else f"{type(e).__name__}: {e}"
             log.error("cohort %s: tonight's run failed, the other cohorts go on; tried again"
-                      " next night: %s: %s", cohort.name, type(e).__name__, e,
-                      exc_info=not getattr(e, "told", False), extra={"cohort": cohort.name})
+                      " next night: %s", cohort.name, error, exc_info=not ours,
+                      extra={"cohort": cohort.name})
             if not getattr(e, "told", False):  # run_nightly tells what it raises itself
-                notify.after_night(service.config, error=f"{type(e).__name__}: {e}")
+                _tell(service.config, error)
             return e
 
     def _tell_broken_configs(self) -> None:
@@ -139,7 +141,7 @@ class School:
             as_the_file = dataclasses.replace(
                 config, cohort={**config.cohort, "name": str(cohort.path)},
                 monitoring={**config.monitoring, "ping_url": "", "prometheus_textfile": ""})
-            notify.after_night(as_the_file, error=f"its config could not be loaded: {cohort.load_error}")
+            _tell(as_the_file, f"its config could not be loaded: {cohort.load_error}")
 
     def stop(self, *_) -> None:
         self.stopping = True
@@ -162,3 +164,11 @@ class School:
             scheduler.run_pending()
             sleep(poll_seconds)
         log.info("stopped")
+
+
+def _tell(config, error: str) -> None:
+    """Staff hear that a night did not run; telling never stops another cohort."""
+    try:
+        notify.after_night(config, error=error)
+    except Exception:
+        log.exception("could not tell staff that %s did not run", config.cohort["name"])

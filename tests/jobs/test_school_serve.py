@@ -161,3 +161,19 @@ def test_serve_takes_several_configs_and_refuses_when_none_loads(tmp_path):
                                        "--config", str(tmp_path / "b.toml"), "--side-by-side"])
     assert result.exit_code == 2
     assert "a.toml: config file not found" in result.output and "b.toml" in result.output
+
+
+def test_serve_forever_runs_the_missed_night_of_each_cohort_at_start_and_stops(tmp_path, monkeypatch):
+    paths = [cohort(tmp_path, name, seed) for name, seed in (("7A", 1), ("7B", 2))]
+    school = School(paths, clock=lambda: at(10, 0), side_by_side=True)   # off at 02:30
+    monkeypatch.setattr("signal.signal", lambda *a: None)          # signals belong to the main thread
+    thread = threading.Thread(target=lambda: school.serve_forever(poll_seconds=0.01), daemon=True)
+    thread.start()
+    for _ in range(1200):                                           # at most a minute, for a hang
+        if all(c.service.reports for c in school.cohorts) or not thread.is_alive():
+            break
+        thread.join(timeout=0.05)
+    school.stop()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert [nights(p) for p in paths] == [[NOW.isoformat()]] * 2
