@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 import time
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
@@ -44,13 +45,25 @@ def _few_collections():
     """A night holds a million or so long-lived objects (every sheet's cells and frames);
     Python's default collector walks them again and again as the night allocates, which
     cost a third of its CPU at 1,000 students. Collect young objects rarely and the old
-    ones almost never while the night runs; the usual pace comes back when it ends."""
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, 50, 1000)
+    ones almost never while the night runs; the usual pace comes back when the last night
+    running in this process ends (a school's serve runs cohorts side by side)."""
+    with _NIGHTS_LOCK:
+        if not _NIGHTS_RUNNING:
+            _USUAL_PACE[:] = gc.get_threshold()
+            gc.set_threshold(50_000, 50, 1000)
+        _NIGHTS_RUNNING.append(1)
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _NIGHTS_LOCK:
+            _NIGHTS_RUNNING.pop()
+            if not _NIGHTS_RUNNING:
+                gc.set_threshold(*_USUAL_PACE)
+
+
+_NIGHTS_LOCK = threading.Lock()
+_NIGHTS_RUNNING: list[int] = []
+_USUAL_PACE: list[int] = []
 
 
 def run_nightly(config: Config, *, now: dt.date | None = None, dry_run: bool = False,

@@ -15,6 +15,8 @@
   skipped for tonight, skips the master, and exits; the next run does them.
 - Quota: every Google call waits out 429s with backoff; a student whose quota never
   recovers fails alone and is retried the next night.
+- Several cohorts: jobs.school runs a Service per cohort config, one after the other or
+  side by side; one cohort's failure never stops the others.
 - Logs: one line per event on stderr, with a timestamp, for journald or a cron mail; as
   JSON lines with `[monitoring] log_format = "json"` (sheetsync.logs).
 """
@@ -30,6 +32,7 @@ import schedule
 
 from jobs.nightly import run_nightly
 from jobs.night.outcome import WHOLE_NIGHTS
+from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.lock import AlreadyRunning, lock_for
 from sheetsync.state import StateStore
 
@@ -45,6 +48,7 @@ class Service:
         self.backend_factory = backend_factory
         self.stopping = False
         self.reports = []
+        self.name = config.cohort["name"]       # in the log lines: a school serves several
 
     def due(self, now: dt.datetime) -> bool:
         """Tonight's run is due once the scheduled time has passed and no whole-cohort
@@ -67,26 +71,31 @@ class Service:
             return None
         try:
             with lock_for(self.config):
-                log.info("nightly run starting, judged as of %s", now.astimezone(self.zone).date())
+                log.info("nightly run starting, judged as of %s (cohort %s)",
+                         now.astimezone(self.zone).date(), self.name, extra={"cohort": self.name})
                 backend = self.backend_factory() if self.backend_factory else None
-                report = run_nightly(self.config, now=now.astimezone(self.zone).date(),
-                                     backend=backend, should_stop=lambda: self.stopping,
-                                     on_student=_log_student)
+                try:
+                    report = run_nightly(self.config, now=now.astimezone(self.zone).date(),
+                                         backend=backend, should_stop=lambda: self.stopping,
+                                         on_student=_log_student)
+                except SheetsyncError as e:      # run_nightly has told staff (not of a ConfigError)
+                    e.told = not isinstance(e, ConfigError)
+                    raise
         except AlreadyRunning as e:
-            log.warning("not starting: %s", e)
+            log.warning("not starting (cohort %s): %s", self.name, e, extra={"cohort": self.name})
             return None
         counts = {k: report.count(k) for k in ("ok", "skipped", "failed")}
-        log.info("nightly run %s done: %d ok, %d skipped, %d failed", report.run_id, *counts.values(),
-                 extra={"run_id": report.run_id, **counts})
+        log.info("nightly run %s done: %d ok, %d skipped, %d failed (cohort %s)", report.run_id,
+                 *counts.values(), self.name, extra={"cohort": self.name, "run_id": report.run_id, **counts})
         for s in report.students:
             if s.status == "failed":
-                log.error("student %s failed: %s", s.id, s.message,
-                          extra={"student": s.id, "problem": s.problem})
+                log.error("student %s failed (cohort %s): %s", s.id, self.name, s.message,
+                          extra={"cohort": self.name, "student": s.id, "problem": s.problem})
         self.reports.append(report)
         return report
 
     def stop(self, *_) -> None:
-        log.info("stop requested: finishing the current student")
+        log.info("stop requested (cohort %s): finishing the current student", self.name)
         self.stopping = True
 
     def serve_forever(self, *, sleep=time.sleep, poll_seconds: float = 1.0) -> None:

@@ -188,15 +188,20 @@ def master(config_path: Path, now):
 
 
 @main.command()
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-def serve(config_path: Path):
-    """Run the nightly job every night at [schedule] time; stop with SIGTERM or Ctrl-C."""
-    from jobs.serve import Service
+@click.option("--config", "config_paths", required=True, multiple=True, type=click.Path(path_type=Path),
+              help="A cohort's sheetsync.toml; repeat it for each cohort of a school.")
+@click.option("--side-by-side", is_flag=True,
+              help="Run the cohorts' nights at the same time (threads) instead of one after the other.")
+def serve(config_paths: tuple[Path, ...], side_by_side: bool):
+    """Run the nightly job every night at [schedule] time, for each --config; stop with
+    SIGTERM or Ctrl-C. One cohort's failure or bad config never stops the others."""
+    from jobs.school import School
     from sheetsync.logs import setup_logging
     try:
-        config = load_config(config_path)
-        setup_logging(config.monitoring["log_format"])
-        Service(config).serve_forever()
+        school = School(config_paths, side_by_side=side_by_side)
+        first = next(c.service.config for c in school.cohorts if c.service)
+        setup_logging(first.monitoring["log_format"])
+        school.serve_forever()
     except SheetsyncError as e:
         _fail(str(e))
 
