@@ -19,6 +19,7 @@ limit in the last minute.
 from __future__ import annotations
 
 import collections
+import logging
 import os
 import sqlite3
 import threading
@@ -27,6 +28,7 @@ import weakref
 from pathlib import Path
 
 WINDOW = 60.0
+log = logging.getLogger(__name__)
 LEDGER_ENV = "SHEETSYNC_QUOTA_LEDGER"
 DEFAULT_LEDGER = "~/.cache/sheetsync/quota.db"
 ORDERED_KINDS = ("reads", "writes")    # see MemoryLedger
@@ -134,7 +136,12 @@ def ledger_for(clock, path: Path | None):
         if clock in (time.monotonic, time.time) and path is not None:
             path = Path(path).expanduser().resolve()
             if path not in _FILES:
-                _FILES[path] = SqliteLedger(path)
+                try:
+                    _FILES[path] = SqliteLedger(path)
+                except (OSError, sqlite3.Error) as e:     # a read-only home under systemd, say
+                    log.warning("quota ledger %s cannot be used (%s): this run paces itself"
+                                " alone; set [quota] ledger to a folder it may write", path, e)
+                    _FILES[path] = MemoryLedger()
             return _FILES[path], time.time
         owner = getattr(clock, "__self__", clock)
         try:

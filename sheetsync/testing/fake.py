@@ -346,9 +346,12 @@ class FakeGoogle(UserSignIn, DriveRoutes):
         now = self.clock()
         for key, limit in (((kind, email), self.limits[kind]), ((kind, "project"), self.project_limit)):
             window = self._windows[key]
-            while window and now - window[0] >= 60:
+            while window and now - window[0] >= 120:     # kept a while for callers behind in time
                 window.popleft()
-            if len(window) >= limit:
+            # the calls of the minute up to now, whatever order they arrived in: on a
+            # simulated clock with a timeline per thread (benchmarks) arrival order is not
+            # time order, as it always is for Google
+            if sum(1 for t in window if 0 <= now - t < 60) >= limit:
                 raise _quota_error(kind, key[1] != "project")
         for key in ((kind, email), (kind, "project")):
             self._windows[key].append(now)

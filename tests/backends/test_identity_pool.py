@@ -74,3 +74,13 @@ def test_a_sheet_no_member_can_open_fails_alone_naming_every_member(tmp_path):
         assert all(email in outcome[student].message for email in POOL)
         assert "Google Group" in outcome[student].message
         assert all(o.status != "failed" for s, o in outcome.items() if s != student)
+
+
+def test_a_pool_is_a_non_empty_list_of_names(tmp_path):
+    import pytest
+
+    from sheetsync.errors import ConfigError
+    path = tmp_path / "sheetsync.toml"
+    path.write_text('[backend]\nkind = "google"\ncredentials = []\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="backend.credentials must be a string or a non-empty list"):
+        load_config(path)
