@@ -95,11 +95,14 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=5)
     parser.add_argument("--leads", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.25, help="seconds per API call")
+    parser.add_argument("--case", type=int, choices=(1, 2, 3), action="append",
+                        help="only this case (1, 2, 3 as in the table; repeatable)")
     args = parser.parse_args()
     n, k, p = args.cohorts, args.per_cohort, args.pool
-    rows = [school_night(f"{n} cohorts x {k}, one identity", n, k, 1, args.leads, args.latency),
-            school_night(f"{n} cohorts x {k}, a pool of {p}", n, k, p, args.leads, args.latency),
-            school_night(f"1 cohort x {n * k}, a pool of {p}", 1, n * k, p, args.leads, args.latency)]
+    cases = [(f"{n} cohorts x {k}, one identity", n, k, 1), (f"{n} cohorts x {k}, a pool of {p}", n, k, p),
+             (f"1 cohort x {n * k}, a pool of {p}", 1, n * k, p)]
+    rows = [school_night(*case, args.leads, args.latency)
+            for i, case in enumerate(cases, 1) if not args.case or i in args.case]
     print("\n| first night | students | identities | Sheets reads | write calls | busiest identity"
           " | 429s | failed | wall | floor of the shared quota | wall / floor |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -107,7 +110,7 @@ def main() -> None:
         print(f"| {r['label']} | {r['students']:,} | {r['pool']} | {r['reads']:,} | {r['writes']:,} |"
               f" {r['busiest']:,} calls | {r['429']} | {r['failed']} | {r['wall'] / 60:.1f} min |"
               f" {r['floor'] / 60:.1f} min | {r['ratio']:.2f}x |")
-    pooled = [r for r in rows if r["pool"] > 1]
+    pooled = [r for r in rows if r["pool"] > 1] or rows
     worst = max(pooled, key=lambda r: r["ratio"])
     print(f"school: first night {worst['ratio']:.2f}x its floor, {sum(r['429'] for r in pooled)} 429s")
 
