@@ -90,7 +90,12 @@ class SqliteLedger:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")       # readers never wait on the writer
+            for attempt in range(50):   # switching to WAL is refused, not waited, while another opens it
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")       # readers never wait on the writer
+                    break
+                except sqlite3.OperationalError:
+                    time.sleep(0.05 * (attempt + 1))
             db.execute("PRAGMA synchronous=NORMAL")     # a lost count after a power cut is harmless
             self._local.db = db
         return db

@@ -16,19 +16,42 @@ from tests.conftest import NOW
 LIMIT = 6
 
 
-class SharedClock:
-    """One simulated time for every thread: a sleep moves it for all (as real time moves
-    for every process), so no thread's call is counted before another's."""
+class TurnClock:
+    """One simulated time for the runs, moved only when every run is asleep: to the
+    earliest waking. So time never jumps under a run between its ledger count and its
+    call (as real time would not by a minute), while the runs still interleave freely
+    between their sleeps, each through its own connection to the ledger file."""
 
     def __init__(self):
-        self.t, self._lock = 0.0, threading.Lock()
+        self.t, self._cond = 0.0, threading.Condition()
+        self._running, self._asleep = set(), {}
 
     def now(self):
         return self.t
 
+    def join(self):
+        with self._cond:
+            self._running.add(threading.get_ident())
+
+    def leave(self):
+        with self._cond:
+            self._running.discard(threading.get_ident())
+            self._wake_earliest()
+
     def sleep(self, s):
-        with self._lock:
-            self.t += max(s, 0)
+        me = threading.get_ident()
+        with self._cond:
+            self._running.discard(me)
+            self._asleep[me] = self.t + max(s, 0)
+            self._wake_earliest()
+            self._cond.wait_for(lambda: me in self._running)
+
+    def _wake_earliest(self):
+        if not self._running and self._asleep:
+            who = min(self._asleep, key=self._asleep.get)
+            self.t = max(self.t, self._asleep.pop(who))
+            self._running.add(who)
+            self._cond.notify_all()
 
 
 def most_in_a_minute(times: list[float]) -> int:
@@ -75,7 +98,7 @@ def test_two_runs_on_one_identity_stay_inside_the_per_user_quota_together(tmp_pa
     and its own connection to the ledger file (as two processes would have): in no minute
     of the fake's clock does the identity make more than its quota, and no call meets a 429.
     Each alone would pace to the whole quota; together, without the ledger, they would not."""
-    clock = SharedClock()
+    clock = TurnClock()
     with FakeGoogle(quotas=True, reads_per_minute_user=LIMIT, writes_per_minute_user=LIMIT,
                     clock=clock.now, sleep=clock.sleep) as google:
         configs = [upload_cohort(google, generate_cohort(8, seed, NOW), tmp_path / f"cohort{seed}")[0]
@@ -83,6 +106,13 @@ def test_two_runs_on_one_identity_stay_inside_the_per_user_quota_together(tmp_pa
         reports = {}
 
         def night(config):
+            clock.join()
+            try:
+                one_night(config)
+            finally:
+                clock.leave()
+
+        def one_night(config):
             config.quota.update(reads_per_minute=LIMIT, writes_per_minute=LIMIT, workers=1)
             backend = GoogleBackend(config, sleep=clock.sleep, clock=clock.now)
             limiter = LedgerLimiter(SqliteLedger(tmp_path / "quota.db"), config.quota,
@@ -96,7 +126,7 @@ def test_two_runs_on_one_identity_stay_inside_the_per_user_quota_together(tmp_pa
             r.start()
         for r in runs:
             r.join()
-        assert all(r.ok for r in reports.values())
+        assert len(reports) == 2 and all(r.ok for r in reports.values())
         calls = [c for c in google.requests if c.kind in ("read", "write")]
         assert [c for c in google.requests if c.status == 429] == []
         by_kind = Counter(c.kind for c in calls)
