@@ -21,7 +21,8 @@ def cohort_grids(students: int, leads: int, seed: int = 1) -> list[list[list]]:
     for s in cohort.students:
         header_at = next(i for i, r in enumerate(s.rows) if len(r) > 3)
         body = [r for r in s.rows[header_at + 1:] if r]
-        rows = s.rows[:header_at + 1] + [list(rng.choice(body)) for _ in range(leads)]
+        # a student who has only the header (the demo makes a few) stays without leads
+        rows = s.rows[:header_at + 1] + [list(rng.choice(body)) for _ in range(leads if body else 0)]
         grids.append(rows)
     return grids
 

@@ -278,17 +278,25 @@ def check(config_path: Path, now):
     if backend.kind == "google" and config.backend["credentials"] == "user":
         from sheetsync.backends.google_user_login import describe_sign_in
         click.echo(f"acting as {describe_sign_in(backend.credentials)} (a teacher's sign-in: sheetsync login)")
+    elif backend.kind == "google" and len(backend.members) > 1:
+        click.echo(f"acting as a pool of {len(backend.members)} identities: "
+                   + ", ".join(m.identity for m in backend.members))
     elif backend.kind == "google":
         from sheetsync.backends.google import identity_of
         source = "application default credentials" if config.backend["credentials"] == "default" \
             else f"key file {config.backend['credentials']}"
         click.echo(f"acting as {identity_of(backend.credentials)} ({source})")
     plans = {p.split(":", 1)[0]: p.splitlines()[0] for p in report.plans}
-    attention = 0
+    attention, refused = 0, []
+    if backend.kind == "google" and len(backend.members) > 1:    # every member must open every sheet
+        refused = backend.pool_access(config.students)
+        for identity, s, why in refused:
+            click.echo(f"!! pool: {identity} cannot open the sheet of {s.name} ({s.id}): {why}")
+    pool_ids = {s.id for _, s, _ in refused}
     busy = _busy_workbooks(backend, config)
     for s in report.students:
         problems = _attention(s) + ([busy[s.id]] if s.id in busy else [])
-        attention += bool(problems)
+        attention += bool(problems) or s.id in pool_ids
         click.echo(f"{'!!' if problems else 'ok'} {s.name} ({s.id}): {s.status}"
                    + (f": {s.message}" if s.message else ""))
         for line in s.understood:

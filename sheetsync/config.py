@@ -17,6 +17,10 @@ LANGUAGES = ("sv", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # table -> key -> (type, default). A type tuple of strings means "one of".
+class STR_OR_LIST:
+    """A setting that is one string or a list of strings (a pool of credentials)."""
+
+
 _SCHEMA: dict[str, dict[str, tuple]] = {
     "cohort": {"name": (str, "cohort"), "language": (LANGUAGES, "sv"),
                "timezone": (str, "Europe/Stockholm"), "school_domain": (str, None)},
@@ -24,7 +28,9 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
                  "soft_deadline": (str, "06-30"), "hard_deadline": (str, "09-30"),
                  "placement_start": (str, "10-01"), "quality_target": (int, 50)},
     "backend": {"kind": (("xlsx", "google"), "xlsx"), "folder": (str, "students"),
-                "credentials": (str, "credentials.json"),   # a key file, "default" (ADC) or "user"
+                # a key file, "default" (ADC) or "user"; or a pool: a list of key files and
+                # "impersonate:<service account email>" (through ADC), one per student's sheet
+                "credentials": (STR_OR_LIST, "credentials.json"),
                 "oauth_client": (str, "oauth-client.json")},  # the Desktop client `sheetsync login` uses
     "master": {"path": (str, "master.xlsx"), "sheet": (str, None),
                "include_contact_details": (bool, False)},
@@ -39,7 +45,14 @@ _SCHEMA: dict[str, dict[str, tuple]] = {
               # Sheets read; an export that fails falls back to the Sheets read
               "read_via": (("export", "sheets"), "export"),
               # one Google request whole, its reply included (a read timeout bounds one read)
-              "request_timeout_seconds": (int, 300)},
+              "request_timeout_seconds": (int, 300),
+              # the quota ledger every run on this machine counts its calls in (several
+              # cohorts, watch, run --student): a SQLite file; "none" keeps a run to itself
+              "ledger": (str, "~/.cache/sheetsync/quota.db"),
+              # the Cloud project the identities' quota is counted in (default: the key's)
+              "project": (str, ""),
+              # Drive's limits in requests a minute (a request taken as one quota unit)
+              "drive_per_minute": (int, 325_000), "drive_project_per_minute": (int, 1_000_000)},
     # who hears about a failed night (sheetsync/notify): all optional
     "alerts": {"webhook": (str, ""), "webhook_format": (("json", "slack", "teams"), "json"),
                "email_to": (list, []), "smtp_host": (str, "localhost"), "smtp_port": (int, 25),
@@ -120,6 +133,12 @@ class Config:
 
 
 def _check_type(file: Path, key: str, value, expected) -> None:
+    if expected is STR_OR_LIST:
+        if isinstance(value, str) or (isinstance(value, list) and value
+                                      and all(isinstance(v, str) and v for v in value)):
+            return
+        raise ConfigError(f"{file}: {key} must be a string or a non-empty list of strings,"
+                          f" not {value!r}")
     if isinstance(expected, tuple):
         if value not in expected:
             raise ConfigError(f"{file}: {key} must be one of {', '.join(map(repr, expected))},"

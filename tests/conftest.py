@@ -14,6 +14,13 @@ os.environ["TZ"] = "Europe/Stockholm"
 time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def own_quota_ledger(tmp_path, monkeypatch):
+    """Each test counts its Google calls in a ledger of its own, not in the machine's
+    (~/.cache/sheetsync/quota.db), which other test runs on the machine share."""
+    monkeypatch.setenv("SHEETSYNC_QUOTA_LEDGER", str(tmp_path / "quota-ledger.db"))
+
+
 @pytest.fixture(params=["export", "sheets"])
 def read_via(request, monkeypatch):
     """Google's two read paths ([quota] read_via): a module that uses this fixture runs

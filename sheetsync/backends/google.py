@@ -12,6 +12,7 @@ requests are google_requests; Drive's changes feed and private files google_driv
 """
 from __future__ import annotations
 
+import threading
 import time
 
 import gspread
@@ -30,7 +31,10 @@ from sheetsync.backends.google_requests import (cell_requests, value_requests, c
                                                 conditional_format, layout_requests, link_requests,
                                                 marks_on_used_columns,
                                                 new_tab_ids, ranges, shape_requests)
-from sheetsync.backends.ratelimit import RateLimiter, google_limiter
+from sheetsync.backends import google_pool
+from sheetsync.backends.google_pool import Member
+from sheetsync.backends.ledger import LedgerLimiter, ledger_for, ledger_path
+from sheetsync.backends.ratelimit import RateLimiter
 from sheetsync.backends.deadline import bound
 from sheetsync.backends.retry import backoff, is_retryable
 from sheetsync.config import Config, Student
@@ -48,28 +52,36 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
     def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
                  timeout: float = 60.0, clock=time.monotonic, limiter: RateLimiter | None = None):
         self.config = config
-        if config.backend["credentials"] == "default":
-            self.credentials = default_credentials()
-        elif config.backend["credentials"] == "user":          # the teacher's own sign-in
-            from sheetsync.backends.google_user_login import load_user_credentials, refresh_sign_in
-            self.credentials = load_user_credentials(config)
-            refresh_sign_in(config, self.credentials, sleep)    # refused: the night cannot start
-        else:
-            self.credentials = load_credentials(config.resolve(config.backend["credentials"]))
-        self.client = gspread.authorize(self.credentials)
-        self.http = self.client.http_client
-        self.http.set_timeout(timeout)
-        bound(self.http.session, config.quota["request_timeout_seconds"])   # the whole request, not a read
         self.sleep, self.clock, self.max_attempts = sleep, clock, max_attempts
-        self.limiter = limiter or google_limiter(config.quota, clock=clock, sleep=sleep)
+        # one identity, or a pool of them (google_pool); each paced in the machine's ledger
+        self.members = [google_pool.member(google_pool.credentials_of(config, entry, sleep), timeout)
+                        for entry in google_pool.entries(config)]
+        ledger, ledger_clock = ledger_for(clock, ledger_path(config.quota, config.resolve))
+        for m in self.members:
+            bound(m.http.session, config.quota["request_timeout_seconds"])   # the whole request, not a read
+            m.limiter = limiter or LedgerLimiter(
+                ledger, config.quota, m.identity, google_pool.project_of(m.credentials, config.quota),
+                clock=ledger_clock, sleep=sleep)
+        self.limiter = self.members[0].limiter
+        self._using = threading.local()        # the member the current call goes through
+        self._member_of: dict[str, Member] = {}  # a student's member, once it could open the sheet
         self.read_via = config.quota["read_via"]
         self._calls = {"reads": 0, "writes": 0, "structural": 0, "drive": 0, "exports": 0,
                        "retries": 0, "http_429": 0}
 
     @property
+    def http(self):
+        return getattr(self._using, "member", self.members[0]).http
+
+    @property
+    def credentials(self):
+        return getattr(self._using, "member", self.members[0]).credentials
+
+    @property
     def calls(self) -> dict[str, int]:
         """Calls by kind, retries, 429s met, and whole seconds spent pacing for the quota."""
-        return {**self._calls, "quota_wait_s": round(self.limiter.waited)}
+        limiters = {id(m.limiter): m.limiter for m in self.members}.values()
+        return {**self._calls, "quota_wait_s": round(sum(lim.waited for lim in limiters))}
 
     def roster(self) -> list[Student]:
         return list(self.config.students)
@@ -375,8 +387,55 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
 
     # ---- every call goes through here ---------------------------------------------------
     def _call(self, kind: str, fn, student: str | None, sid: str, where: str | None = None):
+        """Through the student's member of the pool. A member that cannot open the sheet
+        (Sheets' 403, Drive's 404) hands it to the next for the rest of the night; when
+        none can, the student fails alone with a message naming every member."""
+        if student is None or len(self.members) == 1:
+            return self._call_as(self._member_of.get(student, self.members[0]), kind, fn, student, sid, where)
+        refused, hidden = [], True
+        for m in self._members_for(student):
+            try:
+                reply = self._call_as(m, kind, fn, student, sid, where)
+            except (SheetNotShared, SheetNotFound) as e:
+                if isinstance(e, SheetNotFound) and kind not in ("drive", "exports"):
+                    raise                                 # deleted, or a wrong id: no one can
+                hidden = hidden and isinstance(e, SheetNotFound)   # Drive: 404 when not shared
+                refused.append(m.identity)
+                continue
+            self._member_of[student] = m
+            return reply
+        error = SheetNotFound if hidden else SheetNotShared   # a Sheets call then tells which
+        raise error(f"spreadsheet {'not found, or ' if hidden else ''}not shared with any identity"
+                    f" of the pool (tried {', '.join(refused)}); share it with the pool's Google"
+                    " Group (docs/google-setup.md)", student=student, sheet=sid, cell=where)
+
+    def _members_for(self, student: str) -> list[Member]:
+        """The student's member first (the one that opened the sheet tonight, else the
+        stable hash's), then the others in pool order."""
+        first = self._member_of.get(student) or \
+            self.members[google_pool.stable_index(student, len(self.members))]
+        return [first] + [m for m in self.members if m is not first]
+
+    def pool_access(self, students: list[Student]) -> list[tuple[str, Student, str]]:
+        """(identity, student, why) for every member of the pool that cannot open a
+        student's sheet (`sheetsync check`): one Drive metadata call per member and sheet."""
+        refused = []
+        for m in self.members:
+            for s in students:
+                sid = spreadsheet_id(s.sheet)
+                try:
+                    self._call_as(m, "drive", lambda: self.http.request(
+                        "get", f"{DRIVE_FILES}/{sid}", params={"fields": "id",
+                                                                "supportsAllDrives": True}).json(),
+                        s.id, sid)
+                except BackendError as e:
+                    refused.append((m.identity, s, str(e)))
+        return refused
+
+    def _call_as(self, m: Member, kind: str, fn, student: str | None, sid: str, where: str | None = None):
+        self._using.member = m
         for attempt in range(self.max_attempts):
-            self.limiter.acquire(kind)
+            m.limiter.acquire(kind)
             self._calls[kind] += 1
             try:
                 return fn()

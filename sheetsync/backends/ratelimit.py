@@ -5,7 +5,9 @@ one user) and 300 of each per project. A token bucket would allow a full bucket 
 minute's refill inside one minute, up to twice the quota, so this limiter keeps the
 times of recent calls instead (a sliding one-minute window per kind) and waits until
 the oldest leaves the window. Thread-safe; clock and sleep can be replaced (the
-benchmark runs on a virtual clock).
+benchmark runs on a virtual clock). The Google backend counts in the same kind of window
+kept in the machine's quota ledger (ledger.py), per identity and per project, so that
+several runs pace together; this one-process limiter is what a caller may hand it instead.
 """
 from __future__ import annotations
 
@@ -43,12 +45,3 @@ class RateLimiter:
                 wait = WINDOW - (now - calls[0]) + 0.001
             self.waited += wait
             self.sleep(wait)
-
-
-def google_limiter(quota: dict, *, clock=time.monotonic, sleep=time.sleep) -> RateLimiter:
-    """Reads and writes (structural calls are writes) each paced at the lower of the
-    per-user and per-project limits: one process is one user of one project."""
-    reads = min(quota["reads_per_minute"], quota["project_per_minute"])
-    writes = min(quota["writes_per_minute"], quota["project_per_minute"])
-    return RateLimiter({"reads": reads, "writes": writes}, clock=clock, sleep=sleep,
-                       same_as={"structural": "writes"})

@@ -237,6 +237,7 @@ class Spreadsheet:
     modified: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     permissions: list[dict] = field(default_factory=list)
     shared_with_service: bool = True
+    hidden_from: set = field(default_factory=set)   # identities it is not shared with (a pool's)
     requests: list[dict] = field(default_factory=list)     # structural requests, stored
     next_sheet_id: int = 0            # a new spreadsheet's first sheet is sheetId 0, as Google's
     modified_by: str = ""            # who made the last change ('' = the owner)
