@@ -101,7 +101,8 @@ class StateStore:
         return self.path.parent / "state-copies"
 
     def _open(self) -> None:
-        self.db = sqlite3.connect(new_sqlite_file(self.path), timeout=30)
+        # the night's writers may share it, one at a time (jobs.night.context.Night.one_at_a_time)
+        self.db = sqlite3.connect(new_sqlite_file(self.path), timeout=30, check_same_thread=False)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(_SCHEMA)

@@ -78,6 +78,7 @@ class Night:
                                 state_warning=self.state.recovered,
                                 kind=run_kind(options.kind, options.write_students, options.only))
         self.judge = None            # a jobs.night.judge.Judge, made by open_judge once the roster is known
+        self.one_at_a_time = threading.RLock()   # the judge and the state store, when students are written side by side
         self.kept_insight = None     # this week's cohort figures as kept, if any (open_judge)
 
 
@@ -95,3 +96,14 @@ class cpu_stage:
         spent = time.thread_time() - self.start
         with self._lock:
             self.report.cpu[self.name] = self.report.cpu.get(self.name, 0.0) + spent
+
+
+CALLS_AT_ONCE_PER_IDENTITY = 4     # through a pool: sheets read or written at once per identity
+
+
+def workers(night: Night) -> int:
+    """How many sheets a night reads or writes at once: `[quota] workers`, or through a
+    pool of identities enough to keep every identity's quota busy (a sheet is a few
+    calls in a row, about a second; the ledger paces them all)."""
+    members = len(getattr(night.backend, "members", ())) or 1
+    return max(1, night.config.quota["workers"], CALLS_AT_ONCE_PER_IDENTITY * members if members > 1 else 0)

@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from jobs.night.context import Night, ReadJob, cpu_stage
+from jobs.night.context import Night, ReadJob, cpu_stage, workers as calls_at_once
 from jobs.night.outcome import StudentOutcome, problem_of
 from sheetsync.config import Student
 from sheetsync.errors import ConfigError, SheetsyncError
@@ -91,7 +91,7 @@ def read_all(night: Night, jobs: list[ReadJob]) -> list[SheetRead]:
                                      last=j.last, prepare=prepare))
         ends.append(clock())
         return read
-    workers = max(1, night.config.quota["workers"])
+    workers = calls_at_once(night)
     if workers == 1 or len(jobs) < 2:
         results = [one(j) for j in jobs]
     else:

@@ -5,10 +5,12 @@ what the night decided that later nights rely on (the draws, the week's figures)
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass
 
-from jobs.night.context import INSIGHT, Night, cpu_stage
+from jobs.night.context import INSIGHT, Night, cpu_stage, workers as calls_at_once
 from jobs.night.judge import Judgement
 from jobs.night.outcome import problem_of
 from jobs.night.read import ReadRequest, SheetRead, read_student
@@ -30,7 +32,11 @@ MIN_SHARED_FAILURES = 3           # fewer failed students are each their own pro
 
 
 def write_all(night: Night, reads: list[SheetRead], judged: Judgement) -> tuple[Judgement, bool]:
-    """Each student written in turn; (the judgement after any re-reads, stopped early)."""
+    """Each student written in turn; (the judgement after any re-reads, stopped early).
+    Through a pool of identities the students are written by as many workers as read
+    them: one writer would use one identity's share of the project's quota."""
+    if len(getattr(night.backend, "members", ())) > 1 and night.config.quota["workers"] > 1:
+        return _write_side_by_side(night, reads, judged)
     only, on_student = night.options.only, night.options.on_student
     for i, r in enumerate(reads):
         if night.options.stop_now():
@@ -44,6 +50,43 @@ def write_all(night: Night, reads: list[SheetRead], judged: Judgement) -> tuple[
         if on_student:
             on_student(reads[i].outcome)
     return judged, False
+
+
+def _write_side_by_side(night: Night, reads: list[SheetRead], judged: Judgement) -> tuple[Judgement, bool]:
+    """write_all by a pool of workers. The judge and the state store are used one at a
+    time (night.one_at_a_time); a re-judged cohort after an edit is the night's from then
+    on. On a simulated clock (benchmarks/) each worker starts when the pool did, and the
+    night goes on once the last write is done, as the read pool does."""
+    only, on_student = night.options.only, night.options.on_student
+    clock = getattr(night.backend, "clock", time.monotonic)
+    sleep = getattr(night.backend, "sleep", time.sleep)
+    start, ends, latest, stopped = clock(), [], [judged], []
+
+    def one(i: int) -> None:
+        if clock() < start:
+            sleep(start - clock())
+        r = reads[i]
+        if stopped or night.options.stop_now():
+            stopped.append(i)
+            skip_as_stopping([r.outcome])
+            return
+        if night.options.write_students and (only is None or r.student.id in only) and not r.stale:
+            after = write_student(night, reads, i, latest[0])
+            with night.one_at_a_time:
+                if after is not latest[0]:
+                    latest[0] = after
+        else:
+            r.outcome.flags = len(latest[0].found_of(r.student.id))
+        r.outcome.done = True
+        ends.append(clock())
+        if on_student:
+            with night.one_at_a_time:
+                on_student(r.outcome)
+    with ThreadPoolExecutor(max_workers=calls_at_once(night)) as pool:
+        list(pool.map(one, range(len(reads))))
+    if max(ends, default=start) > clock():
+        sleep(max(ends) - clock())
+    return latest[0], bool(stopped)
 
 
 def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgement,
@@ -73,7 +116,8 @@ def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgemen
                 return judged
             r.outcome.cells_written = backend.write(r.student, plan, r.workbook)
             if plan.student_cells:
-                night.state.log_cell_writes(report.run_id, r.student.id,
+                with night.one_at_a_time:
+                    night.state.log_cell_writes(report.run_id, r.student.id,
                                             [(w.tab, w.a1, w.old, cell_text(w.value)) for w in plan.student_cells])
             keep_snapshot(night, r, plan)
             return judged
@@ -87,7 +131,8 @@ def write_student(night: Night, reads: list[SheetRead], i: int, judged: Judgemen
             if fresh is None:
                 return judged
             reads[i] = fresh
-            judged = night.judge(reads, focus)
+            with night.one_at_a_time:
+                judged = night.judge(reads, focus)
             report.edit_retries += 1
         except SheetBusy as e:            # open in Excel, read-only: tomorrow
             r.outcome.status, r.outcome.message, r.outcome.problem = "skipped", str(e), "busy"
@@ -136,7 +181,8 @@ def keep_snapshot(night: Night, r: SheetRead, plan) -> None:
             return
         version, workbook = r.workbook.version, r.workbook
     if version:
-        night.state.save_snapshot(r.student.id, version, r.taken_on, workbook, reading)
+        with night.one_at_a_time:
+            night.state.save_snapshot(r.student.id, version, r.taken_on, workbook, reading)
         r.reading_kept = reading is not None
 
 
