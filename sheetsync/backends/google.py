@@ -8,7 +8,8 @@ cells as `updateCells` stringValue, or, when no structure is needed, one
 `values:batchUpdate` with valueInputOption=RAW; either way nothing a student typed can
 become a formula anywhere. Google's errors become the project's own, naming the student,
 the spreadsheet and the range. Who it acts as is google_credentials; the bodies of its
-requests are google_requests; Drive's changes feed and private files google_drive.
+requests are google_requests; Drive's changes feed and private files google_drive; the
+staff master google_master.
 """
 from __future__ import annotations
 
@@ -23,14 +24,13 @@ from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
 from sheetsync.a1 import quote_sheet
 from sheetsync.backends.base import Backend
 from sheetsync.backends.google_drive import DriveFeedAndFiles
+from sheetsync.backends.google_master import MasterWrites
 from sheetsync.backends.google_reading import (  # noqa: F401  (spreadsheet_id: part of the API)
-    MASTER_FIELDS, READ_FIELDS, ExportReads, beyond_known_grid, spreadsheet_id, workbook_of)
+    READ_FIELDS, ExportReads, beyond_known_grid, spreadsheet_id, workbook_of)
 from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
-    default_credentials, first_line, identity_of, load_credentials)
-from sheetsync.backends.google_requests import (cell_requests, value_requests, chart_request, column_range,
-                                                conditional_format, layout_requests, link_requests,
-                                                marks_on_used_columns,
-                                                new_tab_ids, ranges, shape_requests)
+    first_line, identity_of, load_credentials)
+from sheetsync.backends.google_requests import (cell_requests, column_range, marks_on_used_columns,
+                                                new_tab_ids, ranges, shape_requests, value_requests)
 from sheetsync.backends import google_pool
 from sheetsync.backends.google_pool import Member
 from sheetsync.backends.ledger import LedgerLimiter, ledger_for, ledger_path
@@ -41,12 +41,12 @@ from sheetsync.config import Config, Student
 from sheetsync.errors import (BackendError, CredentialsError, QuotaExceeded, SheetChangedError,
                               SheetNotFound, SheetNotShared)
 from sheetsync.workbook import Workbook
-from sheetsync.writeback.plan import WritePlan, diff_cells, grid_cells
+from sheetsync.writeback.plan import WritePlan
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 EDITED_AFTER_US = "+edited"       # a version that matches no listing: read the sheet again
 
-class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
+class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
     kind = "google"
 
     def __init__(self, config: Config, *, sleep=time.sleep, max_attempts: int = 6,
@@ -247,59 +247,6 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, Backend):
     # wrote_alone: no. Drive's version grows with every change, but by how much for one
     # values write is not documented, so a written sheet is read again the next night.
 
-
-    def read_master(self) -> Workbook | None:
-        sheet = self.config.master.get("sheet")
-        if not sheet:
-            return None
-        sid = spreadsheet_id(sheet)
-        return workbook_of(self._call("reads", lambda: self.http.fetch_sheet_metadata(
-            sid, params={"fields": READ_FIELDS}), None, sid), sid)
-
-    def write_master(self, tabs: dict[str, list[list]], charts=(), formats=(), looks=None,
-                     links=None) -> str:
-        """The master in one read, one structural call (new tabs, the charts the first
-        time, and each night the columns' widths, wraps and the Sheet column's links, as
-        rows move with the risk) and one values write of the cells that changed."""
-        sheet = self.config.master.get("sheet")
-        if not sheet:
-            raise BackendError("no master sheet configured ([master] sheet = \"<id or url>\")")
-        sid = spreadsheet_id(sheet)
-        meta = self._call("reads", lambda: self.http.fetch_sheet_metadata(
-            sid, params={"fields": MASTER_LOOK_FIELDS}), None, sid)
-        current = workbook_of(meta, sid)
-        widths, notes = laid_out(meta)
-        writes = [w for title, rows in tabs.items()
-                  for w in diff_cells(title, current.tab(title), grid_cells(rows, current.tab(title)))]
-        new_tabs = [t for t in tabs if current.tab(t) is None]
-        used = {t.sheet_id for t in current.tabs.values()}
-        ids = {t.title: t.sheet_id for t in current.tabs.values()}
-        for title in new_tabs:                 # chosen here so charts can point at them
-            ids[title] = next(i for i in range(1000, 10**9) if i not in used and i not in ids.values())
-        requests_ = shape_requests(WritePlan("master", writes).by_tab(), current, new_tabs,
-                                         tab_ids=ids)
-        for rule in formats:                   # once, with the tab: conditional rules follow the rows
-            if rule.tab in new_tabs or _header_moved(current.tab(rule.tab), tabs.get(rule.tab)):
-                requests_.append(conditional_format(rule, ids[rule.tab]))
-        if not any(s_.get("charts") for s_ in meta.get("sheets", [])):
-            requests_ += [chart_request(spec, ids) for spec in charts]
-        # widths, wraps and links only where they differ from what the master has
-        # (its column widths and the links' notes, read with it): a quiet night costs
-        # no structural call
-        for title, look in (looks or {}).items():
-            if title in new_tabs or widths.get(title, [])[:len(look.columns)] != [
-                    look.pixels(c) for c in range(len(look.columns))]:
-                requests_ += layout_requests(ids[title], look, len(tabs[title]))
-        for title, cells in (links or {}).items():
-            had = {rc: n for rc, n in notes.get(title, {}).items() if rc[1] in {c for _, c in cells}}
-            if title in new_tabs or had != cells:
-                requests_ += link_requests(ids[title], cells, stale=set(had) - set(cells))
-        self._structural(sid, requests_, None)
-        if writes:
-            data = ranges(writes)
-            self._call("writes", lambda: self.http.values_batch_update(
-                sid, body={"valueInputOption": "RAW", "data": data}), None, sid)
-        return f"https://docs.google.com/spreadsheets/d/{sid}/edit"
 
     def _structural(self, sid: str, requests_: list[dict], student: str | None) -> None:
         if requests_:
@@ -517,28 +464,3 @@ def _status_of(e: gspread.exceptions.APIError) -> tuple[int, dict]:
 
 # the master's read: its cells' notes (where the Sheet column keeps each link) and its
 # columns' widths besides what every read takes
-MASTER_LOOK_FIELDS = MASTER_FIELDS.replace(
-    "columnMetadata(developerMetadata(", "columnMetadata(pixelSize,developerMetadata(").replace(
-    "values(formattedValue,", "values(formattedValue,note,")
-
-
-def laid_out(meta: dict) -> tuple[dict[str, list[int]], dict[str, dict]]:
-    """Per tab, its columns' pixel widths and its notes ({(row, col): note}, 1-based)."""
-    widths, notes = {}, {}
-    for sheet in meta.get("sheets", []):
-        title = sheet.get("properties", {}).get("title", "")
-        for data in sheet.get("data", []):
-            widths[title] = [c.get("pixelSize", 100) for c in data.get("columnMetadata", [])]
-            for r, row in enumerate(data.get("rowData", []), data.get("startRow", 0) + 1):
-                for c, value in enumerate(row.get("values", []), data.get("startColumn", 0) + 1):
-                    if value.get("note"):
-                        notes.setdefault(title, {})[(r, c)] = value["note"]
-    return widths, notes
-
-
-def _header_moved(tab, rows) -> bool:
-    """The master's header row changed (a column added or moved by a new version): its
-    conditional rules point at the old columns, so they are added again for the new."""
-    if tab is None or not rows or not tab.rows:
-        return False
-    return [str(v) for v in tab.rows[0]] != [str(v) for v in rows[0]]

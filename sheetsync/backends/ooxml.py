@@ -15,59 +15,16 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
-WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-WORKSHEET_REL = f"{REL}/worksheet"
-OFFICE_DOCUMENT = f"{REL}/officeDocument"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
-# what may come before <conditionalFormatting> in a worksheet, in schema order
-_BEFORE_CF = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData",
-              "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter",
-              "sortState", "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr",
-              "conditionalFormatting")
-# ... and before <dxfs> in a stylesheet
-_BEFORE_DXFS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles")
-# ... and before <definedNames> in a workbook
-_BEFORE_NAMES = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
-                 "sheets", "functionGroups", "externalReferences")
-
-
-class PackageError(Exception):
-    """The workbook's parts are not what an .xlsx must hold."""
-
-
-def _q(tag: str) -> str:
-    return f"{{{MAIN}}}{tag}"
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
+from sheetsync.backends.ooxml_xml import (BEFORE_CF, BEFORE_DXFS, BEFORE_NAMES, CONTENT_TYPES, MAIN,
+                                          OFFICE_DOCUMENT, PKG_REL, REF, REL, WORKSHEET_REL,
+                                          WORKSHEET_TYPE, PackageError, column_letters, column_number,
+                                          indexed_rows, insert_after, insert_sorted, local_name, q,
+                                          serialise, set_value, update_dimension)
 
 class Package:
     """One workbook's zip, with the parts changed so far."""
@@ -95,14 +52,14 @@ class Package:
             return {}, {}
         formulas, errors = {}, {}
         for _, el in etree.iterparse(io.BytesIO(data), huge_tree=True, resolve_entities=False):
-            if _local(el) == "c":
-                m = _REF.match(el.get("r", ""))
+            if local_name(el) == "c":
+                m = REF.match(el.get("r", ""))
                 if m:
                     at = (int(m[2]), column_number(m[1]))
                     for ch in el:
-                        if _local(ch) == "f":
+                        if local_name(ch) == "f":
                             formulas[at] = "=" + (ch.text or "")
-                        elif _local(ch) == "v" and el.get("t") == "e":
+                        elif local_name(ch) == "v" and el.get("t") == "e":
                             errors[at] = ch.text or ""
                 el.clear()
         return formulas, errors
@@ -111,7 +68,7 @@ class Package:
         """(name, sheet title, reference) of every workbook-wide defined name that points
         into one sheet; a name gone to #REF! is left out."""
         out = []
-        names = etree.fromstring(self.data[self.workbook_part]).find(_q("definedNames"))
+        names = etree.fromstring(self.data[self.workbook_part]).find(q("definedNames"))
         for n in (names if names is not None else []):
             text = (n.text or "").strip()
             if n.get("localSheetId") is not None or "!" not in text or "#REF" in text:
@@ -154,7 +111,7 @@ class Package:
         targets = {r.get("Id"): self._target(rels_part, r.get("Target"))
                    for r in (rels if rels is not None else []) if r.get("Type") == WORKSHEET_REL}
         book = etree.fromstring(self.data[self.workbook_part])
-        sheets = book.find(_q("sheets"))
+        sheets = book.find(q("sheets"))
         return {s.get("name"): targets.get(s.get(f"{{{REL}}}id"), "")
                 for s in (sheets if sheets is not None else [])}
 
@@ -168,12 +125,12 @@ class Package:
     def set_cells(self, title: str, cells: list[tuple[int, int, object]]) -> None:
         """(row, col, value) 1-based; '' empties the cell (its style stays)."""
         root = self.xml(self.sheet_part(title))
-        data = root.find(_q("sheetData"))
+        data = root.find(q("sheetData"))
         if data is None:
             raise PackageError(f"worksheet {title!r} has no sheetData")
-        rows = _indexed_rows(data)
+        rows = indexed_rows(data)
         col_styles = {}
-        cols = root.find(_q("cols"))
+        cols = root.find(q("cols"))
         for entry in (cols if cols is not None else []):
             if entry.get("style") and entry.get("style") != "0":
                 for i in range(int(entry.get("min", 1)), min(int(entry.get("max", 1)), 300) + 1):
@@ -181,21 +138,21 @@ class Package:
         for r, c, value in cells:
             row = rows.get(r)
             if row is None:
-                row = etree.Element(_q("row"), r=str(r))
-                _insert_sorted(data, row, r, lambda el: int(el.get("r")))
+                row = etree.Element(q("row"), r=str(r))
+                insert_sorted(data, row, r, lambda el: int(el.get("r")))
                 rows[r] = row
             row.attrib.pop("spans", None)          # a hint only; no longer true
             ref = f"{column_letters(c)}{r}"
-            cell = next((el for el in row if _local(el) == "c" and el.get("r") == ref), None)
+            cell = next((el for el in row if local_name(el) == "c" and el.get("r") == ref), None)
             if cell is None:
                 if value == "" or value is None:
                     continue
-                cell = etree.Element(_q("c"), r=ref)
+                cell = etree.Element(q("c"), r=ref)
                 if c in col_styles:
                     cell.set("s", col_styles[c])
-                _insert_sorted(row, cell, c, lambda el: column_number(_REF.match(el.get("r"))[1]))
-            _set_value(cell, value)
-        _update_dimension(root, rows)
+                insert_sorted(row, cell, c, lambda el: column_number(REF.match(el.get("r"))[1]))
+            set_value(cell, value)
+        update_dimension(root, rows)
 
     def set_bold(self, title: str, col: int, bold_rows: set[int], last_row: int) -> None:
         """Cells of column `col`, rows 1..`last_row`: bold in `bold_rows`, plain elsewhere
@@ -205,8 +162,8 @@ class Package:
             return
         root = self.xml(self.sheet_part(title))
         letters = column_letters(col)
-        for cell in root.iter(_q("c")):
-            m = _REF.match(cell.get("r", ""))
+        for cell in root.iter(q("c")):
+            m = REF.match(cell.get("r", ""))
             if not m or m[1] != letters or int(m[2]) > last_row:
                 continue
             if int(m[2]) in bold_rows:
@@ -219,10 +176,10 @@ class Package:
         written row one line high, so a second line would print over the next row); a row
         the student made taller stays as it is."""
         root = self.xml(self.sheet_part(title))
-        data = root.find(_q("sheetData"))
+        data = root.find(q("sheetData"))
         if data is None:
             return
-        rows = _indexed_rows(data)
+        rows = indexed_rows(data)
         for r, n in lines.items():
             row = rows.get(r)
             if row is None or n < 1:
@@ -254,9 +211,9 @@ class Package:
         rel.set("Type", WORKSHEET_REL)
         rel.set("Target", posixpath.relpath(part, posixpath.dirname(self.workbook_part)))
         book = self.xml(self.workbook_part)
-        sheets = book.find(_q("sheets"))
+        sheets = book.find(q("sheets"))
         used = [int(s.get("sheetId", 0)) for s in sheets]
-        entry = etree.SubElement(sheets, _q("sheet"))
+        entry = etree.SubElement(sheets, q("sheet"))
         entry.set("name", title)
         entry.set("sheetId", str(max(used, default=0) + 1))
         entry.set(f"{{{REL}}}id", f"rId{k}")
@@ -268,19 +225,19 @@ class Package:
 
     def set_defined_name(self, name: str, ref: str) -> None:
         book = self.xml(self.workbook_part)
-        names = book.find(_q("definedNames"))
+        names = book.find(q("definedNames"))
         if names is None:
-            names = etree.Element(_q("definedNames"))
-            _insert_after(book, names, _BEFORE_NAMES)
+            names = etree.Element(q("definedNames"))
+            insert_after(book, names, BEFORE_NAMES)
         for old in [n for n in names if n.get("name") == name and n.get("localSheetId") is None]:
             names.remove(old)
-        entry = etree.SubElement(names, _q("definedName"), name=name)
+        entry = etree.SubElement(names, q("definedName"), name=name)
         entry.text = ref
 
     def remove_defined_names(self, prefix: str) -> None:
         """Every workbook defined name beginning with `prefix` (our marks) taken out."""
         book = self.xml(self.workbook_part)
-        names = book.find(_q("definedNames"))
+        names = book.find(q("definedNames"))
         for n in list(names if names is not None else []):
             if n.get("name", "").startswith(prefix):
                 names.remove(n)
@@ -290,10 +247,10 @@ class Package:
     def remove_conditional_formats(self, title: str, columns: set[int]) -> None:
         """The conditional formats that colour only these columns (1-based) of a sheet."""
         root = self.xml(self.sheet_part(title))
-        for cf in list(root.iter(_q("conditionalFormatting"))):
+        for cf in list(root.iter(q("conditionalFormatting"))):
             cols = set()
             for area in cf.get("sqref", "").split():
-                ends = [column_number(m[1]) for m in (_REF.match(a) for a in area.split(":")) if m]
+                ends = [column_number(m[1]) for m in (REF.match(a) for a in area.split(":")) if m]
                 cols |= set(range(min(ends), max(ends) + 1)) if ends else {0}
             if cols and cols <= columns:
                 cf.getparent().remove(cf)
@@ -303,7 +260,7 @@ class Package:
         sheet-local names and the active tab follow the sheets that move up."""
         part = self.sheet_part(title)
         book = self.xml(self.workbook_part)
-        sheets = book.find(_q("sheets"))
+        sheets = book.find(q("sheets"))
         entry = next(s for s in sheets if s.get("name") == title)
         index, rel_id = list(sheets).index(entry), entry.get(f"{{{REL}}}id")
         sheets.remove(entry)
@@ -313,14 +270,14 @@ class Package:
         types = self.xml("[Content_Types].xml")
         for o in [o for o in types if o.get("PartName") == "/" + part]:
             types.remove(o)
-        names = book.find(_q("definedNames"))
+        names = book.find(q("definedNames"))
         for n in list(names if names is not None else []):
             local = n.get("localSheetId")
             if local is not None and int(local) == index:
                 names.remove(n)
             elif local is not None and int(local) > index:
                 n.set("localSheetId", str(int(local) - 1))
-        for view in book.iter(_q("workbookView")):
+        for view in book.iter(q("workbookView")):
             for key in ("activeTab", "firstSheet"):
                 if view.get(key) is not None and int(view.get(key)) >= index and int(view.get(key)) > 0:
                     view.set(key, str(int(view.get(key)) - 1))
@@ -337,22 +294,22 @@ class Package:
         if styles_part is None:
             return False
         styles = self.xml(styles_part)
-        dxfs = styles.find(_q("dxfs"))
+        dxfs = styles.find(q("dxfs"))
         if dxfs is None:
-            dxfs = etree.Element(_q("dxfs"), count="0")
-            _insert_after(styles, dxfs, _BEFORE_DXFS)
-        dxf = etree.SubElement(dxfs, _q("dxf"))
-        fill = etree.SubElement(etree.SubElement(dxf, _q("fill")), _q("patternFill"), patternType="solid")
-        etree.SubElement(fill, _q("fgColor"), rgb=rgb)
-        etree.SubElement(fill, _q("bgColor"), rgb=rgb)
+            dxfs = etree.Element(q("dxfs"), count="0")
+            insert_after(styles, dxfs, BEFORE_DXFS)
+        dxf = etree.SubElement(dxfs, q("dxf"))
+        fill = etree.SubElement(etree.SubElement(dxf, q("fill")), q("patternFill"), patternType="solid")
+        etree.SubElement(fill, q("fgColor"), rgb=rgb)
+        etree.SubElement(fill, q("bgColor"), rgb=rgb)
         dxfs.set("count", str(len(dxfs)))
         root = self.xml(self.sheet_part(title))
-        priorities = [int(r.get("priority", 0)) for r in root.iter(_q("cfRule"))]
-        cf = etree.Element(_q("conditionalFormatting"), sqref=sqref)
-        rule = etree.SubElement(cf, _q("cfRule"), type="expression", dxfId=str(len(dxfs) - 1),
+        priorities = [int(r.get("priority", 0)) for r in root.iter(q("cfRule"))]
+        cf = etree.Element(q("conditionalFormatting"), sqref=sqref)
+        rule = etree.SubElement(cf, q("cfRule"), type="expression", dxfId=str(len(dxfs) - 1),
                                 priority=str(max(priorities, default=0) + 1))
-        etree.SubElement(rule, _q("formula")).text = formula
-        _insert_after(root, cf, _BEFORE_CF)
+        etree.SubElement(rule, q("formula")).text = formula
+        insert_after(root, cf, BEFORE_CF)
         return True
 
     def style_column(self, title: str, col: int, width: int, wrap: bool, header_row: int | None,
@@ -363,18 +320,18 @@ class Package:
         root = self.xml(self.sheet_part(title))
         wrap_xf = self._xf(alignment=True) if wrap else None
         bold_xf = self._xf(bold=True) if header_row else None
-        cols = root.find(_q("cols"))
+        cols = root.find(q("cols"))
         if cols is None:
-            cols = etree.Element(_q("cols"))
-            _insert_after(root, cols, ("sheetPr", "dimension", "sheetViews", "sheetFormatPr"))
+            cols = etree.Element(q("cols"))
+            insert_after(root, cols, ("sheetPr", "dimension", "sheetViews", "sheetFormatPr"))
         if not any(int(c.get("min", 0)) <= col <= int(c.get("max", 0)) for c in cols):
-            entry = etree.Element(_q("col"), min=str(col), max=str(col), width=str(width), customWidth="1")
+            entry = etree.Element(q("col"), min=str(col), max=str(col), width=str(width), customWidth="1")
             if wrap_xf is not None:
                 entry.set("style", str(wrap_xf))
-            _insert_sorted(cols, entry, col, lambda el: int(el.get("min", 0)))
+            insert_sorted(cols, entry, col, lambda el: int(el.get("min", 0)))
         letters = column_letters(col)
-        for cell in root.iter(_q("c")):
-            m = _REF.match(cell.get("r", ""))
+        for cell in root.iter(q("c")):
+            m = REF.match(cell.get("r", ""))
             if not m or m[1] != letters:
                 continue
             row = int(m[2])
@@ -386,18 +343,18 @@ class Package:
             self._freeze(root, header_row)
 
     def _freeze(self, root, rows: int) -> None:
-        views = root.find(_q("sheetViews"))
+        views = root.find(q("sheetViews"))
         if views is None:
-            views = etree.Element(_q("sheetViews"))
-            etree.SubElement(views, _q("sheetView"), workbookViewId="0")
-            _insert_after(root, views, ("sheetPr", "dimension"))
-        view = views.find(_q("sheetView"))
-        if view is None or view.find(_q("pane")) is not None:
+            views = etree.Element(q("sheetViews"))
+            etree.SubElement(views, q("sheetView"), workbookViewId="0")
+            insert_after(root, views, ("sheetPr", "dimension"))
+        view = views.find(q("sheetView"))
+        if view is None or view.find(q("pane")) is not None:
             return                          # the student's own split or freeze stays
-        pane = etree.Element(_q("pane"), ySplit=str(rows), topLeftCell=f"A{rows + 1}",
+        pane = etree.Element(q("pane"), ySplit=str(rows), topLeftCell=f"A{rows + 1}",
                              activePane="bottomLeft", state="frozen")
         view.insert(0, pane)
-        for sel in view.findall(_q("selection")):
+        for sel in view.findall(q("selection")):
             sel.set("pane", "bottomLeft")
 
     def _xf(self, *, bold: bool = False, alignment: bool = False) -> int | None:
@@ -410,26 +367,26 @@ class Package:
         if part is None:
             return None
         styles = self.xml(part)
-        xfs = styles.find(_q("cellXfs"))
+        xfs = styles.find(q("cellXfs"))
         if xfs is None:
             return None
         font_id = "0"
         if bold:
-            fonts = styles.find(_q("fonts"))
+            fonts = styles.find(q("fonts"))
             if fonts is None:
                 return None
-            font = etree.SubElement(fonts, _q("font"))
-            etree.SubElement(font, _q("b"))
-            etree.SubElement(font, _q("sz"), val="11")
+            font = etree.SubElement(fonts, q("font"))
+            etree.SubElement(font, q("b"))
+            etree.SubElement(font, q("sz"), val="11")
             fonts.set("count", str(len(fonts)))
             font_id = str(len(fonts) - 1)
-        xf = etree.SubElement(xfs, _q("xf"), numFmtId="0", fontId=font_id, fillId="0", borderId="0",
+        xf = etree.SubElement(xfs, q("xf"), numFmtId="0", fontId=font_id, fillId="0", borderId="0",
                               xfId="0")
         if bold:
             xf.set("applyFont", "1")
         if alignment:
             xf.set("applyAlignment", "1")
-            etree.SubElement(xf, _q("alignment"), wrapText="1", vertical="top")
+            etree.SubElement(xf, q("alignment"), wrapText="1", vertical="top")
         xfs.set("count", str(len(xfs)))
         cache[key] = len(xfs) - 1
         return cache[key]
@@ -452,11 +409,11 @@ class Package:
         with zipfile.ZipFile(target, "w") as out:
             for info in self.infos:
                 name = info.filename
-                data = _serialise(self.changed[name]) if name in self.changed else self.data[name]
+                data = serialise(self.changed[name]) if name in self.changed else self.data[name]
                 out.writestr(info, data, compress_type=info.compress_type)
             for name, root in self.changed.items():
                 if name not in self.data:
-                    out.writestr(name, _serialise(root), compress_type=zipfile.ZIP_DEFLATED)
+                    out.writestr(name, serialise(root), compress_type=zipfile.ZIP_DEFLATED)
 
 
 class _Members(dict):
@@ -486,90 +443,3 @@ class _Members(dict):
             for name in self.names:
                 if not dict.__contains__(self, name):
                     self[name] = z.read(name)
-
-
-def _serialise(root) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _indexed_rows(data) -> dict[int, etree._Element]:
-    """row number -> <row>; rows and cells without an `r` (allowed: their place is
-    implied) get one first, so edits can address them."""
-    rows, last = {}, 0
-    for row in data:
-        if _local(row) != "row":
-            continue
-        last = int(row.get("r") or last + 1)
-        row.set("r", str(last))
-        rows[last] = row
-        col = 0
-        for cell in row:
-            if _local(cell) != "c":
-                continue
-            m = _REF.match(cell.get("r", ""))
-            col = column_number(m[1]) if m else col + 1
-            if not m:
-                cell.set("r", f"{column_letters(col)}{last}")
-    return rows
-
-
-def _insert_sorted(parent, child, key: int, key_of) -> None:
-    """Among its kind in order of `key`; before an <extLst>, which stays last."""
-    kind = _local(child)
-    for i, el in enumerate(parent):
-        if (_local(el) == kind and key_of(el) > key) or _local(el) == "extLst":
-            parent.insert(i, child)
-            return
-    parent.append(child)
-
-
-def _insert_after(parent, child, before_kinds) -> None:
-    """Insert `child` right after the last child whose kind may precede it."""
-    at = 0
-    for i, el in enumerate(parent):
-        if _local(el) in before_kinds:
-            at = i + 1
-    parent.insert(at, child)
-
-
-def _set_value(cell, value) -> None:
-    for child in list(cell):
-        if _local(child) in ("v", "is", "f"):
-            cell.remove(child)
-    cell.attrib.pop("t", None)
-    if value is None or value == "":
-        return
-    if isinstance(value, bool):
-        cell.set("t", "b")
-        etree.SubElement(cell, _q("v")).text = "1" if value else "0"
-    elif isinstance(value, (int, float)):
-        etree.SubElement(cell, _q("v")).text = repr(value) if isinstance(value, float) else str(value)
-    else:
-        cell.set("t", "inlineStr")
-        text = etree.SubElement(etree.SubElement(cell, _q("is")), _q("t"))
-        text.text = _xml_safe(str(value))
-        if text.text != text.text.strip() or "\n" in text.text:
-            text.set(XML_SPACE, "preserve")
-    # an <extLst> inside a cell stays last
-    ext = [c for c in cell if _local(c) == "extLst"]
-    for e in ext:
-        cell.remove(e)
-        cell.append(e)
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_safe(text: str) -> str:
-    """XML 1.0 cannot hold most control characters; Excel writes them as _xHHHH_."""
-    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
-
-
-def _update_dimension(root, rows: dict[int, etree._Element]) -> None:
-    dim = root.find(_q("dimension"))
-    if dim is None or not rows:
-        return
-    cols = [column_number(_REF.match(c.get("r"))[1]) for row in rows.values() for c in row
-            if _local(c) == "c" and _REF.match(c.get("r", ""))]
-    if cols:
-        dim.set("ref", f"A1:{column_letters(max(cols))}{max(rows)}")

@@ -19,12 +19,12 @@ from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, 
 from sheetsync.normalize.dates import parse_date
 from sheetsync.normalize.evidence import confirm_by_content, settle_by_profile
 from sheetsync.normalize.shape import BY_CONTENT, header_by_shape, map_by_content
-from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, is_owned_header, map_header
+from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, map_header
 from sheetsync.normalize.phones import has_digits, parse_phone
 from sheetsync.normalize.statuses import (
     attempts_in, channel_of, count_of, stage_of, temperature_of, work_mode_of)
 from sheetsync.normalize.text import fold
-from sheetsync.workbook import cell_text
+from sheetsync.workbook import cell_text, is_owned_header
 
 TEXT_FIELDS = ("company", "org_number", "website", "category", "size", "city", "contact_name",
                "contact_role", "source", "status_raw", "next_step", "notes", "position", "link")

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from sheetsync.normalize.text import fold
 from sheetsync.normalize.vocabulary import header_spellings
-from sheetsync.workbook import OWNED_MARK, OWNED_PREFIX, cell_text, is_owned_header  # noqa: F401 (handed on)
+from sheetsync.workbook import cell_text, is_owned_header
 ATTEMPT_COLUMN = "attempt_n"         # "Försök 1", "Attempt 2": one column per attempt
 
 # field -> spellings, from the vocabulary files (one per language, folded at import);

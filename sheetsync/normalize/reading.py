@@ -11,7 +11,8 @@ import pandas as pd
 
 from sheetsync.normalize.contact_log import apply_log, find_log_tab
 from sheetsync.normalize.frame import FIND, Normalized, normalize
-from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row
+from sheetsync.normalize.headers import find_header_row
+from sheetsync.workbook import OWNED_PREFIX
 from sheetsync.normalize.tabs import choose_crm_tab
 from sheetsync.workbook import Workbook
 

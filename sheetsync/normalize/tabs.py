@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sheetsync.normalize.shape import header_by_shape, map_by_content
-from sheetsync.normalize.headers import OWNED_PREFIX, find_header_row, header_score, map_header
+from sheetsync.normalize.headers import find_header_row, header_score, map_header
+from sheetsync.workbook import OWNED_PREFIX
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import Tab, Workbook
 

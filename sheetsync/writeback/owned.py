@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from sheetsync.i18n import TEXT, t
-from sheetsync.normalize.headers import OWNED_MARK, OWNED_PREFIX, is_owned_header
+from sheetsync.workbook import OWNED_MARK, OWNED_PREFIX, is_owned_header
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import Tab
 

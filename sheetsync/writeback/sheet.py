@@ -5,10 +5,9 @@ from sheetsync.a1 import cell
 from sheetsync.i18n import t
 from sheetsync.writeback.formats import owned_formats, owned_looks, wrapped_lines
 from sheetsync.writeback.summary import Heading
-from sheetsync.normalize.headers import is_owned_header
 from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
 from sheetsync.writeback.plan import CellWrite, ColumnLook, Mark, WritePlan, diff_cells, grid_cells
-from sheetsync.workbook import Tab, Workbook
+from sheetsync.workbook import Tab, Workbook, is_owned_header
 
 SUMMARY_TAB = "sheetsync"
 SUMMARY_MARK = "summary"

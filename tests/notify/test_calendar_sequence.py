@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from jobs.nightly import run_nightly
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.normalize.dates import parse_date
-from sheetsync.normalize.headers import is_owned_header
+from sheetsync.workbook import is_owned_header
 from tests.notify.outward_setup import configure
 
 

@@ -1,11 +1,4 @@
-"""The `sheetsync` command: demo, run, serve, check, master, distribute, undo, rules,
-template, login, roster discover, roster import, student export/forget.
-
-Exit codes: 0 success; 1 a run finished but some student failed; 2 a usage or
-configuration error, printed as one line; 3 the state folder is not writable; 4 the disk
-is full; 75 another run holds the run lock (run, master: nothing was done, try again
-later); 130 interrupted.
-"""
+"""Running nights: demo, run, master, serve, watch, check, distribute, undo, state rebuild."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,54 +7,9 @@ from pathlib import Path
 
 import click
 
+from sheetsync.cli.app import parse_date, fail, night_stopped, main
 from sheetsync.config import load_config
 from sheetsync.errors import SheetsyncError
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _night_stopped(error: BaseException, show_table: bool = False) -> None:
-    """A night that did not end as a night: one line and its exit code (130 Ctrl-C,
-    75 another run holds the lock, 3/4 the state folder, 2 the configuration)."""
-    from jobs.nightly import Interrupted
-    from sheetsync.lock import AlreadyRunning
-    from sheetsync.state import StateError
-    if isinstance(error, Interrupted):
-        if show_table:
-            click.echo(error.report.table())
-        click.echo(f"sheetsync: {error}", err=True)
-        sys.exit(error.exit_code)
-    if isinstance(error, AlreadyRunning):
-        _locked(error)
-    if isinstance(error, StateError):
-        click.echo(f"sheetsync: error: {error}", err=True)
-        sys.exit(error.exit_code)
-    _fail(str(error))
-
-
-def _fail(message: str) -> None:
-    click.echo(f"sheetsync: error: {message}", err=True)
-    sys.exit(2)
-
-
-def _locked(e) -> None:
-    """Another run holds the lock: nothing was done and nothing is wrong; its own exit
-    code, so cron or systemd can tell it from a configuration error and try again."""
-    click.echo(f"sheetsync: not started: {e}; try again when it has finished", err=True)
-    sys.exit(e.exit_code)
-
-
-@click.group()
-@click.version_option(package_name="sheetsync")
-def main():
-    """sheetsync: every student's sheet as their LIA CRM, checked every night."""
 
 
 @main.command()
@@ -69,7 +17,7 @@ def main():
               type=click.Path(file_okay=False, path_type=Path), help="Where to put the demo cohort.")
 @click.option("--students", default=30, show_default=True, type=click.IntRange(1, 2000))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
+@click.option("--now", callback=parse_date, help="Judge as of this date (YYYY-MM-DD).")
 @click.option("--backend", "backend_kind", type=click.Choice(["xlsx", "google-fake"]),
               default="xlsx", show_default=True,
               help="google-fake: the real Google code path against an in-memory fake of the API.")
@@ -129,7 +77,7 @@ def _demo_google_fake(folder: Path, cohort, judged) -> None:
 @main.command()
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path),
               help="The sheetsync.toml to run.")
-@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD): "
+@click.option("--now", callback=parse_date, help="Judge as of this date (YYYY-MM-DD): "
               "'what will be overdue next Monday?'.")
 @click.option("--dry-run", is_flag=True, help="Read and plan; print each plan; write nothing.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
@@ -158,7 +106,7 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
             report = run_nightly(config, now=now, dry_run=dry_run or preview, on_student=on_student,
                                  only=set(students) if students else None)
     except (Interrupted, SheetsyncError) as e:
-        _night_stopped(e, show_table=True)
+        night_stopped(e, show_table=True)
     if dry_run:
         for plan in report.plans:
             click.echo(plan)
@@ -171,7 +119,7 @@ def run(config_path: Path, now, dry_run: bool, json_path: Path | None, students:
 
 @main.command()
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
+@click.option("--now", callback=parse_date, help="Judge as of this date (YYYY-MM-DD).")
 def master(config_path: Path, now):
     """Refresh only the staff master sheet; nothing is written to any student's sheet.
     Exit codes as `run`'s (75: another run holds the lock)."""
@@ -182,7 +130,7 @@ def master(config_path: Path, now):
         with lock_for(config):
             report = run_nightly(config, now=now, write_students=False)
     except (Interrupted, SheetsyncError) as e:
-        _night_stopped(e)
+        night_stopped(e)
     click.echo(report.table())
     sys.exit(0 if report.ok else 1)
 
@@ -203,7 +151,7 @@ def serve(config_paths: tuple[Path, ...], side_by_side: bool):
         setup_logging(first.monitoring["log_format"])
         school.serve_forever()
     except SheetsyncError as e:
-        _fail(str(e))
+        fail(str(e))
 
 
 @main.command()
@@ -225,7 +173,7 @@ def watch(config_path: Path, every: str):
         setup_logging(config.monitoring["log_format"])
         Watch(config).forever(seconds)
     except SheetsyncError as e:
-        _fail(str(e))
+        fail(str(e))
 
 
 class _progress:
@@ -260,7 +208,7 @@ class _progress:
 
 @main.command()
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--now", callback=_date, help="Judge as of this date (YYYY-MM-DD).")
+@click.option("--now", callback=parse_date, help="Judge as of this date (YYYY-MM-DD).")
 def check(config_path: Path, now):
     """Before the first night: can each sheet be read, how was it understood, what
     would be written. Writes nothing. Exit 1 when a student needs attention."""
@@ -272,7 +220,7 @@ def check(config_path: Path, now):
         report = run_nightly(config, now=now, dry_run=True, backend=backend)
         sharing = backend.sharing_warnings(config.cohort["school_domain"])
     except SheetsyncError as e:
-        _fail(str(e))
+        fail(str(e))
     from sheetsync.privacy.files import privacy_warnings
     sharing = sharing + privacy_warnings(config)      # service files others on the machine can read
     if backend.kind == "google" and config.backend["credentials"] == "user":
@@ -354,68 +302,10 @@ def distribute(config_path: Path, group: str, tab, cap: int, seed: str, apply: b
         result = run_distribution(load_config(config_path), group, tab=tab, cap=cap, seed=seed,
                                   apply=apply)
     except SheetsyncError as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(result.table())
     sys.exit(1 if any(m.error for m in result.members) else 0)
 
-
-@main.command()
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--student", "student_id", required=True, help="The new student's id (file stem / roster id).")
-@click.option("--name", required=True, help="The student's name, as staff write it.")
-@click.option("--email", help="Share the new CRM with this address as editor (Google).")
-@click.option("--language", type=click.Choice(["sv", "en"]), help="Default: the cohort's.")
-@click.option("--copy-of", help="Copy this staff-made template sheet instead of building one.")
-def template(config_path: Path, student_id: str, name: str, email, language, copy_of):
-    """Create a CRM for a new student, share it with them and add them to the roster."""
-    from sheetsync.backends import open_backend
-    from sheetsync.config import Student
-    from sheetsync.onboarding.roster import register
-    from sheetsync.onboarding.template import template as crm_template
-    try:
-        config = load_config(config_path)
-        if any(s.id == student_id for s in config.students):
-            _fail(f"student {student_id!r} is already in the roster of {config_path}")
-        student = Student(id=student_id, name=name, email=email, file=f"{student_id}.xlsx")
-        where = open_backend(config).create_crm(student, crm_template(language or config.language),
-                                                copy_of=copy_of, share_with=email)
-        google = config.backend["kind"] == "google"
-        if google or config.students:        # a folder roster (no [[students]]) finds it by itself
-            register(config.path, id=student_id, name=name, email=email,
-                     sheet=f"https://docs.google.com/spreadsheets/d/{where}/edit" if google else None,
-                     file=None if google else f"{student_id}.xlsx")
-            registered = f"; {student_id} added to {config_path}"
-        else:
-            registered = "; the folder roster picks it up"
-    except SheetsyncError as e:
-        _fail(str(e))
-    if google:
-        shared = f", shared with {email} as editor" if email else ", not shared with anyone yet (--email)"
-    else:            # a local file is not shared by us: say what to do with it
-        shared = f"; give it to {email} (a local file is not shared by sheetsync)" if email else ""
-    click.echo(f"created {where}{shared}{registered}")
-
-
-@main.command()
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser"
-              " (a server reached over ssh: forward the port, see the message).")
-@click.option("--port", type=click.IntRange(0, 65535), help="The local port Google redirects to"
-              " (default: any free one; 8765 with --no-browser).")
-def login(config_path: Path, no_browser: bool, port):
-    """Sign in as the teacher with your own Google account ([backend] credentials = "user")."""
-    from sheetsync.backends.google_user_login import login as sign_in, login_instructions
-
-    def show(url, redirect_uri):
-        click.echo(login_instructions(url, redirect_uri, open_browser=not no_browser))
-    try:
-        config = load_config(config_path)
-        who, stored = sign_in(config, open_browser=not no_browser, port=port, on_url=show)
-    except SheetsyncError as e:
-        _fail(str(e))
-    hint = "" if config.backend["credentials"] == "user" else \
-        f'; set [backend] credentials = "user" in {config_path} to use it'
-    click.echo(f"signed in as {who}; the sign-in is stored in {stored} (readable by you only){hint}")
 
 
 @main.group()
@@ -431,124 +321,9 @@ def state_rebuild(config_path: Path):
     try:
         restored, kept = rebuild_draws(load_config(config_path))
     except SheetsyncError as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(f"{restored} draw(s) restored from the master; {kept} already in the state store")
 
-
-@main.group()
-def roster():
-    """The roster of students in sheetsync.toml."""
-
-
-@roster.command("discover")
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--write", is_flag=True, help="Append the proposed entries to the config.")
-@click.option("--match", help="Only sheets whose name holds these words (e.g. the class: FS26).")
-def roster_discover(config_path: Path, write: bool, match: str | None):
-    """Propose a roster entry for every sheet shared with the service account (under a
-    teacher's sign-in: every shared sheet that is an LIA CRM, not the teacher's other files)."""
-    from sheetsync.backends import open_backend
-    from sheetsync.onboarding.crm_files import is_crm, matches
-    from sheetsync.onboarding.roster import discover, register
-    try:
-        config = load_config(config_path)
-        backend = open_backend(config)
-        files = [f for f in backend.list_spreadsheets() if matches(f["name"], match)]
-        proposals = discover(config, files)
-        if backend.kind == "google" and config.backend["credentials"] == "user":
-            crms = {p.sheet for p in proposals if is_crm(backend, {"id": p.sheet, "name": p.title})}
-            if len(crms) < len(proposals):
-                click.echo(f"{len(proposals) - len(crms)} other shared sheet(s) skipped: not an LIA CRM")
-            proposals = discover(config, [f for f in files if f["id"] in crms])
-        for p in proposals:
-            click.echo(f"{p.id:<24} {p.name:<28} from the {p.guessed_from}: {p.title!r} ({p.sheet})")
-            if write:
-                google = config.backend["kind"] == "google"
-                register(config.path, id=p.id, name=p.name,
-                         sheet=f"https://docs.google.com/spreadsheets/d/{p.sheet}/edit" if google else None,
-                         file=None if google else p.sheet,
-                         comment=f"proposed by roster discover from {p.title!r}: check the name")
-    except SheetsyncError as e:
-        _fail(str(e))
-    known = len(config.students)
-    click.echo(f"{len(proposals)} new sheet(s) found; {known} already in the roster"
-               + ("; written to " + str(config_path) if write and proposals else
-                  "; add --write to append them" if proposals else ""))
-
-
-@roster.command("import")
-@click.argument("class_list", type=click.Path(path_type=Path))
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--create", is_flag=True, help="Give each student without a sheet a CRM from the template"
-              " (a workbook in the folder; on Google a sheet shared with the student).")
-@click.option("--copy-of", help="With --create: copy this staff-made template instead of building one.")
-def roster_import(class_list: Path, config_path: Path, create: bool, copy_of):
-    """Add the students of a class list (CSV: name or first and last name, e-mail,
-    optional id and sheet link; Swedish or English headers, any delimiter) to the roster."""
-    from sheetsync.backends import open_backend
-    from sheetsync.onboarding.classlist import ClassListError
-    from sheetsync.onboarding.roster_import import describe, import_class_list
-    try:
-        config = load_config(config_path)
-        result = import_class_list(config, open_backend(config), class_list, create=create, copy_of=copy_of)
-    except ClassListError as e:
-        for problem in e.problems:
-            click.echo(f"  {problem}", err=True)
-        _fail(str(e))
-    except SheetsyncError as e:
-        _fail(str(e))
-    for line in describe(result):
-        click.echo(line)
-    if result.kept_from_folder and result.added:
-        click.echo(f"{len(result.kept_from_folder)} workbook(s) of the folder roster written into {config_path} too")
-    click.echo(f"{len(result.added)} student(s) added to {config_path}; {len(result.already)} already in the roster")
-
-
-@main.group()
-def student():
-    """What the service holds about one student: a copy (export) or erasure (forget)."""
-
-
-@student.command("export")
-@click.argument("student_id")
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The folder to write the files into (made owner-only).")
-def student_export(student_id: str, config_path: Path, out: Path):
-    """Everything the service holds about STUDENT_ID, as CSV/JSON with a README.txt."""
-    from sheetsync.privacy.export import export_student
-    try:
-        made = export_student(load_config(config_path), student_id, out)
-    except SheetsyncError as e:
-        _fail(str(e))
-    click.echo(f"{len(made)} file(s) about {student_id} written to {out}: "
-               + ", ".join(p.name for p in made))
-
-
-@student.command("forget")
-@click.argument("student_id")
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask before erasing.")
-@click.option("--remove-from-sheet", is_flag=True,
-              help="Also take the service's columns and summary tab out of the student's own sheet.")
-@click.option("--sheet", help="With --remove-from-sheet: where their sheet is now (an .xlsx path or a"
-              " spreadsheet id/URL), when not where the service last read it.")
-def student_forget(student_id: str, config_path: Path, yes: bool, remove_from_sheet: bool, sheet):
-    """Erase everything the service holds about STUDENT_ID outside their own sheet (once
-    they are off the roster): state store and its copies, backups, reports, calendar,
-    digests, master rows."""
-    from sheetsync.privacy.forget import forget_student, where_listed
-    try:
-        config = load_config(config_path)
-        listed = where_listed(config, student_id)
-        if not listed and not yes:
-            click.confirm(f"Erase everything sheetsync holds about {student_id}? This cannot be undone",
-                          abort=True)
-        report = forget_student(config, student_id, remove_from_sheet=remove_from_sheet, sheet=sheet)
-    except SheetsyncError as e:
-        _fail(str(e))
-    click.echo(report.table())
-    sys.exit(0 if report.ok else 1)
 
 
 @main.command()
@@ -560,59 +335,6 @@ def undo(run_id: int, config_path: Path):
     try:
         report = undo_run(load_config(config_path), run_id)
     except SheetsyncError as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(report.table())
     sys.exit(0 if report.ok else 1)
-
-
-@main.command()
-@click.argument("code", required=False)
-def rules(code: str | None):
-    """List every rule with its code, description, example and settings."""
-    from sheetsync.engine.registry import registry
-    known = registry()
-    if code and code.upper() not in known:
-        _fail(f"unknown rule {code!r} (known: {', '.join(known)})")
-    for c, rule in known.items():
-        if code and c != code.upper():
-            continue
-        click.echo(f"{c}  {rule.name}  [{rule.severity}]")
-        click.echo("    " + _plain_text(rule.describe()).replace("\n", "\n    "))
-        click.echo("    settings (paste into sheetsync.toml):")
-        click.echo(f"    [rules.{c}]")
-        for key, value in {"enabled": True, **rule.config}.items():
-            click.echo(f"    {key} = {_toml_value(value)}")
-        click.echo("")
-    if not code:
-        _triage_settings()
-
-
-def _triage_settings() -> None:
-    """The master's triage thresholds (jobs/master/triage.py), as they paste into a config."""
-    from jobs.master.triage import DEFAULTS, EXPLAINED
-    click.echo("Triage  the master's Students tab: who is at risk, why, and what staff do")
-    click.echo("    settings (paste into sheetsync.toml):")
-    click.echo("    [triage]")
-    for key, value in DEFAULTS.items():
-        click.echo(f"    {key} = {_toml_value(value)}    # {EXPLAINED[key]}")
-    click.echo("")
-
-
-def _toml_value(value) -> str:
-    """A setting as TOML writes it (true, 3, "text", [1, 2])."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _plain_text(doc: str) -> str:
-    """A rule's docstring for a terminal: no markdown emphasis or code marks."""
-    return doc.replace("**", "").replace("`", "")
-
-
-if __name__ == "__main__":
-    main()
