@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from jobs.night.context import Night, ReadJob, cpu_stage, workers as calls_at_once
+from jobs.night.context import Night, ReadJob, cpu_stage, side_by_side
 from jobs.night.outcome import StudentOutcome, problem_of
 from sheetsync.config import Student
 from sheetsync.errors import ConfigError, SheetsyncError
@@ -76,29 +74,9 @@ def read_all(night: Night, jobs: list[ReadJob]) -> list[SheetRead]:
     owned columns or the summary tab get them right after its read (on Google: while
     the others are read)."""
     prepare = night.options.writes_students
-
-    clock = getattr(night.backend, "clock", time.monotonic)
-    sleep = getattr(night.backend, "sleep", time.sleep)
-    start, ends = clock(), []
-
-    def one(j: ReadJob):
-        # on a simulated clock (benchmarks/) each thread keeps its own time: a worker
-        # starts when the pool did, and the night goes on once the last read is done;
-        # on the real clock both waits are zero
-        if clock() < start:
-            sleep(start - clock())
-        read = read_student(night, ReadRequest(j.student, j.outcome, version=j.version, snapshot=j.reuse,
-                                     last=j.last, prepare=prepare))
-        ends.append(clock())
-        return read
-    workers = calls_at_once(night)
-    if workers == 1 or len(jobs) < 2:
-        results = [one(j) for j in jobs]
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(one, jobs))
-        if max(ends, default=start) > clock():
-            sleep(max(ends) - clock())
+    results = side_by_side(night, jobs, lambda j: j.student, lambda j: read_student(
+        night, ReadRequest(j.student, j.outcome, version=j.version, snapshot=j.reuse, last=j.last,
+                           prepare=prepare)))
     night.report.unchanged = sum(1 for r in results if r and not r.fresh and not r.stale)
     return [r for r in results if r]
 

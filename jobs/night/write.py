@@ -5,12 +5,10 @@ what the night decided that later nights rely on (the draws, the week's figures)
 from __future__ import annotations
 
 import logging
-import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import dataclass
 
-from jobs.night.context import INSIGHT, Night, cpu_stage, workers as calls_at_once
+from jobs.night.context import INSIGHT, Night, cpu_stage, side_by_side
 from jobs.night.judge import Judgement
 from jobs.night.outcome import problem_of
 from jobs.night.read import ReadRequest, SheetRead, read_student
@@ -53,18 +51,13 @@ def write_all(night: Night, reads: list[SheetRead], judged: Judgement) -> tuple[
 
 
 def _write_side_by_side(night: Night, reads: list[SheetRead], judged: Judgement) -> tuple[Judgement, bool]:
-    """write_all by a pool of workers. The judge and the state store are used one at a
-    time (night.one_at_a_time); a re-judged cohort after an edit is the night's from then
-    on. On a simulated clock (benchmarks/) each worker starts when the pool did, and the
-    night goes on once the last write is done, as the read pool does."""
+    """write_all by a pool of workers, each identity's students by its own
+    (context.side_by_side). The judge and the state store are used one at a time
+    (night.one_at_a_time); a re-judged cohort after an edit is the night's from then on."""
     only, on_student = night.options.only, night.options.on_student
-    clock = getattr(night.backend, "clock", time.monotonic)
-    sleep = getattr(night.backend, "sleep", time.sleep)
-    start, ends, latest, stopped = clock(), [], [judged], []
+    latest, stopped = [judged], []
 
     def one(i: int) -> None:
-        if clock() < start:
-            sleep(start - clock())
         r = reads[i]
         if stopped or night.options.stop_now():
             stopped.append(i)
@@ -78,14 +71,10 @@ def _write_side_by_side(night: Night, reads: list[SheetRead], judged: Judgement)
         else:
             r.outcome.flags = len(latest[0].found_of(r.student.id))
         r.outcome.done = True
-        ends.append(clock())
         if on_student:
             with night.one_at_a_time:
                 on_student(r.outcome)
-    with ThreadPoolExecutor(max_workers=calls_at_once(night)) as pool:
-        list(pool.map(one, range(len(reads))))
-    if max(ends, default=start) > clock():
-        sleep(max(ends) - clock())
+    side_by_side(night, list(range(len(reads))), lambda i: reads[i].student, one)
     return latest[0], bool(stopped)
 
 

@@ -363,6 +363,11 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
             self.members[google_pool.stable_index(student, len(self.members))]
         return [first] + [m for m in self.members if m is not first]
 
+    def identity_for(self, student: str) -> str:
+        """The identity that reads and writes this student's sheet tonight: a night
+        gives each identity workers of its own (jobs.night.context.side_by_side)."""
+        return self._members_for(student)[0].identity
+
     def pool_access(self, students: list[Student]) -> list[tuple[str, Student, str]]:
         """(identity, student, why) for every member of the pool that cannot open a
         student's sheet (`sheetsync check`): one Drive metadata call per member and sheet."""
