@@ -99,11 +99,14 @@ class Workbook:
             return None
         return Workbook(self.title, tabs, self.version, self.location, self.written)
 
-    def with_writes(self, writes, new_tabs=(), marks=(), tab_ids=None) -> "Workbook":
-        """This snapshot as it is after `writes` (tab, row, col, value) and `marks`
-        (writeback.plan.Mark): what the sheet holds once our own write has landed, kept
-        so an unchanged sheet need not be read."""
+    def with_writes(self, writes, new_tabs=(), marks=(), tab_ids=None, unmarks=()) -> "Workbook":
+        """This snapshot as it is after `writes` (tab, row, col, value), `marks` and
+        `unmarks` (writeback.plan.Mark): what the sheet holds once our own write has
+        landed, kept so an unchanged sheet need not be read."""
         tabs = {t: tab.copy() for t, tab in self.tabs.items()}
+        for m in unmarks:
+            if m.tab in tabs:
+                tabs[m.tab].marks.pop(m.kind, None)
         for title in new_tabs:
             made = (tab_ids or {}).get(title)
             # the grid Google gave it: addSheet asks for 1000 x 26 or what the writes need

@@ -159,7 +159,8 @@ def keep_snapshot(night: Night, r: SheetRead, plan) -> None:
     backend = night.backend
     if plan:
         version = backend.version_now(r.student)
-        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks, plan.tab_ids)
+        workbook = r.workbook.with_writes(plan.writes, plan.new_tabs, plan.marks, plan.tab_ids,
+                                              plan.unmarks)
         workbook.version = version
         workbook.written = not backend.wrote_alone(r.student, r.workbook.version, version)
         r.workbook = workbook

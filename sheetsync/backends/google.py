@@ -29,8 +29,9 @@ from sheetsync.backends.google_reading import (  # noqa: F401  (spreadsheet_id: 
     READ_FIELDS, ExportReads, beyond_known_grid, spreadsheet_id, workbook_of)
 from sheetsync.backends.google_credentials import (  # noqa: F401  (load_credentials: part of the API)
     first_line, identity_of, load_credentials)
-from sheetsync.backends.google_requests import (cell_requests, column_range, marks_on_used_columns,
-                                                new_tab_ids, ranges, shape_requests, value_requests)
+from sheetsync.backends.google_requests import (RULES_FIELDS, cell_requests, column_range,
+                                                marks_on_used_columns, new_tab_ids, ranges,
+                                                shape_requests, taken_away, value_requests)
 from sheetsync.backends import google_pool
 from sheetsync.backends.google_pool import Member
 from sheetsync.backends.ledger import LedgerLimiter, ledger_for, ledger_path
@@ -171,7 +172,8 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
             return read
         sid = spreadsheet_id(student.sheet)
         tab_ids = new_tab_ids(read, shape.new_tabs)
-        body = {"requests": shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
+        first = self._taken_away(student, sid, shape)
+        body = {"requests": first + shape_requests(shape.by_tab(), read, shape.new_tabs, shape.formats,
                                                  tab_ids, shape.marks, shape.looks, shape.new_columns,
                                                  shape.headings)
                 + cell_requests(shape.writes, read),
@@ -181,7 +183,7 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
         try:
             reply = self._call("structural", lambda: self.http.request(
                 "post", SPREADSHEET_BATCH_UPDATE_URL % sid, json=body,
-                params={"fields": fields}).json(), student.id, sid)
+                params={"fields": fields}).json(), student.id, sid, resend=not first)
         except BackendError as e:
             return self._after_lost_reply(e, student, shape)
         book = workbook_of(reply.get("updatedSpreadsheet", {}), sid)
@@ -221,16 +223,17 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
             read = self._shaped(student, read)
         tab_ids = new_tab_ids(read, plan.new_tabs)
         plan.tab_ids = tab_ids                 # kept with the snapshot of what we left
-        requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
-                                   tab_ids, plan.marks, plan.looks, plan.new_columns)
+        first = self._taken_away(student, sid, plan)
+        requests_ = first + shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats,
+                                           tab_ids, plan.marks, plan.looks, plan.new_columns)
         if requests_ and plan.headings:   # bold headings ride along; never a call of their own
-            requests_ = shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats, tab_ids,
-                                       plan.marks, plan.looks, plan.new_columns, plan.headings)
+            requests_ = first + shape_requests(plan.by_tab(), read, plan.new_tabs, plan.formats, tab_ids,
+                                               plan.marks, plan.looks, plan.new_columns, plan.headings)
         values = value_requests(plan.writes, read, tab_ids) if requests_ else None
         if values is not None:            # structure and cells in one call: one write of quota
             requests_ += values
         try:
-            self._structural(sid, requests_, student.id)
+            self._structural(sid, requests_, student.id, resend=not first)
         except BackendError as e:
             if _outside_grid(e) and read.structure_known and not shaped:
                 return self.write(student, plan, self._shaped(student, read), shaped=True)
@@ -248,10 +251,21 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
     # values write is not documented, so a written sheet is read again the next night.
 
 
-    def _structural(self, sid: str, requests_: list[dict], student: str | None) -> None:
+    def _structural(self, sid: str, requests_: list[dict], student: str | None, resend: bool = True) -> None:
         if requests_:
             self._call("structural", lambda: self.http.batch_update(sid, {"requests": requests_}),
-                       student, sid)
+                       student, sid, resend=resend)
+
+    def _taken_away(self, student: Student, sid: str, plan: WritePlan) -> list[dict]:
+        """What a plan that lays colours again takes away first (google_requests.taken_away),
+        the rules' places asked of Google just before: a read, once a sheet in the life of
+        a look (formats.LOOK_VERSION). A call holding these is never sent twice on a lost
+        answer: a rule's index would then name another rule; the next night looks again."""
+        if not (plan.relaid or plan.unmarks):
+            return []
+        rules = self._call("reads", lambda: self.http.fetch_sheet_metadata(
+            sid, params={"fields": RULES_FIELDS}), student.id, sid)
+        return taken_away(rules, plan.relaid, plan.unmarks)
 
     def create_crm(self, student: Student, spec, *, copy_of: str | None = None,
                    share_with: str | None = None) -> str:
@@ -333,16 +347,18 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
         return warnings
 
     # ---- every call goes through here ---------------------------------------------------
-    def _call(self, kind: str, fn, student: str | None, sid: str, where: str | None = None):
+    def _call(self, kind: str, fn, student: str | None, sid: str, where: str | None = None,
+              resend: bool = True):
         """Through the student's member of the pool. A member that cannot open the sheet
         (Sheets' 403, Drive's 404) hands it to the next for the rest of the night; when
         none can, the student fails alone with a message naming every member."""
         if student is None or len(self.members) == 1:
-            return self._call_as(self._member_of.get(student, self.members[0]), kind, fn, student, sid, where)
+            return self._call_as(self._member_of.get(student, self.members[0]), kind, fn, student, sid,
+                                 where, resend)
         refused, hidden = [], True
         for m in self._members_for(student):
             try:
-                reply = self._call_as(m, kind, fn, student, sid, where)
+                reply = self._call_as(m, kind, fn, student, sid, where, resend)
             except (SheetNotShared, SheetNotFound) as e:
                 if isinstance(e, SheetNotFound) and kind not in ("drive", "exports"):
                     raise                                 # deleted, or a wrong id: no one can
@@ -384,7 +400,10 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
                     refused.append((m.identity, s, str(e)))
         return refused
 
-    def _call_as(self, m: Member, kind: str, fn, student: str | None, sid: str, where: str | None = None):
+    def _call_as(self, m: Member, kind: str, fn, student: str | None, sid: str, where: str | None = None,
+                 resend: bool = True):
+        """One call as member `m`, retried with backoff; `resend=False`: not sent again
+        once it may have reached Google (its answer lost), for a call that must not apply twice."""
         self._using.member = m
         for attempt in range(self.max_attempts):
             m.limiter.acquire(kind)
@@ -401,7 +420,7 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
                     continue
                 raise self._translate(status, error, student, sid, where, kind) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
-                if attempt + 1 < self.max_attempts:
+                if resend and attempt + 1 < self.max_attempts:
                     self._calls["retries"] += 1
                     self.sleep(backoff(attempt))
                     continue

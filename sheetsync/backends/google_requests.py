@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sheetsync.a1 import column_letter, quote_sheet
 from sheetsync.workbook import Tab, Workbook
+from sheetsync.writeback.formats import is_look_mark
 from sheetsync.writeback.plan import MARK_KEY, CellWrite, ColumnLook, FormatRule, Mark
 
 
@@ -337,3 +338,40 @@ def ranges(writes: list[CellWrite]) -> list[dict]:
             if w is not None:
                 run = [w]
     return data
+
+
+# where each conditional format of each tab is, and our marks on its columns: enough to
+# take away the rules on our columns and every mark of a look before one is made again
+RULES_FIELDS = ("sheets(properties(sheetId,title),conditionalFormats(ranges),"
+                "data(columnMetadata(developerMetadata(metadataKey,metadataValue))))")
+
+
+def taken_away(rules: dict, relaid: dict[str, list[int]], unmarks: list[Mark]) -> list[dict]:
+    """What goes before colours laid again (WritePlan.relaid), from `rules` (a
+    RULES_FIELDS reply, asked just before): each conditional format that colours only
+    owned columns being relaid, highest index first so the others' indexes hold; and
+    every mark of a look there is, the one about to be made too (a snapshot may not know
+    it is there), so a sheet ends with one."""
+    out, looks = [], {m.kind for m in unmarks}
+    for sheet in rules.get("sheets", []):
+        props = sheet.get("properties", {})
+        cols = set(relaid.get(props.get("title"), ()))
+        found = sheet.get("conditionalFormats", [])
+        for index in range(len(found) - 1, -1, -1) if cols else ():
+            if _colours_only(found[index].get("ranges", []), props.get("sheetId", 0), cols):
+                out.append({"deleteConditionalFormatRule": {"sheetId": props.get("sheetId", 0),
+                                                            "index": index}})
+        looks |= {m.get("metadataValue", "") for data in sheet.get("data", [])
+                  for column in data.get("columnMetadata", []) for m in column.get("developerMetadata", [])
+                  if m.get("metadataKey") == MARK_KEY and is_look_mark(m.get("metadataValue", ""))}
+    return out + [{"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
+        "metadataKey": MARK_KEY, "metadataValue": kind}}}} for kind in sorted(looks)]
+
+
+def _colours_only(grids: list[dict], sheet_id: int, cols: set[int]) -> bool:
+    for g in grids:
+        start, end = g.get("startColumnIndex"), g.get("endColumnIndex")
+        if g.get("sheetId", 0) != sheet_id or start is None or end is None or \
+                not set(range(start + 1, end + 1)) <= cols:
+            return False
+    return bool(grids)

@@ -144,6 +144,10 @@ class XlsxBackend(Backend):
                 package.add_sheet(title)
             for title, writes in plan.by_tab().items():
                 package.set_cells(title, [(w.row, w.col, plain(w.value)) for w in writes])
+            for title, cols in plan.relaid.items():
+                package.remove_conditional_formats(title, set(cols))
+            for mark in plan.unmarks:
+                package.remove_defined_names(MARK_PREFIX + mark.kind)
             for rule in plan.formats:
                 held = len(read.tabs[rule.tab].rows) if rule.tab in read.tabs else 0
                 last_row = max(held, rule.first_row + 999)

@@ -197,6 +197,10 @@ def clone_sheet(source: Sheet, into: Spreadsheet, title: str, sheet_id: int | No
     twin.frozen_rows, twin.frozen_cols = source.frozen_rows, source.frozen_cols
     twin.hide_gridlines, twin.tab_color = source.hide_gridlines, copy.deepcopy(source.tab_color)
     twin.basic_filter = copy.deepcopy(source.basic_filter)
+    twin.conditional_formats = copy.deepcopy(source.conditional_formats)
+    for rule in twin.conditional_formats:
+        for grid in rule.get("ranges", []):
+            grid["sheetId"] = twin.sheet_id
     if twin.basic_filter:
         twin.basic_filter["range"]["sheetId"] = twin.sheet_id
     twin.group_depths = copy.deepcopy(source.group_depths)
@@ -390,7 +394,36 @@ def delete_protected_range(book: Spreadsheet, args: dict) -> dict:
     return {}
 
 
+def add_conditional_format_rule(book: Spreadsheet, args: dict) -> dict:
+    """The rule goes in its sheet's list at `index` (0, the first, by default): rules
+    earlier in the list win where two colour one cell."""
+    rule = copy.deepcopy(args.get("rule") or {})
+    ranges = rule.get("ranges") or []
+    if not ranges or not (rule.get("booleanRule") or rule.get("gradientRule")):
+        raise bad_request("Invalid requests[0].addConditionalFormatRule: A conditional format rule"
+                          " must have a range and either a booleanRule or a gradientRule.")
+    sheet = sheet_by_id(book, ranges[0].get("sheetId", 0))
+    index = args.get("index", 0)
+    if not 0 <= index <= len(sheet.conditional_formats):
+        raise bad_request(f"Invalid requests[0].addConditionalFormatRule: index {index} is out of"
+                          f" range (the sheet has {len(sheet.conditional_formats)} rules)")
+    sheet.conditional_formats.insert(index, rule)
+    return {}
+
+
+def delete_conditional_format_rule(book: Spreadsheet, args: dict) -> dict:
+    """The reply holds the rule taken away; the later rules' indexes go down by one."""
+    sheet = sheet_by_id(book, args.get("sheetId", 0))
+    index = args.get("index", 0)
+    if not 0 <= index < len(sheet.conditional_formats):
+        raise bad_request(f"Invalid requests[0].deleteConditionalFormatRule: No conditional format"
+                          f" on sheet {sheet.sheet_id} at index {index}")
+    return {"deleteConditionalFormatRule": {"rule": sheet.conditional_formats.pop(index)}}
+
+
 HANDLERS = {
+    "addConditionalFormatRule": add_conditional_format_rule,
+    "deleteConditionalFormatRule": delete_conditional_format_rule,
     "updateCells": update_cells, "repeatCell": repeat_cell, "setDataValidation": set_data_validation,
     "updateSpreadsheetProperties": update_spreadsheet_properties,
     "updateSheetProperties": update_sheet_properties, "duplicateSheet": duplicate_sheet,

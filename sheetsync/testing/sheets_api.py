@@ -58,6 +58,8 @@ def _sheet_json(book: Spreadsheet, sheet: Sheet, ranges: list[GridRange] | None,
         entry["basicFilter"] = copy.deepcopy(sheet.basic_filter)
     if sheet.charts:
         entry["charts"] = sheet.charts
+    if sheet.conditional_formats:
+        entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
     if sheet.protected_ranges:
         entry["protectedRanges"] = copy.deepcopy(sheet.protected_ranges)
     on_sheet = [m for m in book.metadata if m["location"].get("sheetId") == sheet.sheet_id]
@@ -118,7 +120,7 @@ def get_spreadsheet(book: Spreadsheet, params: dict) -> dict:
 
 
 HANDLERS = {**sheet_requests.HANDLERS, **range_requests.HANDLERS}
-KNOWN = ("addSheet", "deleteSheet", "addConditionalFormatRule", "addChart",
+KNOWN = ("addSheet", "deleteSheet", "addChart",
          "appendDimension", "createDeveloperMetadata", "deleteDeveloperMetadata", "insertDimension",
          "deleteDimension", "sortRange", "moveDimension", "mergeCells", "unmergeCells", *HANDLERS)
 # kept in book.requests as sent, for tests that look at what was asked for

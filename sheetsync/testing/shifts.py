@@ -1,6 +1,6 @@
 """What moves with rows and columns: inserting or deleting them shifts every range that
 refers to the sheet, as formulas shift in the Sheets UI. Named ranges, protected ranges,
-merges, the basic filter and developer metadata on rows or columns all follow.
+merges, the basic filter, conditional formats and developer metadata on rows or columns all follow.
 
 On the half-open span [a, b) of a range along the dimension that changes: inserted at
 i, the span moves on if i <= a, grows if a < i < b, stays if i >= b; deleted, the deleted
@@ -59,6 +59,12 @@ def shift_ranges(book: Spreadsheet, sheet: Sheet, dim: str, start: int, end: int
             del p["unprotectedRanges"]
     if sheet.basic_filter and "range" in sheet.basic_filter and not keep(sheet.basic_filter["range"]):
         sheet.basic_filter = None
+    rules = []
+    for rule in sheet.conditional_formats:          # a rule whose cells are all gone goes too
+        rule["ranges"] = [g for g in rule.get("ranges", []) if keep(g)]
+        if rule["ranges"]:
+            rules.append(rule)
+    sheet.conditional_formats = rules
     merges = getattr(sheet, "merges", None)
     if merges:
         axis = 0 if dim == "ROWS" else 2

@@ -139,6 +139,7 @@ class Sheet:
     # dimension groups as Google models them: how many groups cover each row / column
     group_depths: dict[str, dict[int, int]] = field(default_factory=lambda: {"ROWS": {}, "COLUMNS": {}})
     basic_filter: dict | None = None
+    conditional_formats: list[dict] = field(default_factory=list)   # ConditionalFormatRules, in order
     pixel_sizes: dict[tuple[str, int], int] = field(default_factory=dict)   # (dimension, index)
 
     def dimension_groups(self, dimension: str) -> list[dict]:

@@ -13,6 +13,20 @@ AMBER = (1.0, 0.90, 0.70)
 GREY = (0.90, 0.90, 0.90)
 GREEN = (0.80, 0.92, 0.80)
 WIDTHS = {"flags": (24, 64), "state": (12, 20), "next": (20, 44)}    # (least, most) characters
+# The rules compare with our words in the cohort's language, and have changed before (the
+# amber of round 3 once came from the viewer's TODAY()): a mark on the flags column says
+# which rules a sheet has, and a sheet whose mark is older, or of another language, gets
+# them laid again, its old rules on our columns taken away first.
+LOOK_VERSION = 3
+
+
+def look_mark(language: str) -> str:
+    """The mark's kind for tonight's rules (a defined name's characters on xlsx)."""
+    return f"look{LOOK_VERSION}_{language}"
+
+
+def is_look_mark(kind: str) -> bool:
+    return kind.startswith("look")
 
 
 def owned_formats(tab: str, cols: dict[str, int], first_row: int, language: str) -> list[FormatRule]:

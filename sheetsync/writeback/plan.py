@@ -100,10 +100,14 @@ class WritePlan:
     headings: dict[str, tuple[frozenset, int]] = field(default_factory=dict)
     # rows whose owned text wraps: tab -> row -> lines (a backend that keeps row heights)
     row_lines: dict[str, dict[int, int]] = field(default_factory=dict)
+    # owned columns whose colours are laid again (tab -> 1-based columns): the backend
+    # first takes away the conditional formats that colour only these columns
+    relaid: dict[str, list[int]] = field(default_factory=dict)
+    unmarks: list[Mark] = field(default_factory=list)      # our marks to take away (an older look)
 
     def __bool__(self) -> bool:
         return bool(self.writes or self.new_tabs or self.formats or self.marks or self.looks
-                    or self.new_columns)
+                    or self.new_columns or self.unmarks)
 
     @property
     def student_cells(self) -> list[CellWrite]:

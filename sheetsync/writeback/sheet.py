@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sheetsync.a1 import cell
 from sheetsync.i18n import t
-from sheetsync.writeback.formats import owned_formats, owned_looks, wrapped_lines
+from sheetsync.writeback.formats import is_look_mark, look_mark, owned_formats, owned_looks, wrapped_lines
 from sheetsync.writeback.summary import Heading
 from sheetsync.writeback.owned import KINDS, owned_columns, written_by_us
 from sheetsync.writeback.plan import CellWrite, ColumnLook, Mark, WritePlan, diff_cells, grid_cells
@@ -63,10 +63,24 @@ def plan_student(student: str, workbook: Workbook, crm_tab: str, header_row: int
     plan.row_lines = {crm_tab: wrapped_lines(per_row, owned.cols, writes)}
     if owned.placed:
         plan.new_columns = {crm_tab: sorted(owned.cols[k] for k in owned.placed)}
-        plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
         plan.looks = owned_looks(crm_tab, owned.cols, header_row, per_row, owned.headers)
     plan.marks = [Mark(crm_tab, k, owned.cols[k]) for k in KINDS if k in owned.unmarked]
+    _colour(plan, tab, crm_tab, owned, header_row, language)
     return plan_summary(plan, workbook, summary, language, notes)
+
+
+def _colour(plan: WritePlan, tab: Tab, crm_tab: str, owned, header_row: int, language: str) -> None:
+    """The colour rules on owned columns placed tonight, or on a sheet whose rules are
+    older or of another language than tonight's (formats.look_mark): those are taken away
+    first, so a sheet never keeps two sets."""
+    look = look_mark(language)
+    if not owned.placed and look in tab.marks:
+        return
+    plan.formats = owned_formats(crm_tab, owned.cols, header_row + 2, language)
+    if owned.placed != set(KINDS):           # some of our columns, and their rules, were there
+        plan.relaid = {crm_tab: sorted(owned.cols.values())}
+    plan.marks.append(Mark(crm_tab, look, owned.cols["flags"]))    # Google takes every one there away first
+    plan.unmarks = [Mark(crm_tab, kind) for kind in tab.marks if is_look_mark(kind) and kind != look]
 
 
 def plan_summary(plan: WritePlan, workbook: Workbook, summary: list[list], language: str,

@@ -13,6 +13,7 @@ from sheetsync import load_config
 from sheetsync.backends.google import GoogleBackend
 from sheetsync.state import StateStore
 from sheetsync.testing import FakeGoogle
+from sheetsync.writeback.owned import KINDS
 from tests.helpers import EXPECT, HEADER, LEADS
 
 pytestmark = pytest.mark.usefixtures("read_via")     # on both Google read paths
@@ -52,8 +53,8 @@ class GoogleStudent:
         out = {}
         for m in self.google.metadata(self.sid):
             span = m["location"].get("dimensionRange")
-            if span and span["sheetId"] == self.sheet_id(tab):
-                out[m["metadataValue"]] = span["startIndex"]
+            if span and span["sheetId"] == self.sheet_id(tab) and m["metadataValue"] in KINDS:
+                out[m["metadataValue"]] = span["startIndex"]      # not the colours' mark (formats.look_mark)
         return out
 
     def student_cells(self) -> dict:

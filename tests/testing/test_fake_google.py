@@ -107,12 +107,45 @@ def test_quota_gives_429_with_error_info(tmp_path):
 
 def test_batch_update_add_sheet_and_stored_requests(google, client):
     sid = google.create_spreadsheet("T", {"Sheet1": []})
+    rule = {"ranges": [{"sheetId": 0, "startColumnIndex": 0, "endColumnIndex": 1}],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=A1"}]},
+                            "format": {"backgroundColor": {"red": 1}}}}
     reply = client.http_client.batch_update(sid, {"requests": [
         {"addSheet": {"properties": {"title": "Ny flik"}}},
-        {"addConditionalFormatRule": {"rule": {}, "index": 0}}]})
+        {"addConditionalFormatRule": {"rule": rule, "index": 0}}]})
     assert reply["replies"][0]["addSheet"]["properties"]["title"] == "Ny flik"
     assert reply["replies"][1] == {}
-    assert google.books[sid].requests == [{"addConditionalFormatRule": {"rule": {}, "index": 0}}]
+    assert google.books[sid].requests == [{"addConditionalFormatRule": {"rule": rule, "index": 0}}]
+
+
+def test_conditional_formats_are_kept_in_order_follow_their_columns_and_are_taken_away_by_index(google, client):
+    sid = google.create_spreadsheet("T", {"CRM": [["Företag"]]}, rows=5, cols=6)
+
+    def rule(first_col: int, formula: str) -> dict:
+        return {"ranges": [{"sheetId": 0, "startRowIndex": 1, "startColumnIndex": first_col,
+                            "endColumnIndex": first_col + 2}],
+                "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                              "values": [{"userEnteredValue": formula}]},
+                                "format": {"backgroundColor": {"green": 1}}}}
+    client.http_client.batch_update(sid, {"requests": [
+        {"addConditionalFormatRule": {"rule": rule(0, "=A2"), "index": 0}},
+        {"addConditionalFormatRule": {"rule": rule(3, "=D2"), "index": 0}},      # goes first
+        {"insertDimension": {"range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 1,
+                                       "endIndex": 2}}}]})
+    fields = "sheets(properties(sheetId,title),conditionalFormats(ranges))"
+    got = client.http_client.fetch_sheet_metadata(sid, params={"fields": fields})["sheets"][0]
+    assert [(g["startColumnIndex"], g["endColumnIndex"]) for r in got["conditionalFormats"]
+            for g in r["ranges"]] == [(4, 6), (0, 3)]         # D:E moved right; A:B grew by the column
+    assert "booleanRule" not in got["conditionalFormats"][0]  # the mask holds
+    reply = client.http_client.batch_update(sid, {"requests": [
+        {"deleteConditionalFormatRule": {"sheetId": 0, "index": 0}}]})
+    assert reply["replies"][0]["deleteConditionalFormatRule"]["rule"]["booleanRule"]["condition"][
+        "values"] == [{"userEnteredValue": "=D2"}]
+    left = client.http_client.fetch_sheet_metadata(sid)["sheets"][0]["conditionalFormats"]
+    assert len(left) == 1 and left[0]["ranges"][0]["startColumnIndex"] == 0
+    with pytest.raises(gspread.exceptions.APIError, match="index 3"):
+        client.http_client.batch_update(sid, {"requests": [
+            {"deleteConditionalFormatRule": {"sheetId": 0, "index": 3}}]})
 
 
 def test_update_cells_and_the_spreadsheet_returned_by_a_batch_update(google, client):
