@@ -60,6 +60,9 @@ class GoogleBackend(ExportReads, DriveFeedAndFiles, MasterWrites, Backend):
         ledger, ledger_clock = ledger_for(clock, ledger_path(config.quota, config.resolve))
         for m in self.members:
             bound(m.http.session, config.quota["request_timeout_seconds"])   # the whole request, not a read
+            if getattr(m.http.session, "_auth_request_session", None) is not None:
+                # google-auth refreshes tokens through a session of its own: held to it too
+                bound(m.http.session._auth_request_session, config.quota["request_timeout_seconds"])
             m.limiter = limiter or LedgerLimiter(
                 ledger, config.quota, m.identity, google_pool.project_of(m.credentials, config.quota),
                 clock=ledger_clock, sleep=sleep)

@@ -63,10 +63,13 @@ def load_user_credentials(config) -> Credentials:
 def refresh_sign_in(config, credentials: Credentials, sleep=time.sleep, attempts: int = 4) -> None:
     """Get the night's access token now: a refused sign-in is then the night's one error
     (it cannot start), not a failure on every student. Google's bad minute is retried."""
+    import requests
     from google.auth.transport.requests import Request
+    from sheetsync.backends.deadline import bound
+    session = bound(requests.Session(), config.quota["request_timeout_seconds"])   # a trickle is cut
     for attempt in range(attempts):
         try:
-            credentials.refresh(Request())
+            credentials.refresh(Request(session))
             return
         except RefreshError as e:
             if getattr(e, "retryable", False) and attempt + 1 < attempts:

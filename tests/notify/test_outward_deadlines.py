@@ -107,3 +107,30 @@ def test_a_google_request_answered_a_byte_a_second_is_cut_and_retried_as_a_timeo
         assert not http_peer.stalled_to_the_end.is_set()
         backend.roster()                                                    # and the fake still answers
         assert backend.versions()
+
+
+def test_a_token_endpoint_that_trickles_is_cut_at_the_deadline_too(demo_cohort, tmp_path, http_peer):
+    """google-auth refreshes a token through a session of its own, beside gspread's: a
+    token endpoint (or a proxy before it) that answers a byte a second is cut at `[quota]
+    request_timeout_seconds` like any Google request, and the night hears one clear line."""
+    import json
+
+    from sheetsync import load_config
+    from sheetsync.backends.google import GoogleBackend
+    from sheetsync.demo.google import upload_cohort
+    from sheetsync.errors import CredentialsError
+    from sheetsync.testing import FakeGoogle
+    with FakeGoogle() as google:
+        config, _, _ = upload_cohort(google, demo_cohort, tmp_path)
+        config.path.write_text(config.path.read_text(encoding="utf-8") + "[quota]\nrequest_timeout_seconds = 2\n",
+                               encoding="utf-8")
+        config = load_config(config.path)
+        key_file = config.resolve(config.backend["credentials"])
+        key = json.loads(key_file.read_text(encoding="utf-8"))
+        key_file.write_text(json.dumps({**key, "token_uri": f"{http_peer.url}/trickle/token"}), encoding="utf-8")
+        google._mock.add_passthru(http_peer.url)
+        backend = GoogleBackend(config, sleep=lambda s: None, max_attempts=2)
+        with pytest.raises(CredentialsError, match="could not get a token from Google"):
+            backend.versions()
+        assert [p for _, p, _ in http_peer.seen][:1] == ["/trickle/token"]
+        assert not http_peer.stalled_to_the_end.is_set()
