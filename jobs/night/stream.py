@@ -20,7 +20,7 @@ from __future__ import annotations
 import queue
 from concurrent.futures import ThreadPoolExecutor
 
-from jobs.night.context import Night, ReadJob, cpu_stage
+from jobs.night.context import Night, ReadJob, cpu_stage, side_by_side, workers
 from jobs.night.judge import Judgement
 from jobs.night.outcome import StudentOutcome
 from jobs.night.read import ReadRequest, SheetRead, read_student
@@ -77,7 +77,7 @@ class _Stream:
                 arrivals.put(night.backend.clock(), j.student.id, r)
 
         stopped = False
-        with ThreadPoolExecutor(max_workers=max(1, night.config.quota["workers"])) as pool:
+        with ThreadPoolExecutor(max_workers=workers(night)) as pool:    # through a pool: more at once
             for j in to_read:
                 pool.submit(read_one, j)
             batch = [j.student.id for j in jobs if j.reuse is not None]
@@ -148,16 +148,28 @@ class _Stream:
         if judged is None:
             with cpu_stage(night.report, "rules"):
                 judged = night.judge(reads, focus)
-        for sid in batch:
-            if may_stop and night.options.stop_now():
-                return True
+        latest, stopped = [judged], []
+
+        def one(sid: str) -> None:
+            if may_stop and (stopped or night.options.stop_now()):
+                stopped.append(sid)
+                return
             i = index[sid]
-            judged = write_student(night, reads, i, judged, focus)
-            reads[i].outcome.done = True
-            view[sid] = reads[i]
-            if reads[i].outcome.status == "ok":
-                self.settled[sid] = judged.cap_of(sid)
-        return False
+            after = write_student(night, reads, i, latest[0], focus)
+            with night.one_at_a_time:          # an edit re-judged: the batch's judgement from then on
+                latest[0] = after
+                reads[i].outcome.done = True
+                view[sid] = reads[i]
+                if reads[i].outcome.status == "ok":
+                    self.settled[sid] = after.cap_of(sid)
+        if len(getattr(night.backend, "members", ())) > 1:     # a pool: each identity writes its own
+            side_by_side(night, batch, lambda sid: view[sid].student, one)
+        else:
+            for sid in batch:
+                one(sid)
+                if stopped:
+                    break
+        return bool(stopped)
 
 
 class _Arrivals:

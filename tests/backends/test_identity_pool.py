@@ -10,6 +10,7 @@ from sheetsync.backends.google_pool import stable_index
 from sheetsync.cli import main
 from sheetsync.demo import generate_cohort
 from sheetsync.demo.google import upload_cohort
+from sheetsync.normalize.headers import map_header
 from sheetsync.testing import FakeGoogle
 from tests.conftest import NOW
 
@@ -84,3 +85,29 @@ def test_a_pool_is_a_non_empty_list_of_names(tmp_path):
     path.write_text('[backend]\nkind = "google"\ncredentials = []\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="backend.credentials must be a string or a non-empty list"):
         load_config(path)
+
+
+def test_a_streamed_night_through_a_pool_writes_side_by_side_each_sheet_by_its_member(tmp_path):
+    # the night after the first streams (most students known from a snapshot): its
+    # writes go side by side, each identity's students by its own workers
+    with FakeGoogle() as google:
+        config, sheets = pool_cohort(google, tmp_path / "c", students=12)
+        assert run_nightly(config, now=NOW).ok
+        edited = sorted(sheets)[:4]
+        for student in edited:                          # a lead's company blanked: CL01
+            rows = google.get_values(sheets[student], "CRM")
+            header = next(i for i, r in enumerate(rows) if len(r) > 3)
+            col = next(c for c, v in enumerate(rows[header]) if map_header(v)[0] == "company")
+            rows[header + 1][col] = ""
+            google.set_values(sheets[student], "CRM", rows)
+        since = len(google.requests)
+        second = run_nightly(config, now=NOW)
+        assert second.ok and second.streamed, second.table()
+        for student in edited:
+            sid = sheets[student]
+            assert any(c.kind == "write" and sid in c.path for c in google.requests[since:])
+            assert sheet_callers(google, sid, since) == {POOL[stable_index(student, len(POOL))]}
+            flags = [r for r in google.get_values(sid, "CRM") if any("CL01" in v for v in r)]
+            assert flags, student
+        third = run_nightly(config, now=NOW)          # what the stream left is final: nothing to do
+        assert third.ok and sum(o.cells_written for o in third.students) == 0
