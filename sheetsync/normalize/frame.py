@@ -15,7 +15,7 @@ import pandas as pd
 
 from sheetsync.a1 import cell, column_letter
 from sheetsync.normalize.content import suspicious_columns
-from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
+from sheetsync.normalize.companies import LEGAL_FORMS, company_key, domain_of, linkedin_url, parse_email
 from sheetsync.normalize.dates import parse_date
 from sheetsync.normalize.evidence import confirm_by_content, settle_by_profile
 from sheetsync.normalize.shape import BY_CONTENT, header_by_shape, map_by_content
@@ -226,6 +226,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
             continue
         data.append(row)
         sheet_rows.append(offset)
+    _drop_totals(data, sheet_rows, columns, problems)
     out: dict[str, list] = {"row": sheet_rows}
     by_field = {c.field: c for c in columns if c.field and c.field != ATTEMPT_COLUMN and not c.second}
     seconds = [c for c in columns if c.second and c.field in ("phone", "email")]
@@ -295,6 +296,28 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
     return Normalized({k: out[k] for k in LEAD_COLUMNS}, mapping, h, columns, problems)
+
+
+# the first word of a totals row's label: "Summa", "Totalt antal företag: 12", "Total"
+_TOTALS = re.compile(r"^(summa|summering|sum|totalt?|totals?|grand total|antal|in all|gesamt|somme|yhteensa)"
+                     r"( .*)?$")
+
+
+def _drop_totals(data: list, sheet_rows: list[int], columns: list[Column], problems: list) -> None:
+    """Rows at the bottom labelled as totals in the company column are no leads: they
+    are dropped (and reported), so no flag is written beside them. A company whose name
+    merely starts so ("Total AB") carries a legal form and stays."""
+    company = next((c.index for c in columns if c.field == "company" and not c.second), None)
+    if company is None:
+        return
+    while data:
+        label = fold(cell_text(data[-1][company])) if company < len(data[-1]) else ""
+        if not _TOTALS.match(label) or set(label.split()) & LEGAL_FORMS:
+            return
+        problems.append(Problem(cell(sheet_rows[-1], company + 1), "company",
+                                cell_text(data[-1][company]).strip(), "totals_row"))
+        data.pop()
+        sheet_rows.pop()
 
 
 def _stages_and_attempts(out: dict, data: list, raw, columns: list[Column], by_field: dict,

@@ -9,9 +9,11 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """'Företag / Bolag' -> 'foretag bolag'; 'Opfølgning' -> 'opfolgning'."""
+    """'Företag / Bolag' -> 'foretag bolag'; 'Opfølgning' -> 'opfolgning'. Invisible
+    format characters (zero-width space, direction marks) are dropped, not made a
+    space: 'Vol\u200bvo' is 'volvo'."""
     text = unicodedata.normalize("NFKD", str(text).lower().translate(_EXTRA))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     return _NON_WORD.sub(" ", text).strip()
 
 
