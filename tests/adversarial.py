@@ -63,6 +63,21 @@ def header_below_title() -> Case:
     return Case(book, {f"Titelrad {i} AB" for i in (1, 2, 3)})
 
 
+def header_under_blank_rows() -> Case:
+    book = _crm(_leads("Djup"), start=40)      # a tall logo and instructions: 39 rows above
+    book.active["A1"] = "[logga]"
+    book.active["A38"] = "Fyll i en rad per företag"
+    return Case(book, {f"Djup {i} AB" for i in (1, 2, 3)})
+
+
+def empty_template_before_crm() -> Case:
+    book = _crm(_leads("Riktig"), title="CRM")
+    template = book.create_sheet("Mall", 0)
+    for c, h in enumerate(HEADER, 1):
+        template.cell(row=1, column=c, value=h)
+    return Case(book, {f"Riktig {i} AB" for i in (1, 2, 3)})
+
+
 def two_header_rows() -> Case:
     header = ["Företag", "Namn", "Telefon", "E-post", "Status"]
     rows = [[f"Grupp {i} AB", f"Person {i}", f"070-{i:03d} 22 33", f"p{i}@grupp{i}.se", "ringt"] for i in (1, 2)]
@@ -160,6 +175,13 @@ def totals_row() -> Case:
     return Case(book, {f"Summerad {i} AB" for i in (1, 2, 3)})
 
 
+def typed_into_owned_columns() -> Case:
+    """Columns headed like ours before any night, holding the student's own words."""
+    header = HEADER + ["⚑ Flaggor", "⚑ Läge"]
+    rows = [row + ["min egen flagga", ""] for row in _leads("Ägd", 2)]
+    return Case(_crm(rows, header), {"Ägd 1 AB", "Ägd 2 AB"})
+
+
 def one_column() -> Case:
     header = ["Företag - kontakt - telefon"]
     rows = [[f"Ensam {i} AB - Person {i} - 070-{i:03d} 55 66"] for i in (1, 2, 3)]
@@ -182,7 +204,7 @@ def rtl_and_zero_width() -> Case:
 
 
 CASES = {f.__name__: f for f in (
-    formula_text, header_below_title, two_header_rows, merged_in_data, duplicate_headers, odd_headers,
+    formula_text, header_below_title, header_under_blank_rows, empty_template_before_crm, two_header_rows, merged_in_data, duplicate_headers, odd_headers,
     crm_on_third_tab, hidden_and_filtered, dates_and_numbers_as_text, phone_forms,
-    long_and_multiline_text, tall_mostly_empty, totals_row, one_column, empty_workbook, header_only,
+    long_and_multiline_text, tall_mostly_empty, totals_row, typed_into_owned_columns, one_column, empty_workbook, header_only,
     rtl_and_zero_width)}

@@ -190,17 +190,29 @@ def header_score(row: list) -> float:
 
 
 def find_header_row(rows: list[list], scan: int = 25) -> int | None:
-    """0-based index of the header row among the first `scan` rows, or None. The row
-    whose words are most known, unless it reads as data and a full row above it does
-    not: a header of words no vocabulary knows still beats the data rows below it."""
+    """0-based index of the header row among the first `scan` rows that hold anything
+    (blank rows under a logo or a title do not count), or None. The row whose words are
+    most known, unless it reads as data and a full row above it does not: a header of
+    words no vocabulary knows still beats the data rows below it."""
     best, best_score = None, 0.0
-    for i, row in enumerate(rows[:scan]):
+    for i, row in _first_filled(rows, scan):
         score = header_score(row)
         if score > best_score:
             best, best_score = i, score
     if best:
         best = _header_above(rows, best)
     return best
+
+
+def _first_filled(rows: list[list], count: int, limit: int = 1000):
+    """(index, row) of the first `count` rows holding a cell, among the first `limit`."""
+    found = 0
+    for i, row in enumerate(rows[:limit]):
+        if any(cell_text(v).strip() for v in row):
+            yield i, row
+            found += 1
+            if found == count:
+                return
 
 
 def _filled(row: list) -> int:
