@@ -139,7 +139,7 @@ def test_one_company_under_invisible_characters_counts_once_for_the_cap(night):
 
 
 # ---- Google: the same sheets in FakeGoogle, written RAW ------------------------------------
-GOOGLE_CASES = ["formula_text", "header_below_title", "two_header_rows", "totals_row", "rtl_and_zero_width",
+GOOGLE_CASES = ["formula_text", "long_and_multiline_text", "header_below_title", "two_header_rows", "totals_row", "rtl_and_zero_width",
                 "crm_on_third_tab", "dates_and_numbers_as_text", "one_column", "empty_workbook"]
 
 
@@ -156,7 +156,7 @@ def google():
 
 
 @pytest.mark.parametrize("name", GOOGLE_CASES)
-def test_on_google_nothing_typed_changes_and_formula_text_stays_text(google, tmp_path, name):
+def test_on_google_nothing_typed_changes_and_formula_text_stays_text(google, tmp_path, name, read_via):
     case = CASES[name]()
     sid = google.create_spreadsheet(name, _grids(case.book))
     master = google.create_spreadsheet("Master", {"Blad1": []}, owner="staff@school.example")
