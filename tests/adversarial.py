@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 HEADER = ["Företag", "Kontaktperson", "Telefon", "Status", "Senast kontaktad", "Kommentar"]
 # text a spreadsheet would run as a formula if it were written as typed (CSV/formula injection)
@@ -165,6 +165,14 @@ def tall_mostly_empty() -> Case:
     return Case(book, {f"Lång lista {i} AB" for i in range(1, 6)})
 
 
+def stray_cells_far_away() -> Case:
+    """A space typed in the last column of row 1 and in the last row (Ctrl+End, a slip)."""
+    book = _crm(_leads("Hörn"))
+    book.active["XFD1"] = " "
+    book.active["A1048576"] = " "
+    return Case(book, {f"Hörn {i} AB" for i in (1, 2, 3)})
+
+
 def totals_row() -> Case:
     book = _crm(_leads("Summerad", 3))
     ws = book.active
@@ -206,5 +214,23 @@ def rtl_and_zero_width() -> Case:
 CASES = {f.__name__: f for f in (
     formula_text, header_below_title, header_under_blank_rows, empty_template_before_crm, two_header_rows, merged_in_data, duplicate_headers, odd_headers,
     crm_on_third_tab, hidden_and_filtered, dates_and_numbers_as_text, phone_forms,
-    long_and_multiline_text, tall_mostly_empty, totals_row, typed_into_owned_columns, one_column, empty_workbook, header_only,
+    long_and_multiline_text, tall_mostly_empty, stray_cells_far_away, totals_row, typed_into_owned_columns, one_column, empty_workbook, header_only,
     rtl_and_zero_width)}
+
+
+def book_cells(path) -> dict[tuple[str, int, int], tuple[object, str]]:
+    """Every non-empty cell of a workbook file: (tab, row, col) -> (value, openpyxl data
+    type, 'f' a formula). Read row by row, each row only as long as its own cells, so a
+    cell in XFD1048576 costs one cell, not the whole sheet."""
+    book = load_workbook(path, read_only=True)
+    try:
+        out = {}
+        for ws in book.worksheets:
+            ws.reset_dimensions()
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value is not None:
+                        out[(ws.title, c.row, c.column)] = (c.value, c.data_type)
+        return out
+    finally:
+        book.close()

@@ -15,9 +15,9 @@ from sheetsync import load_config
 from sheetsync.backends.google import GoogleBackend
 from sheetsync.state import StateStore
 from sheetsync.testing import FakeGoogle
-from tests.adversarial import CASES, FORMULA_TEXTS, HEADER, RLM, ZWSP, _crm, _leads
+from tests.adversarial import CASES, FORMULA_TEXTS, RLM, ZWSP, _crm, _leads, book_cells
 from tests.conftest import NOW
-from tests.helpers import cells, owned
+from tests.helpers import owned
 
 # four students, none has called yet, holding one company under invisible differences:
 # one company for the cap of 3, so lots are drawn among all four
@@ -30,11 +30,13 @@ OK_EXTRA = {"plain": {f"Vanlig {i} AB" for i in (1, 2, 3)}, "formula_twin": set(
 SKIPPED = {name for name, make in CASES.items() if make().skipped}
 
 
+def cells(path) -> dict:
+    return {k: v for k, (v, _) in book_cells(path).items()}
+
+
 def _kinds(path) -> dict:
     """(tab, row, col) -> openpyxl data type ('f' a formula, 's' text, 'n' a number)."""
-    book = load_workbook(path)
-    return {(ws.title, c.row, c.column): c.data_type for ws in book.worksheets
-            for row in ws.iter_rows() for c in row if c.value is not None}
+    return {k: kind for k, (_, kind) in book_cells(path).items()}
 
 
 def _students_own(book_cells: dict) -> dict:
@@ -178,3 +180,11 @@ def test_on_google_nothing_typed_changes_and_formula_text_stays_text(google, tmp
     assert {k: after.get(k) for k in typed} == typed
     for spreadsheet in (google.books[sid], google.books[master]):
         assert not [k for s in spreadsheet.sheets for k, cell in s.cells.items() if cell.kind == "formula"]
+
+
+def test_a_space_slipped_into_the_last_cell_keeps_our_columns_beside_the_header(night):
+    after = cells(night[0].resolve("students") / "stray_cells_far_away.xlsx")
+    header = {col: v for (tab, row, col), v in after.items() if tab == "CRM" and row == 1}
+    assert [header[c] for c in (7, 8, 9)] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
+    assert max(col for (_, _, col) in after) == 16_384           # Excel's last column, untouched
+    assert after[("CRM", 1, 16_384)] == " " and after[("CRM", 1_048_576, 1)] == " "

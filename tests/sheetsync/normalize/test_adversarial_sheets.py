@@ -98,3 +98,22 @@ def test_an_empty_template_in_front_is_not_taken_for_the_crm():
     assert choose_crm_tab(Workbook("w", {"Mall": template, "Anteckningar": Tab("Anteckningar", [["hej"]]),
                                          "CRM": crm}, None, "w")) == "CRM"
     assert choose_crm_tab(Workbook("w", {"Mall": template}, None, "w")) == "Mall"    # only a header: still it
+
+
+def test_a_space_in_the_last_cell_of_a_sheet_is_read_without_a_grid_of_it(tmp_path):
+    """calamine would lay out 1,048,576 x 16,384 cells (550 GB) and abort the process."""
+    _, workbook, reading = reading_of(tmp_path, "stray_cells_far_away")
+    rows = workbook.tabs["CRM"].rows
+    assert rows[0] == HEADER and rows[-1] == [" "] and len(rows) == 1_048_576
+    assert reading.normalized.header_row == 0
+
+
+@pytest.mark.parametrize("name", ["dates_and_numbers_as_text", "phone_forms", "formula_text", "two_header_rows",
+                                  "crm_on_third_tab", "totals_row"])
+def test_the_row_by_row_reading_gives_the_same_cells(tmp_path, monkeypatch, name):
+    from sheetsync.backends import xlsx
+    _, dense, _ = reading_of(tmp_path, name)
+    monkeypatch.setattr(xlsx, "MAX_DENSE_CELLS", 0)
+    sparse = read_xlsx(tmp_path / f"{name}.xlsx", Student(name, name), version=None)
+    assert {t: tab.rows for t, tab in sparse.tabs.items()} == {t: tab.rows for t, tab in dense.tabs.items()}
+    assert {t: tab.formulas for t, tab in sparse.tabs.items()} == {t: tab.formulas for t, tab in dense.tabs.items()}
