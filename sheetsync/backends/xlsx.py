@@ -371,17 +371,15 @@ def _read_marks(names: list[tuple[str, str, str]], tabs: dict[str, Tab]) -> None
 # 550 GB and aborts the process (not an exception), taking every student's night with
 # it. A tab reaching beyond this many cells is read row by row instead.
 MAX_DENSE_CELLS = 4_000_000
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
+_WIDE_REF = re.compile(rb'\sr="([A-Z]{2,3})[0-9]')     # cells past column Z: few in a CRM
 
 
 def _extent(sheet_xml: bytes) -> int:
-    """Cells in the rectangle from A1 to the farthest cell the sheet's XML holds (a
-    scan of the cell references, not of a <dimension> a file may get wrong)."""
-    rows, letters = 0, b"A"
-    for col, row in _CELL_REF.findall(sheet_xml):
-        rows = max(rows, int(row))
-        if (len(col), col) > (len(letters), letters):
-            letters = col
+    """Cells in the rectangle from A1 to the farthest row and column the sheet's XML
+    holds (a scan of its references, not of a <dimension> a file may get wrong)."""
+    rows = max(map(int, _ROW_REF.findall(sheet_xml)), default=0)
+    letters = max(_WIDE_REF.findall(sheet_xml), key=lambda c: (len(c), c), default=b"Z")
     return rows * column_index(letters.decode())
 
 
