@@ -207,7 +207,7 @@ def header_only() -> Case:
 def rtl_and_zero_width() -> Case:
     rows = [[f"Vol{ZWSP}vo Cars AB", "Anna", "070-777 00 01", "ringt", "2026-05-04", ""],
             [f"{RLM}شركة نور AB", "نور", "070-777 00 02", "ringt", "2026-05-04", "مرحبا"],
-            [f"\u202eBA nevelE", "Eve", "070-777 00 03", "ringt", "2026-05-04", ""]]
+            ["\u202eBA nevelE", "Eve", "070-777 00 03", "ringt", "2026-05-04", ""]]
     return Case(_crm(rows), {f"Vol{ZWSP}vo Cars AB", f"{RLM}شركة نور AB", "\u202eBA nevelE"})
 
 
