@@ -383,6 +383,18 @@ def _extent(sheet_xml: bytes) -> int:
     return rows * column_index(letters.decode())
 
 
+# Excel saves a workbook with a password to open as an OLE compound file, not a zip
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_compound_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == _COMPOUND_FILE
+    except OSError:
+        return False
+
+
 FAR_GAP = 26       # empty columns between a row's text and a space that is no part of it
 
 
@@ -466,6 +478,10 @@ def read_xlsx(path: Path, student: Student, *, version: str | None, location: st
             tabs[title] = Tab(title, trim_grid([_without_far_blanks(r) for r in rows]), formulas=formulas)
         _read_marks(package.defined_names(), tabs)
     except _BAD_FILE + (PackageError, etree.XMLSyntaxError) as e:
+        if _is_compound_file(path):
+            raise BackendError("a password-protected workbook (or an old .xls): not a readable .xlsx;"
+                               " save it as .xlsx without a password", student=student.id,
+                               sheet=location or printable(path)) from None
         raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
                            student=student.id, sheet=location or printable(path)) from None
     return Workbook(title=printable(path.stem), tabs=tabs, version=version, location=location or printable(path))
