@@ -19,7 +19,8 @@ from sheetsync.normalize.companies import LEGAL_FORMS, company_key, domain_of, l
 from sheetsync.normalize.dates import parse_date
 from sheetsync.normalize.evidence import confirm_by_content, settle_by_profile
 from sheetsync.normalize.shape import BY_CONTENT, header_by_shape, map_by_content
-from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, map_header
+from sheetsync.normalize.headers import (ATTEMPT_COLUMN, ONE_CELL_SEPARATOR, find_header_row, map_header,
+                                         split_header)
 from sheetsync.normalize.phones import has_digits, parse_phone
 from sheetsync.normalize.statuses import (
     attempts_in, channel_of, count_of, stage_of, temperature_of, work_mode_of)
@@ -204,6 +205,9 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     if h is None:
         return no_header()
     header = rows[h] if h >= 0 else []
+    parts = split_header(header) if h >= 0 else None
+    if parts:
+        return _one_cell_leads(rows, h, parts, year=year, overrides=overrides, student=student, tab=tab)
     columns = map_columns(header, overrides)
     if not any(c.field for c in columns):        # no word known: the values say what they are
         columns = _columns_by_content(header, rows[h + 1:], year)
@@ -296,6 +300,34 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
     return Normalized({k: out[k] for k in LEAD_COLUMNS}, mapping, h, columns, problems)
+
+
+def _one_cell_leads(rows: list[list], h: int, parts: list[str], **settings) -> Normalized:
+    """A tab whose leads each sit in one cell, "Volvo AB - Anna - 070-123 45 67" under
+    "Företag - kontakt - telefon": read as if each part had a column of its own. The
+    column stays unmapped, so nothing is ever written into it (a tidied phone must not
+    replace the company and the contact), and what cannot be read is named by its cell."""
+    index = next(i for i, v in enumerate(rows[h]) if cell_text(v).strip())
+    letter = column_letter(index + 1)
+
+    def split(row: list) -> list[str]:
+        text = cell_text(row[index]).strip() if index < len(row) else ""
+        return [p.strip() for p in ONE_CELL_SEPARATOR.split(text, maxsplit=len(parts) - 1)] if text else []
+    grid = [[] for _ in range(h)] + [parts] + [split(r) for r in rows[h + 1:]]
+    norm = normalize(grid, header_row=h, **settings)
+    header = cell_text(rows[h][index]).strip()
+    fields = [c.field for c in norm.columns if c.field]
+    norm.columns = [Column(index, header, None, 1.0, f"holds {', '.join(fields)} in one cell; read part by part")]
+    norm.mapping = {header: None}
+
+    def in_column(address: str) -> str:
+        return letter + address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for p in norm.problems:
+        p.cell = in_column(p.cell)
+    values = norm._values
+    values["stray_space"] = [in_column(c) if c else c for c in values["stray_space"]]
+    values["follow_up_unread"] = [(in_column(u[0]), u[1]) if u else u for u in values["follow_up_unread"]]
+    return norm
 
 
 # the first word of a totals row's label: "Summa", "Totalt antal företag: 12", "Total"

@@ -185,8 +185,27 @@ def header_score(row: list) -> float:
                 field = "attempts" if field == ATTEMPT_COLUMN else field
                 fields[field] = max(fields.get(field, 0), conf)
     if len(fields) < 2:
-        return 0.0
+        parts = split_header(row) if len(fields) < 2 else None
+        return header_score(parts) if parts else 0.0
     return sum(fields.values()) + (0.5 if "company" in fields else 0.0)
+
+
+# "Företag - kontakt - telefon": one column holding several fields, split by a dash
+# with spaces around it (a phone's own dashes have none), a bar or a semicolon
+ONE_CELL_SEPARATOR = re.compile(r"\s+[-–—|/]\s+|\s*[|;]\s*")
+
+
+def split_header(row: list) -> list[str] | None:
+    """The parts of a row's only header cell when it names the company and at least
+    one other field between separators; None otherwise."""
+    filled = [t for t in (cell_text(v).strip() for v in row) if t]
+    if len(filled) != 1:
+        return None
+    parts = [p for p in ONE_CELL_SEPARATOR.split(filled[0]) if p]
+    if len(parts) < 2:
+        return None
+    fields = {map_header(p)[0] for p in parts} - {None}
+    return parts if "company" in fields and len(fields) >= 2 else None
 
 
 def find_header_row(rows: list[list], scan: int = 25) -> int | None:

@@ -102,11 +102,7 @@ def test_an_unreadable_sheet_gets_one_clear_message_naming_it(night, sid):
     result = outcome(night, sid)
     assert result.status == "skipped"
     assert f"{sid}.xlsx" in result.message                        # the student's file
-    words = night[3][sid].skipped
-    if sid == "one_column":
-        assert "no tab with a recognisable header" in result.message and "tabs: CRM" in result.message
-    else:
-        assert all(w in result.message for w in words), result.message
+    assert all(w in result.message for w in night[3][sid].skipped), result.message
     assert "Traceback" not in result.message
 
 
