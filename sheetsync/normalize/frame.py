@@ -331,20 +331,24 @@ def _one_cell_leads(rows: list[list], h: int, parts: list[str], **settings) -> N
 
 
 # the first word of a totals row's label: "Summa", "Totalt antal företag: 12", "Total"
-_TOTALS = re.compile(r"^(summa|summering|sum|totalt?|totals?|grand total|antal|in all|gesamt|somme|yhteensa)"
+_TOTALS = re.compile(r"^(summa|summering|sum|totalt?|totals?|grand total|in all|gesamt|somme|yhteensa)"
                      r"( .*)?$")
+_FIGURE = re.compile(r"^[\d\s.,%:+-]*$")       # what a totals row holds beside its label
 
 
 def _drop_totals(data: list, sheet_rows: list[int], columns: list[Column], problems: list) -> None:
     """Rows at the bottom labelled as totals in the company column are no leads: they
-    are dropped (and reported), so no flag is written beside them. A company whose name
-    merely starts so ("Total AB") carries a legal form and stays."""
+    are dropped (and reported), so no flag is written beside them. Beside the label a
+    totals row holds figures only: "Total" with a contact and a phone is a lead, and so
+    is a company whose name carries a legal form ("Total AB")."""
     company = next((c.index for c in columns if c.field == "company" and not c.second), None)
     if company is None:
         return
     while data:
-        label = fold(cell_text(data[-1][company])) if company < len(data[-1]) else ""
-        if not _TOTALS.match(label) or set(label.split()) & LEGAL_FORMS:
+        row = data[-1]
+        label = fold(cell_text(row[company])) if company < len(row) else ""
+        if not _TOTALS.match(label) or set(label.split()) & LEGAL_FORMS or not all(
+                _FIGURE.match(cell_text(v).strip()) for i, v in enumerate(row) if i != company):
             return
         problems.append(Problem(cell(sheet_rows[-1], company + 1), "company",
                                 cell_text(data[-1][company]).strip(), "totals_row"))

@@ -185,13 +185,14 @@ def header_score(row: list) -> float:
                 field = "attempts" if field == ATTEMPT_COLUMN else field
                 fields[field] = max(fields.get(field, 0), conf)
     if len(fields) < 2:
-        parts = split_header(row) if len(fields) < 2 else None
-        return header_score(parts) if parts else 0.0
+        parts = split_header(row)        # a header of separate cells beats one of parts
+        return ONE_CELL_WEIGHT * header_score(parts) if parts else 0.0
     return sum(fields.values()) + (0.5 if "company" in fields else 0.0)
 
 
 # "Företag - kontakt - telefon": one column holding several fields, split by a dash
 # with spaces around it (a phone's own dashes have none), a bar or a semicolon
+ONE_CELL_WEIGHT = 0.5                # a title "Företag – kontakt – status" is no header
 ONE_CELL_SEPARATOR = re.compile(r"\s+[-–—|/]\s+|\s*[|;]\s*")
 
 

@@ -149,10 +149,16 @@ GOOGLE_CASES = ["formula_text", "long_and_multiline_text", "header_below_title",
                 "crm_on_third_tab", "dates_and_numbers_as_text", "one_column", "empty_workbook"]
 
 
-def _grids(book) -> dict[str, list[list]]:
-    """A workbook's tabs as the values a student typed into Google Sheets."""
-    return {ws.title: [[("" if v is None else v) for v in row] for row in ws.iter_rows(values_only=True)]
-            for ws in book.worksheets}
+def _grids(book) -> tuple[dict[str, list[list]], list[tuple]]:
+    """A workbook's tabs as the values a student typed into Google Sheets, and its
+    formulas (tab, row, col, formula) to type in as formulas."""
+    grids, formulas = {}, []
+    for ws in book.worksheets:
+        grids[ws.title] = [[("" if c.value is None or c.data_type == "f" else c.value) for c in row]
+                           for row in ws.iter_rows()]
+        formulas += [(ws.title, c.row, c.column, c.value) for row in ws.iter_rows() for c in row
+                     if c.data_type == "f"]
+    return grids, formulas
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +170,10 @@ def google():
 @pytest.mark.parametrize("name", GOOGLE_CASES)
 def test_on_google_nothing_typed_changes_and_formula_text_stays_text(google, tmp_path, name, read_via):
     case = CASES[name]()
-    sid = google.create_spreadsheet(name, _grids(case.book))
+    grids, formulas = _grids(case.book)
+    sid = google.create_spreadsheet(name, grids)
+    for tab, row, col, formula in formulas:             # a totals row's =COUNTA(...) shows a figure
+        google.set_formula(sid, tab, row, col, formula, shows="3")
     master = google.create_spreadsheet("Master", {"Blad1": []}, owner="staff@school.example")
     google.credentials_file(tmp_path / "credentials.json")
     (tmp_path / "sheetsync.toml").write_text(
@@ -182,8 +191,9 @@ def test_on_google_nothing_typed_changes_and_formula_text_stays_text(google, tmp
         assert result.leads == len(case.companies)
     after = {(s.title, r, c): (cell.kind, cell.value) for s in book.sheets for (r, c), cell in s.cells.items()}
     assert {k: after.get(k) for k in typed} == typed
-    for spreadsheet in (google.books[sid], google.books[master]):
-        assert not [k for s in spreadsheet.sheets for k, cell in s.cells.items() if cell.kind == "formula"]
+    for spreadsheet in (google.books[sid], google.books[master]):    # no formula but the student's
+        assert not [k for s in spreadsheet.sheets for k, cell in s.cells.items()
+                    if cell.kind == "formula" and (s.title, *k) not in typed]
 
 
 def test_a_space_slipped_into_the_last_cell_keeps_our_columns_beside_the_header(night):

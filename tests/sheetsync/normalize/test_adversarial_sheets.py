@@ -129,3 +129,16 @@ def test_the_row_by_row_reading_gives_the_same_cells(tmp_path, monkeypatch, name
     sparse = read_xlsx(tmp_path / f"{name}.xlsx", Student(name, name), version=None)
     assert {t: tab.rows for t, tab in sparse.tabs.items()} == {t: tab.rows for t, tab in dense.tabs.items()}
     assert {t: tab.formulas for t, tab in sparse.tabs.items()} == {t: tab.formulas for t, tab in dense.tabs.items()}
+
+
+def test_a_company_called_total_with_a_contact_stays_a_lead():
+    rows = [HEADER] + _leads("Vanlig", 2) + [["Total", "Eva", "070-999 99 99", "ringt", "2026-05-04", ""],
+                                              ["Summa", "2", "", "", "", "100%"]]
+    norm = normalize(rows, year=2026)
+    assert list(norm.frame["company"]) == ["Vanlig 1 AB", "Vanlig 2 AB", "Total"]
+    assert [(p.cell, p.kind) for p in norm.problems] == [("A5", "totals_row")]
+
+
+def test_a_title_naming_fields_does_not_beat_a_short_real_header():
+    rows = [["Företag – kontakt – status (maj)"], [], ["Företag", "Telefon"], ["Volvo AB", "070-123 45 67"]]
+    assert normalize(rows, year=2026).header_row == 2
