@@ -199,10 +199,16 @@ ONE_CELL_SEPARATOR = re.compile(r"\s+[-–—|/]\s+|\s*[|;]\s*")
 def split_header(row: list) -> list[str] | None:
     """The parts of a row's only header cell when it names the company and at least
     one other field between separators; None otherwise."""
-    filled = [t for t in (cell_text(v).strip() for v in row) if t]
-    if len(filled) != 1:
+    only = None
+    for value in row:
+        text = cell_text(value).strip()
+        if text:
+            if only is not None:          # a second filled cell: a row of cells, not of parts
+                return None
+            only = text
+    if only is None:
         return None
-    parts = [p for p in ONE_CELL_SEPARATOR.split(filled[0]) if p]
+    parts = [p for p in ONE_CELL_SEPARATOR.split(only) if p]
     if len(parts) < 2:
         return None
     fields = {map_header(p)[0] for p in parts} - {None}
