@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from sheetsync.normalize.text import _EXTRA, fold
+from sheetsync.normalize.text import LETTERS_APART, fold
 
 _NON_LETTER = re.compile(r"[\W_]+")
 
@@ -54,7 +54,7 @@ def _other_script(name: str) -> bool:
 
 def _fold_any_script(name: str) -> str:
     """fold() keeping the letters of every script (Arabic, Cyrillic, Greek, CJK)."""
-    text = unicodedata.normalize("NFKD", str(name).lower().translate(_EXTRA))
+    text = unicodedata.normalize("NFKD", str(name).lower().translate(LETTERS_APART))
     text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     return _NON_LETTER.sub(" ", text).strip()
 
