@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import stat
 import zipfile
@@ -369,19 +370,77 @@ def _read_marks(names: list[tuple[str, str, str]], tabs: dict[str, Tab]) -> None
             tab.marks.setdefault(kind, column_index(letters.upper()))
 
 
-def _cell_values(path: Path, titles: list[str]) -> dict[str, list[list]]:
+# calamine lays a tab out as one dense grid from A1 to its farthest cell, 32 bytes a
+# cell, before anything can be asked of it: a stray space typed in XFD1048576 asks for
+# 550 GB and aborts the process (not an exception), taking every student's night with
+# it. A tab reaching beyond this many cells is read row by row instead.
+MAX_DENSE_CELLS = 4_000_000
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
+_WIDE_REF = re.compile(rb'\sr="([A-Z]{2,3})[0-9]')     # cells past column Z: few in a CRM
+
+
+def _extent(sheet_xml: bytes) -> int:
+    """Cells in the rectangle from A1 to the farthest row and column the sheet's XML
+    holds (a scan of its references, not of a <dimension> a file may get wrong)."""
+    rows = max(map(int, _ROW_REF.findall(sheet_xml)), default=0)
+    letters = max(_WIDE_REF.findall(sheet_xml), key=lambda c: (len(c), c), default=b"Z")
+    return rows * column_index(letters.decode())
+
+
+# Excel saves a workbook with a password to open as an OLE compound file, not a zip
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_compound_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == _COMPOUND_FILE
+    except OSError:
+        return False
+
+
+FAR_GAP = 26       # empty columns between a row's text and a space that is no part of it
+
+
+def _without_far_blanks(row: list[str]) -> list[str]:
+    """A row without the cells holding only spaces that lie more than FAR_GAP empty
+    columns past its last text (a space slipped into XFD1): read as the empty cells
+    they look like, so our columns go beside the header, not past Excel's last column.
+    The cells themselves are never written."""
+    if len(row) <= FAR_GAP:
+        return row
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    if len(row) - end <= FAR_GAP:
+        return row
+    near = end + max((i + 1 for i, v in enumerate(row[end:end + FAR_GAP]) if v), default=0)
+    return row[:near]
+
+
+def _cell_values(path: Path, package: Package) -> dict[str, list[list]]:
     """Each worksheet's cells as typed values, formulas as their cached results, by
     python-calamine (Rust): about 25 times faster than openpyxl's read-only mode on the
-    demo's workbooks (benchmarks/local.py). openpyxl reads what calamine refuses."""
+    demo's workbooks (benchmarks/local.py). openpyxl reads what calamine refuses, and
+    the tabs too wide and tall for calamine's grid (MAX_DENSE_CELLS)."""
+    titles = package.worksheets
+    sparse = [t for t in titles if _extent(package.data[package.sheet_part(t)]) > MAX_DENSE_CELLS]
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return {t: book.get_sheet_by_name(t).to_python(skip_empty_area=False) for t in titles}
+        values = {t: book.get_sheet_by_name(t).to_python(skip_empty_area=False)
+                  for t in titles if t not in sparse}
     except Exception:           # calamine's own error types vary by version
+        values, sparse = {}, titles
+    if sparse:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            return {t: [list(r) for r in book[t].iter_rows(values_only=True)] for t in titles}
+            for t in sparse:
+                ws = book[t]
+                ws.reset_dimensions()      # each row as long as its own cells, not the widest's
+                values[t] = [list(r) for r in ws.iter_rows(values_only=True)]
         finally:
             book.close()
+    return values
 
 
 def add_chart(book, spec) -> None:
@@ -410,7 +469,7 @@ def read_xlsx(path: Path, student: Student, *, version: str | None, location: st
     when it reads a Drive export (the same reader, so both give the same cells)."""
     try:
         package = Package(path)
-        values = _cell_values(path, package.worksheets)
+        values = _cell_values(path, package)
         tabs = {}
         for title in package.worksheets:
             formulas, errors = package.formulas(title)
@@ -420,9 +479,13 @@ def read_xlsx(path: Path, student: Student, *, version: str | None, location: st
                     rows.append([])
                 rows[r - 1] += [""] * (c - len(rows[r - 1]))
                 rows[r - 1][c - 1] = shown
-            tabs[title] = Tab(title, trim_grid(rows), formulas=formulas)
+            tabs[title] = Tab(title, trim_grid([_without_far_blanks(r) for r in rows]), formulas=formulas)
         _read_marks(package.defined_names(), tabs)
     except _BAD_FILE + (PackageError, etree.XMLSyntaxError) as e:
+        if _is_compound_file(path):
+            raise BackendError("a password-protected workbook (or an old .xls): not a readable .xlsx;"
+                               " save it as .xlsx without a password", student=student.id,
+                               sheet=location or printable(path)) from None
         raise BackendError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})",
                            student=student.id, sheet=location or printable(path)) from None
     return Workbook(title=printable(path.stem), tabs=tabs, version=version, location=location or printable(path))

@@ -7,10 +7,13 @@ stand, so 'AB Volvo', 'Volvo AB' and 'volvo ab (publ)' share the key 'volvo' whi
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from sheetsync.normalize.text import fold
+from sheetsync.normalize.text import LETTERS_APART, fold
+
+_NON_LETTER = re.compile(r"[\W_]+")
 
 LEGAL_FORMS = frozenset({
     # Swedish, in full and in the definite form ("Aktiebolaget Volvo" is AB Volvo)
@@ -33,12 +36,27 @@ _EMAIL_FIND = re.compile(r"[^\s<>,;:()\[\]]+@[^\s<>,;:()\[\]]+")
 
 @lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
-    """'Volvo AB (publ)' -> 'volvo'; '' when nothing is left."""
-    key = f" {fold(name)} "
+    """'Volvo AB (publ)' -> 'volvo'; '' when nothing is left. Letters of every script
+    count: 'شركة نور AB' and 'شركة أخرى AB' are two companies, not both 'ab'."""
+    folded = _fold_any_script(name) if _other_script(name) else fold(name)
+    key = f" {folded} "
     for form in _MULTI:
         key = key.replace(f" {form} ", " ")
     words = [w for w in key.split() if w not in LEGAL_FORMS]
-    return " ".join(words) or fold(name)
+    return " ".join(words) or folded
+
+
+def _other_script(name: str) -> bool:
+    """Does a name hold letters outside Latin, which fold() drops?"""
+    return not name.isascii() and any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")
+                                       for ch in name)
+
+
+def _fold_any_script(name: str) -> str:
+    """fold() keeping the letters of every script (Arabic, Cyrillic, Greek, CJK)."""
+    text = unicodedata.normalize("NFKD", str(name).lower().translate(LETTERS_APART))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
+    return _NON_LETTER.sub(" ", text).strip()
 
 
 def parse_email(text: str) -> tuple[str | None, bool]:

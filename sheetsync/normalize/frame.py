@@ -15,11 +15,12 @@ import pandas as pd
 
 from sheetsync.a1 import cell, column_letter
 from sheetsync.normalize.content import suspicious_columns
-from sheetsync.normalize.companies import company_key, domain_of, linkedin_url, parse_email
+from sheetsync.normalize.companies import LEGAL_FORMS, company_key, domain_of, linkedin_url, parse_email
 from sheetsync.normalize.dates import parse_date
 from sheetsync.normalize.evidence import confirm_by_content, settle_by_profile
 from sheetsync.normalize.shape import BY_CONTENT, header_by_shape, map_by_content
-from sheetsync.normalize.headers import ATTEMPT_COLUMN, find_header_row, map_header
+from sheetsync.normalize.headers import (ATTEMPT_COLUMN, ONE_CELL_SEPARATOR, find_header_row, map_header,
+                                         split_header)
 from sheetsync.normalize.phones import has_digits, parse_phone
 from sheetsync.normalize.statuses import (
     attempts_in, channel_of, count_of, stage_of, temperature_of, work_mode_of)
@@ -204,6 +205,9 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
     if h is None:
         return no_header()
     header = rows[h] if h >= 0 else []
+    parts = split_header(header) if h >= 0 else None
+    if parts:
+        return _one_cell_leads(rows, h, parts, year=year, overrides=overrides, student=student, tab=tab)
     columns = map_columns(header, overrides)
     if not any(c.field for c in columns):        # no word known: the values say what they are
         columns = _columns_by_content(header, rows[h + 1:], year)
@@ -226,6 +230,7 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
             continue
         data.append(row)
         sheet_rows.append(offset)
+    _drop_totals(data, sheet_rows, columns, problems)
     out: dict[str, list] = {"row": sheet_rows}
     by_field = {c.field: c for c in columns if c.field and c.field != ATTEMPT_COLUMN and not c.second}
     seconds = [c for c in columns if c.second and c.field in ("phone", "email")]
@@ -295,6 +300,60 @@ def normalize(rows: list[list], *, year: int | None = None, overrides: dict | No
         problems.append(Problem(cell(h + 1, col.index + 1), fld, col.header, f"column: {reason}"))
     mapping = {c.header: c.field for c in columns}
     return Normalized({k: out[k] for k in LEAD_COLUMNS}, mapping, h, columns, problems)
+
+
+def _one_cell_leads(rows: list[list], h: int, parts: list[str], **settings) -> Normalized:
+    """A tab whose leads each sit in one cell, "Volvo AB - Anna - 070-123 45 67" under
+    "Företag - kontakt - telefon": read as if each part had a column of its own. The
+    column stays unmapped, so nothing is ever written into it (a tidied phone must not
+    replace the company and the contact), and what cannot be read is named by its cell."""
+    index = next(i for i, v in enumerate(rows[h]) if cell_text(v).strip())
+    letter = column_letter(index + 1)
+
+    def split(row: list) -> list[str]:
+        text = cell_text(row[index]).strip() if index < len(row) else ""
+        return [p.strip() for p in ONE_CELL_SEPARATOR.split(text, maxsplit=len(parts) - 1)] if text else []
+    grid = [[] for _ in range(h)] + [parts] + [split(r) for r in rows[h + 1:]]
+    norm = normalize(grid, header_row=h, **settings)
+    header = cell_text(rows[h][index]).strip()
+    fields = [c.field for c in norm.columns if c.field]
+    norm.columns = [Column(index, header, None, 1.0, f"holds {', '.join(fields)} in one cell; read part by part")]
+    norm.mapping = {header: None}
+
+    def in_column(address: str) -> str:
+        return letter + address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for p in norm.problems:
+        p.cell = in_column(p.cell)
+    values = norm._values
+    values["stray_space"] = [in_column(c) if c else c for c in values["stray_space"]]
+    values["follow_up_unread"] = [(in_column(u[0]), u[1]) if u else u for u in values["follow_up_unread"]]
+    return norm
+
+
+# the first word of a totals row's label: "Summa", "Totalt antal företag: 12", "Total"
+_TOTALS = re.compile(r"^(summa|summering|sum|totalt?|totals?|grand total|in all|gesamt|somme|yhteensa)"
+                     r"( .*)?$")
+_FIGURE = re.compile(r"^[\d\s.,%:+-]*$")       # what a totals row holds beside its label
+
+
+def _drop_totals(data: list, sheet_rows: list[int], columns: list[Column], problems: list) -> None:
+    """Rows at the bottom labelled as totals in the company column are no leads: they
+    are dropped (and reported), so no flag is written beside them. Beside the label a
+    totals row holds figures only: "Total" with a contact and a phone is a lead, and so
+    is a company whose name carries a legal form ("Total AB")."""
+    company = next((c.index for c in columns if c.field == "company" and not c.second), None)
+    if company is None:
+        return
+    while data:
+        row = data[-1]
+        label = fold(cell_text(row[company])) if company < len(row) else ""
+        if not _TOTALS.match(label) or set(label.split()) & LEGAL_FORMS or not all(
+                _FIGURE.match(cell_text(v).strip()) for i, v in enumerate(row) if i != company):
+            return
+        problems.append(Problem(cell(sheet_rows[-1], company + 1), "company",
+                                cell_text(data[-1][company]).strip(), "totals_row"))
+        data.pop()
+        sheet_rows.pop()
 
 
 def _stages_and_attempts(out: dict, data: list, raw, columns: list[Column], by_field: dict,

@@ -185,22 +185,60 @@ def header_score(row: list) -> float:
                 field = "attempts" if field == ATTEMPT_COLUMN else field
                 fields[field] = max(fields.get(field, 0), conf)
     if len(fields) < 2:
-        return 0.0
+        parts = split_header(row)        # a header of separate cells beats one of parts
+        return ONE_CELL_WEIGHT * header_score(parts) if parts else 0.0
     return sum(fields.values()) + (0.5 if "company" in fields else 0.0)
 
 
+# "Företag - kontakt - telefon": one column holding several fields, split by a dash
+# with spaces around it (a phone's own dashes have none), a bar or a semicolon
+ONE_CELL_WEIGHT = 0.5                # a title "Företag – kontakt – status" is no header
+ONE_CELL_SEPARATOR = re.compile(r"\s+[-–—|/]\s+|\s*[|;]\s*")
+
+
+def split_header(row: list) -> list[str] | None:
+    """The parts of a row's only header cell when it names the company and at least
+    one other field between separators; None otherwise."""
+    only = None
+    for value in row:
+        text = cell_text(value).strip()
+        if text:
+            if only is not None:          # a second filled cell: a row of cells, not of parts
+                return None
+            only = text
+    if only is None:
+        return None
+    parts = [p for p in ONE_CELL_SEPARATOR.split(only) if p]
+    if len(parts) < 2:
+        return None
+    fields = {map_header(p)[0] for p in parts} - {None}
+    return parts if "company" in fields and len(fields) >= 2 else None
+
+
 def find_header_row(rows: list[list], scan: int = 25) -> int | None:
-    """0-based index of the header row among the first `scan` rows, or None. The row
-    whose words are most known, unless it reads as data and a full row above it does
-    not: a header of words no vocabulary knows still beats the data rows below it."""
+    """0-based index of the header row among the first `scan` rows that hold anything
+    (blank rows under a logo or a title do not count), or None. The row whose words are
+    most known, unless it reads as data and a full row above it does not: a header of
+    words no vocabulary knows still beats the data rows below it."""
     best, best_score = None, 0.0
-    for i, row in enumerate(rows[:scan]):
+    for i, row in _first_filled(rows, scan):
         score = header_score(row)
         if score > best_score:
             best, best_score = i, score
     if best:
         best = _header_above(rows, best)
     return best
+
+
+def _first_filled(rows: list[list], count: int, limit: int = 1000):
+    """(index, row) of the first `count` rows holding a cell, among the first `limit`."""
+    found = 0
+    for i, row in enumerate(rows[:limit]):
+        if any(cell_text(v).strip() for v in row):
+            yield i, row
+            found += 1
+            if found == count:
+                return
 
 
 def _filled(row: list) -> int:

@@ -47,7 +47,8 @@ class Reading:
 # a cell the normaliser could not read, in words (staff read `check`; field names are ours)
 PROBLEM_WORDS = {"date": "could not read the date", "phone": "could not read the phone number",
                  "email": "could not read the e-mail address", "status": "could not understand the status",
-                 "attempts": "could not read the number of attempts"}
+                 "attempts": "could not read the number of attempts",
+                 "totals_row": "a totals row, not a lead:"}
 
 
 def _undecided(column) -> bool:

@@ -14,6 +14,9 @@ from sheetsync.workbook import OWNED_PREFIX
 from sheetsync.normalize.text import fold
 from sheetsync.workbook import Tab, Workbook
 
+# the most a tab with a header and nothing under it scores: a copy of the template
+# kept in front of the CRM is not the CRM, yet a workbook of only a header still is one
+EMPTY_TAB_SCORE = 0.5
 LOG_WORDS = frozenset({"logg", "log", "kontaktlogg", "aktivitet", "aktiviteter", "activity",
                        "activities", "kontakthistorik", "historik", "history", "calls"})
 
@@ -45,6 +48,8 @@ def crm_score(title: str, tab: Tab, header_rows: dict | None = None) -> float:
     if header_rows is not None:
         header_rows[title] = h
     score = header_score(tab.rows[h])
+    if not any(v.strip() for r in tab.rows[h + 1:] for v in r):
+        score = min(score, EMPTY_TAB_SCORE)     # an empty template loses to the tab with the leads
     if looks_like_log_title(title):
         score -= 2
     if _company_repeats(tab, h):
