@@ -152,6 +152,25 @@ def trim_grid(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
+FAR_GAP = 26       # empty columns between a row's text and a space that is no part of it
+
+
+def without_far_blanks(row: list[str]) -> list[str]:
+    """A row without the cells holding only spaces that lie more than FAR_GAP empty
+    columns past its last text (a space slipped into XFD1): read as the empty cells
+    they look like, so our columns go beside the header, not past the sheet's last
+    column (both readers: .xlsx and Google's). The cells themselves are never written."""
+    if len(row) <= FAR_GAP:
+        return row
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    if len(row) - end <= FAR_GAP:
+        return row
+    near = end + max((i + 1 for i, v in enumerate(row[end:end + FAR_GAP]) if v), default=0)
+    return row[:near]
+
+
 def cell_text(value) -> str:
     """A cell value of any type as the text a student would see."""
     if type(value) is str:         # nearly every cell: snapshots hold text

@@ -11,7 +11,7 @@ from pathlib import Path
 from sheetsync.backends.xlsx import read_xlsx
 from sheetsync.config import Student
 from sheetsync.errors import BackendError, SheetChangedError
-from sheetsync.workbook import Tab, Workbook, trim_grid
+from sheetsync.workbook import Tab, Workbook, trim_grid, without_far_blanks
 from sheetsync.writeback.plan import MARK_KEY, WritePlan
 
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
@@ -107,7 +107,7 @@ def workbook_of(meta: dict, sid: str) -> Workbook:
                 for m in column.get("developerMetadata", []):
                     if m.get("metadataKey") == MARK_KEY:
                         marks.setdefault(m.get("metadataValue", ""), c)
-        rows = trim_grid(rows)
+        rows = trim_grid([without_far_blanks(r) for r in rows])
         grid = props.get("gridProperties", {})
         ours = any(m.get("metadataKey") == MARK_KEY and m.get("metadataValue") == "summary"
                    for m in sheet.get("developerMetadata", []))

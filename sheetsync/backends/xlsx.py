@@ -36,7 +36,7 @@ from sheetsync.backends.ooxml import Package, PackageError
 from sheetsync.config import Config, Student
 from sheetsync.errors import BackendError, SheetBusy, SheetChangedError, SheetNotFound
 from sheetsync.privacy.files import copy_private, create_private, private_dir
-from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid
+from sheetsync.workbook import Tab, Workbook, cell_text, trim_grid, without_far_blanks
 from sheetsync.writeback.plan import MARK_KEY, Mark, WritePlan, plain
 
 def printable(path) -> str:
@@ -399,25 +399,6 @@ def _is_compound_file(path: Path) -> bool:
         return False
 
 
-FAR_GAP = 26       # empty columns between a row's text and a space that is no part of it
-
-
-def _without_far_blanks(row: list[str]) -> list[str]:
-    """A row without the cells holding only spaces that lie more than FAR_GAP empty
-    columns past its last text (a space slipped into XFD1): read as the empty cells
-    they look like, so our columns go beside the header, not past Excel's last column.
-    The cells themselves are never written."""
-    if len(row) <= FAR_GAP:
-        return row
-    end = len(row)
-    while end and not row[end - 1].strip():
-        end -= 1
-    if len(row) - end <= FAR_GAP:
-        return row
-    near = end + max((i + 1 for i, v in enumerate(row[end:end + FAR_GAP]) if v), default=0)
-    return row[:near]
-
-
 def _cell_values(path: Path, package: Package) -> dict[str, list[list]]:
     """Each worksheet's cells as typed values, formulas as their cached results, by
     python-calamine (Rust): about 25 times faster than openpyxl's read-only mode on the
@@ -479,7 +460,7 @@ def read_xlsx(path: Path, student: Student, *, version: str | None, location: st
                     rows.append([])
                 rows[r - 1] += [""] * (c - len(rows[r - 1]))
                 rows[r - 1][c - 1] = shown
-            tabs[title] = Tab(title, trim_grid([_without_far_blanks(r) for r in rows]), formulas=formulas)
+            tabs[title] = Tab(title, trim_grid([without_far_blanks(r) for r in rows]), formulas=formulas)
         _read_marks(package.defined_names(), tabs)
     except _BAD_FILE + (PackageError, etree.XMLSyntaxError) as e:
         if _is_compound_file(path):

@@ -17,7 +17,7 @@ from sheetsync.state import StateStore
 from sheetsync.testing import FakeGoogle
 from tests.adversarial import CASES, FORMULA_TEXTS, RLM, ZWSP, _crm, _leads, book_cells
 from tests.conftest import NOW
-from tests.helpers import owned
+from tests.helpers import HEADER, LEADS, owned
 
 # four students, none has called yet, holding one company under invisible differences:
 # one company for the cap of 3, so lots are drawn among all four
@@ -202,3 +202,20 @@ def test_a_space_slipped_into_the_last_cell_keeps_our_columns_beside_the_header(
     assert [header[c] for c in (7, 8, 9)] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
     assert max(col for (_, _, col) in after) == 16_384           # Excel's last column, untouched
     assert after[("CRM", 1, 16_384)] == " " and after[("CRM", 1_048_576, 1)] == " "
+
+
+def test_on_google_a_space_far_right_of_the_table_keeps_our_columns_beside_the_header(google, tmp_path, read_via):
+    # both readers read a lone space far past the row's text as the empty cell it looks
+    # like: our columns go beside the header, and the space (inserted around) stays theirs
+    rows = [HEADER + [""] * 53 + [" "]] + [lead + [""] * 54 for lead in LEADS]
+    sid = google.create_spreadsheet("far space", {"CRM": rows}, cols=70)
+    master = google.create_spreadsheet("Master", {"Blad1": []}, owner="staff@school.example")
+    google.credentials_file(tmp_path / "credentials.json")
+    (tmp_path / "sheetsync.toml").write_text(
+        f'[backend]\nkind = "google"\n[master]\nsheet = "{master}"\n[state]\npath = "s.db"\n'
+        f'[[students]]\nid = "far"\nname = "Far"\nsheet = "{sid}"\n', encoding="utf-8")
+    config = load_config(tmp_path / "sheetsync.toml")
+    assert run_nightly(config, now=NOW, backend=GoogleBackend(config, sleep=lambda s: None)).ok
+    header = google.books[sid].sheet("CRM").cells
+    assert [header[(0, c)].value for c in (6, 7, 8)] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
+    assert header[(0, 62)].value == " "                 # column 60 moved right by our three
