@@ -102,12 +102,18 @@ class cpu_stage:
 CALLS_AT_ONCE_PER_IDENTITY = 4     # through a pool: sheets read or written at once per identity
 
 
+def through_a_pool(night: Night) -> bool:
+    """The night reads and writes through several identities (google_pool): its writes
+    then go side by side, each identity's by its own workers."""
+    return len(getattr(night.backend, "members", ())) > 1
+
+
 def workers(night: Night) -> int:
     """How many sheets a night reads or writes at once: `[quota] workers`, or through a
     pool of identities enough to keep every identity's quota busy (a sheet is a few
     calls in a row, about a second; the ledger paces them all)."""
-    members = len(getattr(night.backend, "members", ())) or 1
-    return max(1, night.config.quota["workers"], CALLS_AT_ONCE_PER_IDENTITY * members if members > 1 else 0)
+    pool = CALLS_AT_ONCE_PER_IDENTITY * len(night.backend.members) if through_a_pool(night) else 0
+    return max(1, night.config.quota["workers"], pool)
 
 
 def side_by_side(night: Night, items: list, student_of: Callable, one: Callable) -> list:

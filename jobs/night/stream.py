@@ -20,7 +20,7 @@ from __future__ import annotations
 import queue
 from concurrent.futures import ThreadPoolExecutor
 
-from jobs.night.context import Night, ReadJob, cpu_stage, side_by_side, workers
+from jobs.night.context import Night, ReadJob, cpu_stage, side_by_side, through_a_pool, workers
 from jobs.night.judge import Judgement
 from jobs.night.outcome import StudentOutcome
 from jobs.night.read import ReadRequest, SheetRead, read_student
@@ -162,7 +162,7 @@ class _Stream:
                 view[sid] = reads[i]
                 if reads[i].outcome.status == "ok":
                     self.settled[sid] = after.cap_of(sid)
-        if len(getattr(night.backend, "members", ())) > 1:     # a pool: each identity writes its own
+        if through_a_pool(night):              # each identity writes its own students
             side_by_side(night, batch, lambda sid: view[sid].student, one)
         else:
             for sid in batch:

@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from jobs.night.context import INSIGHT, Night, cpu_stage, side_by_side
+from jobs.night.context import INSIGHT, Night, cpu_stage, side_by_side, through_a_pool
 from jobs.night.judge import Judgement
 from jobs.night.outcome import problem_of
 from jobs.night.read import ReadRequest, SheetRead, read_student
@@ -33,7 +33,7 @@ def write_all(night: Night, reads: list[SheetRead], judged: Judgement) -> tuple[
     """Each student written in turn; (the judgement after any re-reads, stopped early).
     Through a pool of identities the students are written by as many workers as read
     them: one writer would use one identity's share of the project's quota."""
-    if len(getattr(night.backend, "members", ())) > 1:
+    if through_a_pool(night):
         return _write_side_by_side(night, reads, judged)
     only, on_student = night.options.only, night.options.on_student
     for i, r in enumerate(reads):

@@ -161,6 +161,16 @@ def _grids(book) -> tuple[dict[str, list[list]], list[tuple]]:
     return grids, formulas
 
 
+def one_student_on_google(google, tmp_path, sid: str, student: str):
+    """A cohort of one on Google: its config and the staff's master sheet's id."""
+    master = google.create_spreadsheet("Master", {"Blad1": []}, owner="staff@school.example")
+    google.credentials_file(tmp_path / "credentials.json")
+    (tmp_path / "sheetsync.toml").write_text(
+        f'[backend]\nkind = "google"\n[master]\nsheet = "{master}"\n[state]\npath = "s.db"\n'
+        f'[[students]]\nid = "{student}"\nname = "Adv"\nsheet = "{sid}"\n', encoding="utf-8")
+    return load_config(tmp_path / "sheetsync.toml"), master
+
+
 @pytest.fixture(scope="module")
 def google():
     with FakeGoogle() as fake:
@@ -174,12 +184,7 @@ def test_on_google_nothing_typed_changes_and_formula_text_stays_text(google, tmp
     sid = google.create_spreadsheet(name, grids)
     for tab, row, col, formula in formulas:             # a totals row's =COUNTA(...) shows a figure
         google.set_formula(sid, tab, row, col, formula, shows="3")
-    master = google.create_spreadsheet("Master", {"Blad1": []}, owner="staff@school.example")
-    google.credentials_file(tmp_path / "credentials.json")
-    (tmp_path / "sheetsync.toml").write_text(
-        f'[backend]\nkind = "google"\n[master]\nsheet = "{master}"\n[state]\npath = "s.db"\n'
-        f'[[students]]\nid = "{name}"\nname = "Adv"\nsheet = "{sid}"\n', encoding="utf-8")
-    config = load_config(tmp_path / "sheetsync.toml")
+    config, master = one_student_on_google(google, tmp_path, sid, name)
     book = google.books[sid]
     typed = {(s.title, r, c): (cell.kind, cell.value) for s in book.sheets for (r, c), cell in s.cells.items()}
     report = run_nightly(config, now=NOW, backend=GoogleBackend(config, sleep=lambda s: None))
@@ -209,12 +214,7 @@ def test_on_google_a_space_far_right_of_the_table_keeps_our_columns_beside_the_h
     # like: our columns go beside the header, and the space (inserted around) stays theirs
     rows = [HEADER + [""] * 53 + [" "]] + [lead + [""] * 54 for lead in LEADS]
     sid = google.create_spreadsheet("far space", {"CRM": rows}, cols=70)
-    master = google.create_spreadsheet("Master", {"Blad1": []}, owner="staff@school.example")
-    google.credentials_file(tmp_path / "credentials.json")
-    (tmp_path / "sheetsync.toml").write_text(
-        f'[backend]\nkind = "google"\n[master]\nsheet = "{master}"\n[state]\npath = "s.db"\n'
-        f'[[students]]\nid = "far"\nname = "Far"\nsheet = "{sid}"\n', encoding="utf-8")
-    config = load_config(tmp_path / "sheetsync.toml")
+    config, _ = one_student_on_google(google, tmp_path, sid, "far")
     assert run_nightly(config, now=NOW, backend=GoogleBackend(config, sleep=lambda s: None)).ok
     header = google.books[sid].sheet("CRM").cells
     assert [header[(0, c)].value for c in (6, 7, 8)] == ["⚑ Flaggor", "⚑ Läge", "⚑ Nästa steg"]
